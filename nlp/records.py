@@ -1,0 +1,49 @@
+"""The records `nlp` produces: a read document and its programme facts.
+
+Plain frozen dataclasses, so that `warehouse` and `flows` can use them without knowing
+how they were made, and so that `extract`'s JSON is one `asdict` away.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# What a fetched page turned out to be. Only "article" and "report" carry facts.
+PAGE_KINDS = ("article", "report", "block_page", "empty", "not_article")
+
+QUALIFIERS = ("exact", "more_than", "less_than", "about", "at_least", "up_to")
+
+CATEGORIES = (
+    "council", "people", "official", "project", "neighbourhood", "district", "idea",
+    "session", "phase", "facility", "money", "percent", "duration", "area", "other",
+)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One programme number, per mention, as FACTS.md defines it."""
+
+    value: int | float          # scale words applied: «۱.۵ میلیارد» → 1500000000
+    category: str               # one of CATEGORIES
+    unit: str                   # the counted noun phrase, normalised («شورای محله»)
+    qualifier: str              # one of QUALIFIERS
+    evidence: str               # the sentence the fact was read from
+    municipality: str | None    # «تهران / منطقه 3», where the text says it
+    programme: str | None       # «سامانه من شهردارم», where the text gives one
+    sentence_start: int         # offsets of `evidence` in Document.text: text[s:e] == evidence
+    sentence_end: int
+    number_start: int           # offsets of the number as written, in Document.text
+    number_end: int
+
+
+@dataclass(frozen=True)
+class Document:
+    """What nlp reads from one page or text file."""
+
+    kind: str                   # one of PAGE_KINDS
+    title: str | None
+    published: str | None       # ISO date, "2024-05-18"
+    language: str               # "fa" (Persian, Dari included), "ar", "en", "other", "unknown"
+    text: str                   # normalised main text (title not included)
+    facts: tuple[Fact, ...] = field(default_factory=tuple)
+    reason: str | None = None   # why kind is not "article" (e.g. "ArvanCloud bot challenge")

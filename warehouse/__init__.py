@@ -1,0 +1,1 @@
+"""The warehouse: models, migrations, loading and queries. The only code that knows SQL."""
