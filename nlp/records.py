@@ -44,6 +44,7 @@ class Document:
     title: str | None
     published: str | None       # ISO date, "2024-05-18"
     language: str               # "fa" (Persian, Dari included), "ar", "en", "other", "unknown"
-    text: str                   # normalised main text (title not included)
+    text: str                   # normalised title line, then the main text: title, lead and
+                                # body are distinct fact mentions (FACTS.md)
     facts: tuple[Fact, ...] = field(default_factory=tuple)
     reason: str | None = None   # why kind is not "article" (e.g. "ArvanCloud bot challenge")

@@ -1,0 +1,37 @@
+"""Where things live by default, and the crawl policy for the local demo site."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEMO_SOURCES = REPO_ROOT / "demo" / "sources.yaml"
+DEFAULT_SOURCES = REPO_ROOT / "sources.yaml"
+
+# The demo site is ours and on loopback: no need to be slow with it.
+DEMO_CRAWL_SETTINGS = {
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+}
+
+NIGHTLY_CRON = "0 2 * * *"
+NIGHTLY_TIMEZONE = "Asia/Tehran"
+
+
+def data_home() -> Path:
+    """$SHAHRNAMEH_HOME, else ~/.local/share/shahrnameh: the warehouse file and raw archive."""
+    home = Path(os.environ.get("SHAHRNAMEH_HOME") or Path.home() / ".local" / "share" / "shahrnameh")
+    home.mkdir(parents=True, exist_ok=True)
+    return home
+
+
+def default_archive_root() -> Path:
+    return data_home() / "archive"
+
+
+def quiet_prefect() -> None:
+    """No telemetry from a research tool; must run before prefect is imported."""
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
