@@ -68,10 +68,13 @@ def load_crawl(engine, archive_root: Path, run_id: int, source: str, records: li
             health.errors.append(f"{record.url}: {message}")
             continue
         if document.kind not in _READABLE_KINDS:
-            message = f"{document.kind}: {document.reason or 'no article text'}"
-            load.record_failure(engine, run_id, source=source, url=record.url, stage="classify", message=message)
-            if document.kind == "block_page":
-                health.blocked += 1
+            # Recorded when first seen; an unchanged block page is not a new event.
+            if record.outcome in ("new", "changed"):
+                message = f"{document.kind}: {document.reason or 'no article text'}"
+                load.record_failure(engine, run_id, source=source, url=record.url, stage="classify",
+                                    message=message)
+                health.blocked += document.kind == "block_page"
+                health.errors.append(f"{record.url}: {message}")
             continue
         _, outcome = load.load_document(
             engine, run_id, page_id=page_id, source=source, url=record.url, document=document

@@ -1,0 +1,3 @@
+from shahrnameh.flows.cli import main
+
+main()

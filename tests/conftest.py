@@ -1,0 +1,24 @@
+"""Every test runs with its own data home and Prefect home: nothing touches ~/."""
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+# Before anything imports prefect: a throwaway Prefect home, no telemetry.
+_PREFECT_HOME = tempfile.mkdtemp(prefix="shahrnameh-prefect-")
+os.environ["PREFECT_HOME"] = _PREFECT_HOME
+os.environ["DO_NOT_TRACK"] = "1"
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+os.environ.pop("SHAHRNAMEH_DB", None)
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO / "corpus"
+GOLD = REPO / "gold"
+
+
+@pytest.fixture(autouse=True)
+def _data_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("SHAHRNAMEH_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("SHAHRNAMEH_DB", raising=False)

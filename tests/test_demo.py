@@ -1,0 +1,36 @@
+"""`shahrnameh demo` as the README runs it, twice: the second run adds nothing."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from shahrnameh.warehouse import db, queries
+
+
+def demo(db_url: str, home) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "shahrnameh.flows", "demo", "--db", db_url],
+        capture_output=True, text=True, timeout=600,
+        env={**os.environ, "SHAHRNAMEH_HOME": str(home), "COLUMNS": "160"},
+    )
+
+
+@pytest.mark.slow
+def test_demo_twice_fills_the_warehouse_once(tmp_path):
+    db_url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
+    first = demo(db_url, tmp_path / "home")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "new facts" in first.stdout and "Query it" in first.stdout
+    engine = db.connect(db_url)
+    counts = queries.table_counts(engine)
+    assert counts["articles"] >= 50 and counts["facts"] >= 50
+
+    second = demo(db_url, tmp_path / "home")
+    assert second.returncode == 0, second.stdout + second.stderr
+    again = queries.table_counts(engine)
+    for table in ("sources", "pages", "articles", "facts", "failures"):
+        assert again[table] == counts[table], table
+    assert again["runs"] == counts["runs"] + 1
+    assert "new articles 0" in second.stdout and "new facts 0" in second.stdout
