@@ -1,0 +1,186 @@
+"""The raw archive: every fetched response as a gzipped WARC record, plus a small index.
+
+One WARC file per (run, source), so concurrent crawls of different sources never write
+to the same file. The index (sqlite, in the archive root) remembers, per URL, the last
+body and its validators for incremental crawling, and per (URL, body digest) where that
+body was first stored, so an unchanged body is written once and then only referred to
+by `revisit` records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+from datetime import datetime, timezone
+from io import BytesIO
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+INDEX_NAME = "index.sqlite"
+# Non-standard WARC field: where the revisited record lives, so that reading a revisit
+# needs neither the index nor a scan of every WARC file.
+REFERS_TO_LOCATION = "WARC-Refers-To-Location"
+ROLE_FIELD = "Shahrnameh-Role"
+# Scrapy hands us decoded bodies: headers describing the wire encoding would lie.
+_WIRE_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+class ArchiveError(RuntimeError):
+    pass
+
+
+class Archive:
+    def __init__(self, root: Path, *, run_id: int | None = None):
+        self.root = Path(root)
+        self.run_id = run_id
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.root / INDEX_NAME, timeout=60, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.executescript(
+            """
+            CREATE TABLE IF NOT EXISTS last_fetch (
+                url TEXT PRIMARY KEY, sha256 TEXT NOT NULL, etag TEXT, last_modified TEXT,
+                archive_path TEXT NOT NULL, offset INTEGER NOT NULL, length INTEGER NOT NULL,
+                fetched_at TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS bodies (
+                url TEXT NOT NULL, sha256 TEXT NOT NULL, archive_path TEXT NOT NULL,
+                offset INTEGER NOT NULL, record_id TEXT NOT NULL, warc_date TEXT NOT NULL,
+                PRIMARY KEY (url, sha256));
+            """
+        )
+        self._db.commit()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def last_fetch(self, url: str) -> dict | None:
+        row = self._db.execute(
+            "SELECT sha256, etag, last_modified, archive_path, offset, length, fetched_at "
+            "FROM last_fetch WHERE url = ?", (url,)).fetchone()
+        if row is None:
+            return None
+        keys = ("sha256", "etag", "last_modified", "archive_path", "offset", "length", "fetched_at")
+        return dict(zip(keys, row))
+
+    def write_response(self, source: str, url: str, status: int, headers: list[tuple[str, str]],
+                       body: bytes, fetched_at: str | datetime, *, role: str | None = None
+                       ) -> tuple[str, int, str | None]:
+        """Archive one response; returns (WARC path relative to the root, offset, sha256 of body).
+
+        A 304 is archived as what it is (no body) and leaves the index alone: sha256 is None.
+        """
+        if self.run_id is None:
+            raise ArchiveError("Archive opened without run_id: it can read but not write")
+        warc_date = _warc_date(fetched_at)
+        relative = f"run-{self.run_id}/{_SAFE_NAME.sub('_', source)}.warc.gz"
+        http_headers = StatusAndHeaders(
+            f"{status} {_reason(status)}",
+            [(k, v) for k, v in headers if k.lower() not in _WIRE_HEADERS]
+            + [("Content-Length", str(len(body)))],
+            protocol="HTTP/1.1",
+        )
+        extra = {"WARC-Date": warc_date}
+        if role:
+            extra[ROLE_FIELD] = role
+        if status == 304:
+            offset, _ = self._append(relative, lambda w: w.create_warc_record(
+                url, "response", payload=BytesIO(b""), http_headers=http_headers,
+                warc_headers_dict=extra))
+            return relative, offset, None
+
+        sha256 = hashlib.sha256(body).hexdigest()
+        original = self._db.execute(
+            "SELECT archive_path, offset, record_id, warc_date FROM bodies WHERE url = ? AND sha256 = ?",
+            (url, sha256)).fetchone()
+        if original is None:
+            # The same digest a later revisit names, as the identical-payload-digest profile wants.
+            extra["WARC-Payload-Digest"] = f"sha256:{sha256}"
+            offset, record_id = self._append(relative, lambda w: w.create_warc_record(
+                url, "response", payload=BytesIO(body), http_headers=http_headers,
+                warc_headers_dict=extra))
+            self._db.execute("INSERT INTO bodies VALUES (?, ?, ?, ?, ?, ?)",
+                             (url, sha256, relative, offset, record_id, warc_date))
+        else:
+            original_path, original_offset, original_id, original_date = original
+            extra.update({"WARC-Refers-To": original_id,
+                          REFERS_TO_LOCATION: f"{original_path}#{original_offset}"})
+
+            def revisit(writer: WARCWriter):
+                record = writer.create_revisit_record(
+                    url, digest=f"sha256:{sha256}", refers_to_uri=url, refers_to_date=original_date,
+                    http_headers=http_headers, warc_headers_dict=extra)
+                return record
+
+            offset, _ = self._append(relative, revisit)
+        header = {k.lower(): v for k, v in headers}
+        self._db.execute(
+            "INSERT OR REPLACE INTO last_fetch VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (url, sha256, header.get("etag"), header.get("last-modified"), relative, offset,
+             len(body), warc_date))
+        self._db.commit()
+        return relative, offset, sha256
+
+    def read_body(self, archive_path: str, offset: int) -> bytes:
+        """The body stored at (archive_path, offset), following a revisit to its original."""
+        for _ in range(8):
+            record = self._record_at(archive_path, offset)
+            if record.rec_type == "response":
+                return record.raw_stream.read()
+            if record.rec_type != "revisit":
+                raise ArchiveError(f"{archive_path}@{offset}: unexpected WARC record {record.rec_type}")
+            location = record.rec_headers.get_header(REFERS_TO_LOCATION)
+            if not location or "#" not in location:
+                raise ArchiveError(f"{archive_path}@{offset}: revisit without {REFERS_TO_LOCATION}")
+            archive_path, _, offset_text = location.rpartition("#")
+            offset = int(offset_text)
+        raise ArchiveError(f"{archive_path}@{offset}: revisit chain too long")
+
+    def record_headers(self, archive_path: str, offset: int) -> dict[str, str]:
+        """The WARC header fields of one record (its type, role, date, digests)."""
+        record = self._record_at(archive_path, offset)
+        return dict(record.rec_headers.headers)
+
+    def _record_at(self, archive_path: str, offset: int):
+        path = (self.root / archive_path).resolve()
+        if self.root.resolve() not in path.parents:
+            raise ArchiveError(f"{archive_path}: outside the archive root {self.root}")
+        if not path.exists():
+            raise ArchiveError(f"{archive_path}: no such WARC file under {self.root}")
+        # Each record is its own gzip member, so reading can start at its offset.
+        with path.open("rb") as stream:
+            stream.seek(offset)
+            for record in ArchiveIterator(stream):
+                record.raw_stream = BytesIO(record.raw_stream.read())
+                return record
+        raise ArchiveError(f"{archive_path}@{offset}: no WARC record there")
+
+    def _append(self, relative: str, build) -> tuple[int, str]:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("ab") as stream:
+            offset = stream.tell()
+            writer = WARCWriter(stream, gzip=True)
+            record = build(writer)
+            writer.write_record(record)
+        return offset, record.rec_headers.get_header("WARC-Record-ID")
+
+
+def _warc_date(fetched_at: str | datetime) -> str:
+    if isinstance(fetched_at, str):
+        fetched_at = datetime.fromisoformat(fetched_at.replace("Z", "+00:00"))
+    if fetched_at.tzinfo is None:
+        raise ArchiveError(f"fetched_at {fetched_at!r} has no time zone")
+    return fetched_at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _reason(status: int) -> str:
+    from http import HTTPStatus
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"

@@ -1,0 +1,55 @@
+"""Downloader middlewares the crawl policy needs and Scrapy does not ship."""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin, urlsplit
+
+from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import reactor
+from twisted.internet.task import deferLater
+
+
+class RetryBackoffMiddleware:
+    """Waits before a retried request, doubling each time, so a struggling server gets air."""
+
+    def __init__(self, base: float, ceiling: float):
+        self.base = base
+        self.ceiling = ceiling
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings.getfloat("RETRY_BACKOFF_BASE"),
+                   crawler.settings.getfloat("RETRY_BACKOFF_MAX"))
+
+    async def process_request(self, request, spider=None):
+        retries = request.meta.get("retry_times", 0)
+        if retries and self.base > 0:
+            delay = min(self.ceiling, self.base * 2 ** (retries - 1))
+            await maybe_deferred_to_future(deferLater(reactor, delay, lambda: None))
+        return None
+
+
+class OffsiteRedirectMiddleware:
+    """Drops a redirect that leaves the source's domains, as an error the errback records.
+
+    Scrapy's offsite filter would drop such a redirect silently at scheduling time.
+    """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_response(self, request, response, spider=None):
+        location = response.headers.get(b"Location")
+        if response.status not in (301, 302, 303, 307, 308) or not location:
+            return response
+        target = urljoin(response.url, location.decode("latin-1"))
+        host = (urlsplit(target).hostname or "").lower()
+        domains = [d.lower() for d in getattr(self.crawler.spider, "allowed_domains", None) or []]
+        if domains and not any(host == d or host.endswith("." + d) for d in domains):
+            raise IgnoreRequest(f"offsite redirect to {target}")
+        return response

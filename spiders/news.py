@@ -1,0 +1,232 @@
+"""One generic spider for every source: discovery from sitemaps, feeds or listing pages."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
+
+import scrapy
+from lxml import etree
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from shahrnameh.spiders.archive import Archive
+from shahrnameh.spiders.pages import FetchedPage
+from shahrnameh.spiders.sources import Source
+
+_XML_PARSER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
+_NEXT_TEXTS = {"next", "nextpage", "بعدی", "بعد", "صفحهبعد", "صفحهبعدی", "»", "›", ">"}
+_NOT_ARTICLE = re.compile(
+    r"/(tag|tags|category|categories|search|login|register|author|archive|rss|feed)(/|$)"
+    r"|\.(jpe?g|png|gif|svg|webp|pdf|zip|mp3|mp4|css|js|xml)$", re.I)
+_ARTICLE_LIKE = re.compile(r"\d{4,}|\.(html?|aspx|php)$|/[^/]*-[^/]*-[^/]*/?$", re.I)
+
+
+class NewsSpider(scrapy.Spider):
+    name = "news"
+
+    def __init__(self, source_json: str, archive_root: str, run_id: str | int, records_path: str, **kwargs):
+        super().__init__(**kwargs)
+        self.source = Source.from_json(json.loads(source_json))
+        self.allowed_domains = list(self.source.allowed_domains)
+        self.archive_root = Path(archive_root)
+        self.run_id = int(run_id)
+        self.records_path = records_path
+        self.article_pattern = re.compile(self.source.article_url_pattern) if self.source.article_url_pattern else None
+        self.index = Archive(self.archive_root)
+
+    async def start(self):
+        for robots_url in dict.fromkeys(_robots_url(u) for u in self.source.start_urls):
+            yield scrapy.Request(robots_url, callback=self.parse_page, errback=self.on_error, dont_filter=True,
+                                 meta={"role": "robots", "dont_obey_robotstxt": True,
+                                       "handle_httpstatus_list": [404, 410]})
+        for url in self.source.start_urls:
+            yield scrapy.Request(url, callback=self.parse_start, errback=self.on_error,
+                                 meta={"role": _role_hint(url), "listing_depth": 0})
+
+    def parse_page(self, response):
+        yield self._page(response, response.meta["role"])
+
+    def parse_start(self, response):
+        kind, root = _detect(response.body)
+        if kind == "sitemapindex":
+            yield self._page(response, "sitemap")
+            for loc in _locs(root, "sitemap"):
+                yield response.follow(loc, callback=self.parse_start, errback=self.on_error,
+                                      meta={"role": "sitemap", "listing_depth": 0})
+        elif kind == "urlset":
+            yield self._page(response, "sitemap")
+            for loc in _locs(root, "url"):
+                yield from self._article_request(urljoin(response.url, loc), from_listing=False)
+        elif kind == "feed":
+            yield self._page(response, "feed")
+            for link in _feed_links(root):
+                yield from self._article_request(urljoin(response.url, link), from_listing=False)
+        else:
+            yield from self.parse_listing(response)
+
+    def parse_listing(self, response):
+        yield self._page(response, "listing")
+        if not isinstance(response, TextResponse):
+            return
+        for href in response.css("a::attr(href)").getall():
+            yield from self._article_request(response.urljoin(href.strip()), from_listing=True)
+        depth = response.meta.get("listing_depth", 0)
+        if depth < self.source.max_depth:
+            for url in _next_pages(response):
+                yield scrapy.Request(url, callback=self.parse_listing, errback=self.on_error,
+                                     meta={"role": "listing", "listing_depth": depth + 1})
+
+    def parse_article(self, response):
+        yield self._page(response, "article")
+
+    def on_error(self, failure):
+        request = failure.request
+        response = getattr(failure.value, "response", None)
+        blocked = failure.check(IgnoreRequest) is not None and failure.check(HttpError) is None
+        if failure.check(HttpError):
+            error = f"HTTP {response.status}"
+        else:
+            error = f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
+        error = " ".join(error.split())[:300]
+        role = request.meta.get("role") or "listing"
+        if response is not None:
+            page = self._page(response, role)
+            page.error, page.blocked = error, blocked
+            return [page]
+        return [FetchedPage(source=self.source.name, url=request.url, requested_url=_requested_url(request),
+                            role=role, fetched_at=_now(), error=error, blocked=blocked)]
+
+    def _article_request(self, url: str, *, from_listing: bool):
+        url = urlunsplit(urlsplit(url)._replace(fragment=""))
+        if not self._is_article(url, from_listing):
+            return
+        headers = {}
+        previous = self.index.last_fetch(url)
+        if previous:
+            if previous.get("etag"):
+                headers["If-None-Match"] = previous["etag"]
+            if previous.get("last_modified"):
+                headers["If-Modified-Since"] = previous["last_modified"]
+        yield scrapy.Request(url, headers=headers, callback=self.parse_article, errback=self.on_error,
+                             meta={"role": "article", "handle_httpstatus_list": [304]})
+
+    def _is_article(self, url: str, from_listing: bool) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not _in_domains(parts.hostname, self.allowed_domains):
+            return False
+        if self.article_pattern is not None:
+            return self.article_pattern.search(url) is not None
+        if not from_listing:
+            return True
+        return parts.path not in ("", "/") and not _NOT_ARTICLE.search(parts.path) \
+            and _ARTICLE_LIKE.search(parts.path) is not None
+
+    def _page(self, response, role: str) -> FetchedPage:
+        headers = [(k.decode("latin-1"), v.decode("latin-1"))
+                   for k, values in response.headers.items() for v in values]
+        content_type = response.headers.get(b"Content-Type")
+        return FetchedPage(
+            source=self.source.name, url=response.url, requested_url=_requested_url(response.request),
+            role=role, fetched_at=_now(), status=response.status, headers=headers, body=response.body,
+            content_type=content_type.decode("latin-1") if content_type else None,
+            encoding=response.encoding if isinstance(response, TextResponse) and response.body else None,
+        )
+
+    def closed(self, reason):
+        self.index.close()
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _requested_url(request) -> str:
+    redirects = request.meta.get("redirect_urls") or []
+    return redirects[0] if redirects else request.url
+
+
+def _robots_url(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/robots.txt", "", ""))
+
+
+def _role_hint(url: str) -> str:
+    lowered = url.lower()
+    if "sitemap" in lowered:
+        return "sitemap"
+    if re.search(r"rss|feed|atom", lowered):
+        return "feed"
+    return "listing"
+
+
+def _in_domains(host: str | None, domains: list[str]) -> bool:
+    host = (host or "").lower()
+    return any(host == d.lower() or host.endswith("." + d.lower()) for d in domains)
+
+
+def _detect(body: bytes):
+    """(kind, parsed root) by content, whatever the Content-Type says; kind 'html' otherwise."""
+    head = body[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if not head.startswith(b"<?xml") and not re.match(rb"<(urlset|sitemapindex|rss|feed|rdf:rdf)\b", head):
+        return "html", None
+    try:
+        root = etree.fromstring(body, parser=_XML_PARSER)
+    except etree.XMLSyntaxError:
+        return "html", None
+    if root is None:
+        return "html", None
+    name = etree.QName(root).localname.lower()
+    if name in ("urlset", "sitemapindex"):
+        return name, root
+    if name in ("rss", "feed", "rdf"):
+        return "feed", root
+    return "html", None
+
+
+def _locs(root, parent: str) -> list[str]:
+    return [el.text.strip() for el in root.iter() if isinstance(el.tag, str)
+            and etree.QName(el).localname == "loc" and el.text
+            and etree.QName(el.getparent()).localname == parent]
+
+
+def _feed_links(root) -> list[str]:
+    links = []
+    for el in root.iter():
+        if not isinstance(el.tag, str) or etree.QName(el).localname not in ("item", "entry"):
+            continue
+        for child in el:
+            if not isinstance(child.tag, str) or etree.QName(child).localname != "link":
+                continue
+            href = child.get("href") or (child.text or "").strip()
+            if href and child.get("rel", "alternate") == "alternate":
+                links.append(href)
+                break
+    return links
+
+
+def _next_pages(response) -> list[str]:
+    found = response.css("link[rel~=next]::attr(href), a[rel~=next]::attr(href)").getall()
+    current = urlsplit(response.url)
+    page = _page_number(current.query)
+    for anchor in response.css("a[href]"):
+        href = anchor.attrib["href"]
+        text = re.sub(r"\s+", "", " ".join(anchor.css("::text").getall())).lower().strip("«»")
+        if text in _NEXT_TEXTS or re.sub(r"\s+", "", anchor.attrib.get("aria-label", "")).lower() in _NEXT_TEXTS:
+            found.append(href)
+            continue
+        target = urlsplit(response.urljoin(href))
+        if target.path == current.path and _page_number(target.query) == page + 1:
+            found.append(href)
+    return list(dict.fromkeys(response.urljoin(h) for h in found))
+
+
+def _page_number(query: str) -> int:
+    for key, value in parse_qsl(query):
+        if key.lower() in ("page", "p", "pg") and value.isdigit():
+            return int(value)
+    return 1

@@ -1,0 +1,26 @@
+"""What the spider hands to the item pipelines: one fetch, with or without a response."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class FetchedPage:
+    source: str
+    url: str
+    requested_url: str
+    role: str
+    fetched_at: str
+    status: int | None = None
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: bytes = b""
+    content_type: str | None = None
+    encoding: str | None = None
+    error: str | None = None
+    blocked: bool = False
+    # The index entry for this URL before this fetch (set by the archive pipeline).
+    previous: dict | None = None
+    archive_path: str | None = None
+    archive_offset: int | None = None
+    sha256: str | None = None

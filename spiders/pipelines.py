@@ -1,0 +1,87 @@
+"""Item pipelines: archive the response, then turn the fetch into a FetchRecord line."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+from shahrnameh.spiders.archive import Archive
+from shahrnameh.spiders.pages import FetchedPage
+from shahrnameh.spiders.records import FetchRecord
+
+
+class ArchivePipeline:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.archive: Archive | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def open_spider(self, spider=None):
+        spider = spider or self.crawler.spider
+        self.archive = Archive(Path(spider.archive_root), run_id=spider.run_id)
+
+    def close_spider(self, spider=None):
+        if self.archive is not None:
+            self.archive.close()
+
+    def process_item(self, item: FetchedPage, spider=None) -> FetchedPage:
+        if item.status is None:
+            return item
+        item.previous = self.archive.last_fetch(item.url)
+        item.archive_path, item.archive_offset, item.sha256 = self.archive.write_response(
+            item.source, item.url, item.status, item.headers, item.body, item.fetched_at, role=item.role)
+        return item
+
+
+class FetchRecordPipeline:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.stream = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def open_spider(self, spider=None):
+        spider = spider or self.crawler.spider
+        self.stream = open(spider.records_path, "a", encoding="utf-8")
+
+    def close_spider(self, spider=None):
+        if self.stream is not None:
+            self.stream.close()
+
+    def process_item(self, item: FetchedPage, spider=None) -> FetchedPage:
+        record = fetch_record(item)
+        self.stream.write(json.dumps(asdict(record), ensure_ascii=False) + "\n")
+        self.stream.flush()
+        return item
+
+
+def fetch_record(item: FetchedPage) -> FetchRecord:
+    archive_path, offset, sha256 = item.archive_path, item.archive_offset, item.sha256
+    length = len(item.body) if item.status is not None else None
+    error = item.error
+    if error:
+        outcome = "blocked" if item.blocked else "failed"
+    elif item.status == 304:
+        if item.previous is None:
+            outcome, error = "failed", "304 Not Modified for a URL with no archived copy"
+        else:
+            # Not modified: the body is the one archived last time.
+            outcome = "unchanged"
+            archive_path, offset = item.previous["archive_path"], item.previous["offset"]
+            sha256, length = item.previous["sha256"], item.previous["length"]
+    elif item.previous is None:
+        outcome = "new"
+    else:
+        outcome = "unchanged" if item.previous["sha256"] == sha256 else "changed"
+    return FetchRecord(
+        source=item.source, url=item.url, requested_url=item.requested_url, role=item.role,
+        outcome=outcome, status=item.status, fetched_at=item.fetched_at,
+        content_type=item.content_type, encoding=item.encoding, sha256=sha256,
+        archive_path=archive_path, archive_offset=offset, length=length, error=error,
+    )

@@ -1,0 +1,54 @@
+"""Crawl policy: polite by default; the demo and tests relax only the delays."""
+
+from __future__ import annotations
+
+from shahrnameh.spiders.sources import Source
+
+USER_AGENT = "Shahrnameh/0.1 (+https://github.com/shahrnameh/shahrnameh; municipal news research crawler)"
+
+BASE_SETTINGS: dict = {
+    "BOT_NAME": "shahrnameh",
+    "USER_AGENT": USER_AGENT,
+    "ROBOTSTXT_OBEY": True,
+    "AUTOTHROTTLE_ENABLED": True,
+    "AUTOTHROTTLE_START_DELAY": 2.0,
+    "AUTOTHROTTLE_MAX_DELAY": 60.0,
+    "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
+    "DOWNLOAD_DELAY": 2.0,
+    "DOWNLOAD_TIMEOUT": 30,
+    "DOWNLOAD_MAXSIZE": 10 * 1024 * 1024,
+    "DOWNLOAD_WARNSIZE": 5 * 1024 * 1024,
+    "RETRY_ENABLED": True,
+    "RETRY_TIMES": 2,
+    "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408, 429],
+    # A URL given up on is a FetchRecord "failed", not a crawl error.
+    "RETRY_GIVE_UP_LOG_LEVEL": "WARNING",
+    # Seconds before retry n is 2**(n-1) times this (see middlewares.RetryBackoffMiddleware).
+    "RETRY_BACKOFF_BASE": 5.0,
+    "RETRY_BACKOFF_MAX": 120.0,
+    "REDIRECT_ENABLED": True,
+    "REDIRECT_MAX_TIMES": 5,
+    # A meta refresh on a news site is usually a bot wall or a portal hop: record the page itself.
+    "METAREFRESH_ENABLED": False,
+    "COOKIES_ENABLED": False,
+    "TELNETCONSOLE_ENABLED": False,
+    "LOG_LEVEL": "INFO",
+    "DOWNLOADER_MIDDLEWARES": {
+        "shahrnameh.spiders.middlewares.RetryBackoffMiddleware": 560,
+        # Above RedirectMiddleware (600) so it sees a 3xx before the redirect is followed.
+        "shahrnameh.spiders.middlewares.OffsiteRedirectMiddleware": 650,
+    },
+    "ITEM_PIPELINES": {
+        "shahrnameh.spiders.pipelines.ArchivePipeline": 100,
+        "shahrnameh.spiders.pipelines.FetchRecordPipeline": 200,
+    },
+}
+
+
+def crawl_settings(source: Source, overrides: dict | None = None) -> dict:
+    settings = dict(BASE_SETTINGS)
+    # robots.txt is fetched twice (once archived, once by the robots middleware): not pages.
+    settings["CLOSESPIDER_PAGECOUNT"] = source.max_pages + 2
+    settings.update(overrides or {})
+    return settings
