@@ -101,7 +101,7 @@ class Archive:
             # The same digest a later revisit names, as the identical-payload-digest profile wants.
             extra["WARC-Payload-Digest"] = f"sha256:{sha256}"
             offset, record_id = self._append(relative, lambda w: w.create_warc_record(
-                url, "response", payload=BytesIO(body), http_headers=http_headers,
+                url, "response", payload=BytesIO(body), length=len(body), http_headers=http_headers,
                 warc_headers_dict=extra))
             self._db.execute("INSERT INTO bodies VALUES (?, ?, ?, ?, ?, ?)",
                              (url, sha256, relative, offset, record_id, warc_date))
