@@ -64,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--settings", default="{}", help="Scrapy setting overrides as JSON")
     args = parser.parse_args(argv)
 
+    from scrapy import signals
     from scrapy.crawler import CrawlerProcess
 
     from shahrnameh.spiders.news import NewsSpider
@@ -73,13 +74,23 @@ def main(argv: list[str] | None = None) -> int:
     Path(args.records).touch()
     process = CrawlerProcess(crawl_settings(source, json.loads(args.settings)), install_root_handler=True)
     crawler = process.create_crawler(NewsSpider)
-    process.crawl(crawler, source_json=args.source, archive_root=args.archive_root,
-                  run_id=args.run_id, records_path=args.records)
+    # Scrapy logs a bug in a callback or pipeline and carries on: the parent must hear of it.
+    bugs: list[str] = []
+
+    def on_spider_error(failure, response, spider):
+        bugs.append(f"callback failed on {response.url}: {failure.getErrorMessage()}")
+
+    def on_item_error(item, response, spider, failure):
+        bugs.append(f"pipeline failed on {getattr(item, 'url', item)}: {failure.getErrorMessage()}")
+
+    crawler.signals.connect(on_spider_error, signal=signals.spider_error)
+    crawler.signals.connect(on_item_error, signal=signals.item_error)
+    started = process.crawl(crawler, source_json=args.source, archive_root=args.archive_root,
+                            run_id=args.run_id, records_path=args.records)
+    started.addErrback(lambda failure: bugs.append(f"crawl failed: {failure.getErrorMessage()}"))
     process.start()
-    # Errors inside callbacks or pipelines are logged by Scrapy and swallowed: surface them.
-    errors = crawler.stats.get_value("log_count/ERROR", 0) if crawler.stats else 0
-    if errors:
-        print(f"crawl finished with {errors} logged errors", file=sys.stderr)
+    if bugs:
+        print("\n".join(["crawl finished with errors:", *bugs[-10:]]), file=sys.stderr)
         return 1
     return 0
 
