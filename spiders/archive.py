@@ -46,7 +46,7 @@ class Archive:
             CREATE TABLE IF NOT EXISTS last_fetch (
                 url TEXT PRIMARY KEY, sha256 TEXT NOT NULL, etag TEXT, last_modified TEXT,
                 archive_path TEXT NOT NULL, offset INTEGER NOT NULL, length INTEGER NOT NULL,
-                fetched_at TEXT NOT NULL);
+                fetched_at TEXT NOT NULL, content_type TEXT, encoding TEXT);
             CREATE TABLE IF NOT EXISTS bodies (
                 url TEXT NOT NULL, sha256 TEXT NOT NULL, archive_path TEXT NOT NULL,
                 offset INTEGER NOT NULL, record_id TEXT NOT NULL, warc_date TEXT NOT NULL,
@@ -60,17 +60,21 @@ class Archive:
 
     def last_fetch(self, url: str) -> dict | None:
         row = self._db.execute(
-            "SELECT sha256, etag, last_modified, archive_path, offset, length, fetched_at "
-            "FROM last_fetch WHERE url = ?", (url,)).fetchone()
+            "SELECT sha256, etag, last_modified, archive_path, offset, length, fetched_at, content_type, "
+            "encoding FROM last_fetch WHERE url = ?", (url,)).fetchone()
         if row is None:
             return None
-        keys = ("sha256", "etag", "last_modified", "archive_path", "offset", "length", "fetched_at")
+        keys = ("sha256", "etag", "last_modified", "archive_path", "offset", "length", "fetched_at",
+                "content_type", "encoding")
         return dict(zip(keys, row))
 
     def write_response(self, source: str, url: str, status: int, headers: list[tuple[str, str]],
-                       body: bytes, fetched_at: str | datetime, *, role: str | None = None
-                       ) -> tuple[str, int, str | None]:
+                       body: bytes, fetched_at: str | datetime, *, role: str | None = None,
+                       encoding: str | None = None) -> tuple[str, int, str | None]:
         """Archive one response; returns (WARC path relative to the root, offset, sha256 of body).
+
+        `encoding` (the charset the body was decoded with) is kept in the index, so that a
+        later 304 can say how to read the body it points back to.
 
         A 304 is archived as what it is (no body) and leaves the index alone: sha256 is None.
         """
@@ -119,9 +123,9 @@ class Archive:
             offset, _ = self._append(relative, revisit)
         header = {k.lower(): v for k, v in headers}
         self._db.execute(
-            "INSERT OR REPLACE INTO last_fetch VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO last_fetch VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (url, sha256, header.get("etag"), header.get("last-modified"), relative, offset,
-             len(body), warc_date))
+             len(body), warc_date, header.get("content-type"), encoding))
         self._db.commit()
         return relative, offset, sha256
 

@@ -33,7 +33,8 @@ class ArchivePipeline:
             return item
         item.previous = self.archive.last_fetch(item.url)
         item.archive_path, item.archive_offset, item.sha256 = self.archive.write_response(
-            item.source, item.url, item.status, item.headers, item.body, item.fetched_at, role=item.role)
+            item.source, item.url, item.status, item.headers, item.body, item.fetched_at, role=item.role,
+            encoding=item.encoding)
         return item
 
 
@@ -64,6 +65,7 @@ class FetchRecordPipeline:
 def fetch_record(item: FetchedPage) -> FetchRecord:
     archive_path, offset, sha256 = item.archive_path, item.archive_offset, item.sha256
     length = len(item.body) if item.status is not None else None
+    content_type, encoding = item.content_type, item.encoding
     error = item.error
     if error:
         outcome = "blocked" if item.blocked else "failed"
@@ -75,6 +77,7 @@ def fetch_record(item: FetchedPage) -> FetchRecord:
             outcome = "unchanged"
             archive_path, offset = item.previous["archive_path"], item.previous["offset"]
             sha256, length = item.previous["sha256"], item.previous["length"]
+            content_type, encoding = item.previous["content_type"], item.previous["encoding"]
     elif item.previous is None:
         outcome = "new"
     else:
@@ -82,6 +85,6 @@ def fetch_record(item: FetchedPage) -> FetchRecord:
     return FetchRecord(
         source=item.source, url=item.url, requested_url=item.requested_url, role=item.role,
         outcome=outcome, status=item.status, fetched_at=item.fetched_at,
-        content_type=item.content_type, encoding=item.encoding, sha256=sha256,
+        content_type=content_type, encoding=encoding, sha256=sha256,
         archive_path=archive_path, archive_offset=offset, length=length, error=error,
     )

@@ -16,12 +16,13 @@ HEADERS = [("Content-Type", "text/html; charset=utf-8"), ("ETag", '"v1"'),
 def test_response_round_trip_and_index(tmp_path):
     archive = Archive(tmp_path, run_id=7)
     path, offset, sha = archive.write_response("khabaronline", URL, 200, HEADERS, PAGE,
-                                               "2026-01-01T00:00:00+00:00", role="article")
+                                               "2026-01-01T00:00:00+00:00", role="article", encoding="utf-8")
     assert path == "run-7/khabaronline.warc.gz"
     assert Archive(tmp_path).read_body(path, offset) == PAGE
     last = archive.last_fetch(URL)
     assert last["sha256"] == sha and last["etag"] == '"v1"' and last["last_modified"].startswith("Tue")
     assert (last["archive_path"], last["offset"], last["length"]) == (path, offset, len(PAGE))
+    assert (last["content_type"], last["encoding"]) == ("text/html; charset=utf-8", "utf-8")
     assert archive.last_fetch(URL + "/other") is None
     # A standard WARC reader sees the record, with the role and without the wire encoding.
     with (tmp_path / path).open("rb") as stream:

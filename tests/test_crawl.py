@@ -75,9 +75,11 @@ def test_second_crawl_is_all_unchanged_and_downloads_no_article_body(two_crawls)
     articles = [r for r in second if r.role == "article" and r.status is not None]
     assert len(articles) == 88
     assert {(r.outcome, r.status) for r in articles} == {("unchanged", 304)}
-    for record in articles:  # pointing at the bodies archived by the first crawl
-        assert (record.archive_path, record.archive_offset, record.sha256) == (
-            first[record.url].archive_path, first[record.url].archive_offset, first[record.url].sha256)
+    for record in articles:  # pointing at the bodies archived by the first crawl, read the same way
+        before = first[record.url]
+        assert (record.archive_path, record.archive_offset, record.sha256, record.length) == (
+            before.archive_path, before.archive_offset, before.sha256, before.length)
+        assert (record.content_type, record.encoding) == (before.content_type, before.encoding)
     assert {r.outcome for r in second if r.role != "article"} == {"unchanged"}
     archive = Archive(two_crawls["archive"])
     sample = articles[0]
