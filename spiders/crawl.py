@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
 
     source = Source.from_json(json.loads(args.source))
     Path(args.records).touch()
-    process = CrawlerProcess(crawl_settings(source, json.loads(args.settings)), install_root_handler=True)
+    process = CrawlerProcess(crawl_settings(source, json.loads(args.settings)))
     crawler = process.create_crawler(NewsSpider)
     # Scrapy logs a bug in a callback or pipeline and carries on: the parent must hear of it.
     bugs: list[str] = []

@@ -13,6 +13,7 @@ from lxml import etree
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from w3lib.url import safe_url_string
 
 from shahrnameh.spiders.archive import Archive
 from shahrnameh.spiders.pages import FetchedPage
@@ -21,9 +22,11 @@ from shahrnameh.spiders.sources import Source
 _XML_PARSER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
 _NEXT_TEXTS = {"next", "nextpage", "بعدی", "بعد", "صفحهبعد", "صفحهبعدی", "»", "›", ">"}
 _NOT_ARTICLE = re.compile(
-    r"/(tag|tags|category|categories|search|login|register|author|archive|rss|feed)(/|$)"
+    r"/(tag|tags|category|categories|service|section|search|login|register|author|archive|rss|feed"
+    r"|redirect|ads?|banner)(/|$)"
     r"|\.(jpe?g|png|gif|svg|webp|pdf|zip|mp3|mp4|css|js|xml)$", re.I)
-_ARTICLE_LIKE = re.compile(r"\d{4,}|\.(html?|aspx|php)$|/[^/]*-[^/]*-[^/]*/?$", re.I)
+# An id, a page file, or a slug of four words or more.
+_ARTICLE_LIKE = re.compile(r"\d{4,}|\.(html?|aspx|php)$|/[^/]*-[^/]*-[^/]*-[^/]*/?$", re.I)
 
 
 class NewsSpider(scrapy.Spider):
@@ -102,7 +105,8 @@ class NewsSpider(scrapy.Spider):
                             role=role, fetched_at=_now(), error=error, blocked=blocked)]
 
     def _article_request(self, url: str, *, from_listing: bool):
-        url = urlunsplit(urlsplit(url)._replace(fragment=""))
+        # The form Scrapy requests and the archive indexes: percent-encoded, no fragment.
+        url = safe_url_string(urlunsplit(urlsplit(url)._replace(fragment="")))
         if not self._is_article(url, from_listing):
             return
         headers = {}

@@ -122,3 +122,64 @@ def test_dying_child_process_raises_crawl_error_with_its_stderr(tmp_path):
     with pytest.raises(CrawlError, match=r"broken exited with 1[\s\S]*No module named 'no'"):
         crawl_source(source, tmp_path, run_id=1, settings_overrides={"ITEM_PIPELINES": {"no.such.Pipeline": 1}},
                      timeout_s=60)
+
+
+# Discovery rules, on real pages where the corpus has them.
+
+def spider(**source):
+    import json
+
+    from shahrnameh.spiders.news import NewsSpider
+    return NewsSpider(source_json=json.dumps(Source(**source).to_json()), archive_root="unused-archive",
+                      run_id=1, records_path="unused")
+
+
+def test_listing_heuristic_picks_article_links_of_a_real_page(tmp_path, monkeypatch):
+    from scrapy.http import HtmlResponse
+
+    monkeypatch.chdir(tmp_path)
+    body = (CORPUS / "html" / "persian-news" / "khabaronline-1353889.html").read_bytes()
+    response = HtmlResponse("https://www.khabaronline.ir/news/1353889", body=body, encoding="utf-8")
+    news = spider(name="k", start_urls=("https://www.khabaronline.ir/",), allowed_domains=("khabaronline.ir",))
+    requests = [r for href in response.css("a::attr(href)").getall()
+                for r in news._article_request(response.urljoin(href), from_listing=True)]
+    urls = {r.url for r in requests}
+    assert len(urls) > 20 and all("khabaronline.ir/news/" in u for u in urls)
+    # the percent-encoded form, as Scrapy requests it and the archive indexes it
+    assert "https://www.khabaronline.ir/news/1353788/%D9%81%D8%B1%D8%A7%DA%A9%D8%B3%DB%8C%D9%88%D9%86-%D8%B2%D9%86%D8%A7%D9%86-%D8%B4%D9%88%D8%B1%D8%A7%DB%8C-%D8%B4%D9%87%D8%B1-%D8%A8%D8%A7-%D9%87%D8%AF%D9%81-%D8%B4%D9%86%D8%A7%D8%B3%D8%A7%DB%8C%DB%8C-%D8%B2%D9%86%D8%A7%D9%86-%D8%AA%D9%88%D8%A7%D9%86%D9%85%D9%86%D8%AF-%D8%B4%D9%87%D8%B1%D8%AF%D8%A7%D8%B1%DB%8C-%D8%AA%D8%B4%DA%A9%DB%8C%D9%84" in urls
+    tagged = spider(name="k", start_urls=("https://www.khabaronline.ir/",), allowed_domains=("khabaronline.ir",),
+                    article_url_pattern=r"/news/1353788/")
+    assert len({r.url for href in response.css("a::attr(href)").getall()
+                for r in tagged._article_request(response.urljoin(href), from_listing=True)}) == 1
+
+
+def test_kind_detection_by_content_not_by_name():
+    from shahrnameh.spiders.news import _detect, _feed_links, _locs
+
+    index = (b'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+             b"<sitemap><loc>https://www.isna.ir/sitemap/1.xml</loc></sitemap></sitemapindex>")
+    kind, root = _detect(index)
+    assert kind == "sitemapindex" and _locs(root, "sitemap") == ["https://www.isna.ir/sitemap/1.xml"]
+    atom = (b'<feed xmlns="http://www.w3.org/2005/Atom"><entry>'
+            b'<link rel="enclosure" href="https://www.isna.ir/a.jpg"/>'
+            b'<link href="https://www.isna.ir/news/1403022918"/></entry></feed>')
+    kind, root = _detect(atom)
+    assert kind == "feed" and _feed_links(root) == ["https://www.isna.ir/news/1403022918"]
+    page = (CORPUS / "html" / "voa-dari" / "article_7163944.html").read_bytes()
+    assert _detect(page) == ("html", None)
+
+
+def test_pagination_links():
+    from scrapy.http import HtmlResponse
+
+    from shahrnameh.spiders.news import _next_pages
+
+    with DemoSite() as site:
+        first = HtmlResponse(site.base_url + "/news/", body=site.pages["/news/"].body, encoding="utf-8")
+        second = HtmlResponse(site.base_url + "/news/?page=2", body=site.pages["/news/?page=2"].body,
+                              encoding="utf-8")
+        assert _next_pages(first) == [site.base_url + "/news/?page=2"]
+        assert _next_pages(second) == []
+    rel_next = HtmlResponse("https://www.tabriz.ir/news?p=4", encoding="utf-8",
+                            body=b'<link rel="next" href="/news?p=5"><a href="/news?p=3">3</a>')
+    assert _next_pages(rel_next) == ["https://www.tabriz.ir/news?p=5"]
