@@ -1,6 +1,7 @@
 """Real crawls of the local demo site through crawl_source (a Scrapy child process each)."""
 
 import time
+from dataclasses import replace
 from collections import Counter
 
 import pytest
@@ -183,3 +184,44 @@ def test_pagination_links():
     rel_next = HtmlResponse("https://www.tabriz.ir/news?p=4", encoding="utf-8",
                             body=b'<link rel="next" href="/news?p=5"><a href="/news?p=3">3</a>')
     assert _next_pages(rel_next) == ["https://www.tabriz.ir/news?p=5"]
+
+
+def test_policy_settings_and_overrides():
+    from shahrnameh.spiders.settings import USER_AGENT, crawl_settings
+
+    source = Source("tehran", ("https://www.tehran.ir/fa/news",), ("tehran.ir",), max_pages=50)
+    polite = crawl_settings(source)
+    assert polite["ROBOTSTXT_OBEY"] and polite["AUTOTHROTTLE_ENABLED"] and polite["DOWNLOAD_DELAY"] > 0
+    assert polite["CONCURRENT_REQUESTS_PER_DOMAIN"] == 2 and polite["DOWNLOAD_TIMEOUT"] == 30
+    assert polite["DOWNLOAD_MAXSIZE"] == 10 * 1024 * 1024 and polite["USER_AGENT"] == USER_AGENT
+    assert 50 <= polite["CLOSESPIDER_PAGECOUNT"] <= 52
+    assert crawl_settings(source, FAST)["DOWNLOAD_DELAY"] == 0
+
+
+@pytest.mark.slow
+def test_page_budget_and_size_limit_end_the_crawl_politely(tmp_path):
+    with DemoSite() as site:
+        dari, news = [s for s in load_sources(DEMO_SOURCES, substitutions={"site": site.base_url})
+                      if s.name in ("demo-dari", "demo-news")]
+        few = crawl_source(replace(dari, max_pages=10), tmp_path / "a", run_id=1, settings_overrides={**FAST, "CONCURRENT_REQUESTS": 1,
+                                                                                 "CONCURRENT_REQUESTS_PER_DOMAIN": 1})
+        small = crawl_source(news, tmp_path / "b", run_id=1, settings_overrides={**FAST, "DOWNLOAD_MAXSIZE": 100_000})
+    assert 8 <= len([r for r in few if r.status is not None]) <= 14
+    too_big = {r.url.rsplit("/", 1)[-1]: r for r in small if r.outcome == "failed"}
+    assert "yjc-7349926.html" in too_big and "khabaronline-1353889.html" in too_big
+    assert "aryanews-120200622120908039.html" not in too_big  # 74 KB: under the limit
+    assert all(r.status is None and r.sha256 is None and "\n" not in r.error for r in too_big.values())
+    assert all("larger than download max size" in r.error for r in too_big.values())
+
+
+@pytest.mark.slow
+def test_retries_back_off(tmp_path):
+    with DemoSite() as site:
+        dead_url = site.base_url
+    source = Source("dead", (dead_url + "/news/",), ("127.0.0.1",))
+    started = time.monotonic()
+    records = crawl_source(source, tmp_path, run_id=1, timeout_s=60,
+                           settings_overrides={**FAST, "RETRY_TIMES": 2, "RETRY_BACKOFF_BASE": 1.5})
+    # Two retries of each request wait 1.5 s then 3 s; without backoff the child takes ~2 s in all.
+    assert time.monotonic() - started >= 4.5
+    assert {r.outcome for r in records} == {"failed"}
