@@ -121,6 +121,10 @@ class Archive:
                 return record
 
             offset, _ = self._append(relative, revisit)
+        if not 200 <= status < 300:
+            # An error page is archived but is not "the last version" of the URL.
+            self._db.commit()
+            return relative, offset, sha256
         header = {k.lower(): v for k, v in headers}
         self._db.execute(
             "INSERT OR REPLACE INTO last_fetch VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -76,3 +76,12 @@ def test_misuse_is_refused(tmp_path):
         Archive(tmp_path).read_body("../etc/passwd", 0)
     with pytest.raises(ArchiveError, match="no such WARC file"):
         Archive(tmp_path).read_body("run-9/x.warc.gz", 0)
+
+
+def test_error_pages_are_archived_but_are_not_the_last_version(tmp_path):
+    archive = Archive(tmp_path, run_id=1)
+    good = archive.write_response("k", URL, 200, HEADERS, PAGE, "2026-01-01T00:00:00Z")
+    challenge = (CORPUS / "html" / "edge-cases" / "arvancloud-bot-challenge.html").read_bytes()
+    error = archive.write_response("k", URL, 503, [("Content-Type", "text/html")], challenge, "2026-01-02T00:00:00Z")
+    assert archive.read_body(error[0], error[1]) == challenge
+    assert archive.last_fetch(URL)["sha256"] == good[2]
