@@ -13,6 +13,7 @@ from lxml import etree
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.gz import gunzip
 from w3lib.url import safe_url_string
 
 from shahrnameh.spiders.archive import Archive
@@ -55,7 +56,10 @@ class NewsSpider(scrapy.Spider):
         yield self._page(response, response.meta["role"])
 
     def parse_start(self, response):
-        kind, root = _detect(response.body)
+        body = response.body
+        if body[:2] == b"\x1f\x8b":  # sitemap.xml.gz: served gzipped without Content-Encoding
+            body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
+        kind, root = _detect(body)
         if kind == "sitemapindex":
             yield self._page(response, "sitemap")
             for loc in _locs(root, "sitemap"):

@@ -225,3 +225,21 @@ def test_retries_back_off(tmp_path):
     # Two retries of each request wait 1.5 s then 3 s; without backoff the child takes ~2 s in all.
     assert time.monotonic() - started >= 4.5
     assert {r.outcome for r in records} == {"failed"}
+
+
+def test_gzipped_sitemap_is_read(tmp_path, monkeypatch):
+    import gzip
+
+    from scrapy.http import Request, Response
+    from scrapy.settings import Settings
+
+    monkeypatch.chdir(tmp_path)
+    with DemoSite() as site:
+        sitemap = site.pages["/sitemap.xml"].body
+        news = spider(name="c", start_urls=(site.base_url + "/sitemap.xml.gz",), allowed_domains=("127.0.0.1",))
+        news.settings = Settings({"DOWNLOAD_MAXSIZE": 10_000_000})
+        url = site.base_url + "/sitemap.xml.gz"
+        response = Response(url, body=gzip.compress(sitemap), request=Request(url, meta={"role": "sitemap"}))
+        out = list(news.parse_start(response))
+    assert out[0].role == "sitemap"
+    assert len([r for r in out[1:] if r.meta["role"] == "article"]) == 7
