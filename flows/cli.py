@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from shahrnameh.flows.settings import (
-    DEFAULT_SOURCES, DEMO_CRAWL_SETTINGS, DEMO_SOURCES, default_archive_root, quiet_prefect,
+    DEFAULT_SOURCES, DEMO_CRAWL_SETTINGS, DEMO_PORT, DEMO_SOURCES, default_archive_root, quiet_prefect,
 )
 
 app = typer.Typer(
@@ -92,7 +92,7 @@ def demo(db: DbOption = None, archive: ArchiveOption = None) -> None:
     """Serve the local demo site (real pages) on 127.0.0.1, run the nightly flow on it, print a summary."""
     from shahrnameh.demosite import DemoSite
 
-    with DemoSite() as site:
+    with DemoSite(port=DEMO_PORT) as site:
         typer.echo(f"Demo site: {site.base_url}  (real pages from corpus/, see demo/README.md)", err=True)
         summary = _run_nightly(DEMO_SOURCES, db, archive, substitutions={"site": site.base_url},
                                crawl_settings=DEMO_CRAWL_SETTINGS)

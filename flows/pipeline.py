@@ -56,7 +56,8 @@ def load_crawl(engine, archive_root: Path, run_id: int, source: str, records: li
         page_id, _ = load.record_fetch(engine, run_id, record)
         if record.error:
             health.errors.append(f"{record.url}: {record.error}")
-        if record.role != "article" or record.sha256 is None or record.archive_path is None:
+        if (record.role != "article" or record.outcome in ("failed", "blocked")
+                or record.sha256 is None or record.archive_path is None):
             continue
         try:
             body = archive.read_body(record.archive_path, record.archive_offset)

@@ -16,6 +16,9 @@ DEMO_CRAWL_SETTINGS = {
     "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
 }
 
+# The demo prefers this port (else any free one): the same URLs make a second demo add nothing.
+DEMO_PORT = int(os.environ.get("SHAHRNAMEH_DEMO_PORT", "8719"))
+
 NIGHTLY_CRON = "0 2 * * *"
 NIGHTLY_TIMEZONE = "Asia/Tehran"
 

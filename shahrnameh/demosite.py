@@ -49,7 +49,10 @@ class Page:
 
 
 class DemoSite:
-    def __init__(self, root: Path | None = None):
+    def __init__(self, root: Path | None = None, port: int = 0):
+        # A fixed port keeps the demo's URLs, and so its articles, the same from one demo
+        # run to the next; 0 (or a busy port) takes any free one.
+        self.port = port
         self.corpus = Path(root) if root is not None else CORPUS
         if not (self.corpus / "html").is_dir() or not (self.corpus / "text").is_dir():
             raise DemoSiteError(f"corpus not found at {self.corpus}: the demo site serves the repository's "
@@ -67,7 +70,10 @@ class DemoSite:
         return f"http://{host}:{port}"
 
     def __enter__(self) -> DemoSite:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        try:
+            self._server = ThreadingHTTPServer(("127.0.0.1", self.port), _handler_for(self))
+        except OSError:
+            self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         self.pages = build_pages(self.corpus, self.base_url)
         self._thread = threading.Thread(target=self._server.serve_forever, name="demosite", daemon=True)
