@@ -1,0 +1,224 @@
+"""The warehouse on a fresh SQLite file: migrations, idempotent loading, versions, failures, read-only SQL."""
+
+import json
+
+import pytest
+from sqlalchemy import inspect
+
+from shahrnameh.nlp.records import Document, Fact
+from shahrnameh.spiders.records import FetchRecord
+from shahrnameh.warehouse import db, load, queries
+
+from conftest import CORPUS, GOLD
+
+SEED = "000_79683cf1f56b498c.txt"
+URL = "https://example.org/news/79683cf1f56b498c"
+
+
+def _seed_text() -> str:
+    return (CORPUS / "seeds" / SEED).read_text(encoding="utf-8")
+
+
+def _fact(text: str, evidence: str, value, category: str, qualifier: str) -> Fact:
+    start = text.index(evidence)
+    written = next(token for token in evidence.split() if token.isdigit() and int(token) == value)
+    number_start = text.index(written, start)
+    unit = evidence[evidence.index(written) + len(written):].split()[0]
+    return Fact(value=value, category=category, unit=unit, qualifier=qualifier, evidence=evidence,
+                municipality="تهران", programme=None, sentence_start=start, sentence_end=start + len(evidence),
+                number_start=number_start, number_end=number_start + len(written))
+
+
+def _document(text: str) -> Document:
+    """The seed article with the gold facts of it that its text still contains."""
+    gold = [json.loads(line) for line in (GOLD / "seeds.jsonl").read_text(encoding="utf-8").splitlines()]
+    facts = tuple(_fact(text, g["evidence"], g["value"], g["category"], g["qualifier"])
+                  for g in gold if g["doc"] == SEED and g["evidence"] in text)
+    return Document(kind="article", title=text.splitlines()[0], published="2019-05-18", language="fa",
+                    text=text, facts=facts)
+
+
+@pytest.fixture
+def engine(tmp_path):
+    return db.connect(f"sqlite:///{tmp_path / 'warehouse.sqlite'}")
+
+
+@pytest.fixture
+def run_id(engine):
+    load.upsert_source(engine, name="seeds", start_urls=["https://example.org/"],
+                       allowed_domains=["example.org"], municipality="تهران")
+    return load.start_run(engine)
+
+
+def _record(sha256: str | None, outcome: str, error: str | None = None) -> FetchRecord:
+    return FetchRecord(source="seeds", url=URL, requested_url=URL, role="article", outcome=outcome,
+                       status=200 if sha256 else None, fetched_at="2026-11-25T01:00:00+00:00",
+                       content_type="text/html", encoding="utf-8", sha256=sha256,
+                       archive_path="crawl-1.warc.gz" if sha256 else None,
+                       archive_offset=0 if sha256 else None, length=1000 if sha256 else None, error=error)
+
+
+def test_upgrade_from_empty_then_connecting_again_changes_nothing(tmp_path):
+    url = f"sqlite:///{tmp_path / 'warehouse.sqlite'}"
+    engine = db.connect(url)
+    assert db.connect(url) is engine
+    db._engines.pop(url)  # as a new process would: the revision is checked, nothing re-run
+    again = db.connect(url)
+    tables = set(inspect(again).get_table_names())
+    assert {"sources", "runs", "run_sources", "pages", "failures", "articles", "facts"} <= tables
+    assert "facts_full" in inspect(again).get_view_names()
+    _, rows = queries.run_sql(again, "SELECT version_num FROM alembic_version")
+    assert rows == [("0001",)]
+    assert all(n == 0 for n in queries.table_counts(again).values())
+
+
+def test_the_migration_matches_the_models(engine):
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from shahrnameh.warehouse.models import Base
+
+    with engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+
+
+def test_loading_the_same_document_twice_stores_it_once(engine, run_id):
+    document = _document(_seed_text())
+    assert len(document.facts) == 3
+    page_id, _ = load.record_fetch(engine, run_id, _record("a" * 64, "new"))
+    article_id, outcome = load.load_document(engine, run_id, page_id=page_id, source="seeds", url=URL,
+                                             document=document)
+    assert outcome == "new"
+    counts = queries.table_counts(engine)
+    assert load.load_document(engine, run_id, page_id=page_id, source="seeds", url=URL,
+                              document=document) == (article_id, "unchanged")
+    assert queries.table_counts(engine) == counts
+    assert counts["articles"] == 1 and counts["facts"] == 3
+
+    facts = queries.facts_for_article(engine, URL)
+    assert [f["value"] for f in facts] == [2500, 12, 22]
+    assert all(type(f["value"]) is int for f in facts)
+    assert facts[0]["unit"] == "پروژه" and facts[0]["qualifier"] == "about"
+    _, rows = queries.run_sql(engine, "SELECT source, url, published, category FROM facts_full ORDER BY ordinal")
+    assert rows[0] == ("seeds", URL, "2019-05-18", "project")
+    summary = queries.summary(engine)
+    assert summary["articles"] == 1 and summary["facts"] == 3
+    assert summary["facts_by_category"] == {"district": 1, "neighbourhood": 1, "project": 1}
+    assert summary["last_run"]["status"] == "running"
+
+
+def test_a_changed_text_is_a_new_version_and_the_old_one_keeps_its_facts(engine, run_id):
+    text = _seed_text()
+    first_id, _ = load.load_document(engine, run_id, page_id=None, source="seeds", url=URL,
+                                     document=_document(text))
+    # The same page later published without its last paragraphs, which held two of the facts.
+    shorter = text[: text.index("شاهد رویدادهای تازه")]
+    second_id, outcome = load.load_document(engine, run_id, page_id=None, source="seeds", url=URL,
+                                            document=_document(shorter))
+    assert outcome == "changed" and second_id != first_id
+    _, rows = queries.run_sql(engine, "SELECT id, version, superseded_by FROM articles ORDER BY id")
+    assert rows == [(first_id, 1, second_id), (second_id, 2, None)]
+    _, rows = queries.run_sql(engine, "SELECT article_id, count(*) FROM facts GROUP BY article_id ORDER BY 1")
+    assert rows == [(first_id, 3), (second_id, 1)]
+    assert [f["value"] for f in queries.facts_for_article(engine, URL)] == [2500]
+    assert queries.summary(engine)["articles"] == 1
+    _, rows = queries.run_sql(engine, "SELECT count(*) FROM facts_full")
+    assert rows == [(1,)]
+
+    # Back to the first text: that version is current again, nothing is added.
+    assert load.load_document(engine, run_id, page_id=None, source="seeds", url=URL,
+                              document=_document(text)) == (first_id, "changed")
+    _, rows = queries.run_sql(engine, "SELECT id FROM articles WHERE superseded_by IS NULL")
+    assert rows == [(first_id,)]
+    assert queries.table_counts(engine)["articles"] == 2
+
+
+def test_fact_values_stay_exact_up_to_a_quadrillion(engine, run_id):
+    # Scale words make large values («4 میلیارد تومان» in the Ardabil article); 10^18 + 1 is past float precision.
+    document = _document(_seed_text())
+    big = [f.__class__(**{**f.__dict__, "value": value})
+           for f, value in zip(document.facts, (4_000_000_000, 1_000_000_000_000_001, 2.5))]
+    load.load_document(engine, run_id, page_id=None, source="seeds", url=URL,
+                       document=Document(**{**document.__dict__, "facts": tuple(big)}))
+    assert [f["value"] for f in queries.facts_for_article(engine, URL)] == [4_000_000_000, 1_000_000_000_000_001, 2.5]
+
+
+def test_record_fetch_is_idempotent_on_url_and_body(engine, run_id):
+    first = load.record_fetch(engine, run_id, _record("a" * 64, "new"))
+    assert first[1] is True
+    second_run = load.start_run(engine)
+    assert load.record_fetch(engine, second_run, _record("a" * 64, "unchanged")) == (first[0], False)
+    _, rows = queries.run_sql(engine, "SELECT first_run_id, last_run_id, outcome FROM pages")
+    assert rows == [(run_id, second_run, "new")]
+    changed = load.record_fetch(engine, second_run, _record("b" * 64, "changed"))
+    assert changed[1] is True and changed[0] != first[0]
+    assert queries.table_counts(engine)["pages"] == 2
+
+
+def test_failures_are_recorded_once_per_distinct_failure(engine, run_id):
+    assert load.record_fetch(engine, run_id, _record(None, "failed", "DNS lookup failed")) == (None, False)
+    load.record_failure(engine, run_id, source="seeds", url=URL, stage="read", message="ValueError: empty body")
+    load.record_failure(engine, run_id, source=None, url="", stage="source", message="no such host")
+    second_run = load.start_run(engine)
+    load.record_fetch(engine, second_run, _record(None, "failed", "DNS lookup failed"))
+    _, rows = queries.run_sql(engine, "SELECT stage, message, run_id, last_run_id FROM failures ORDER BY id")
+    assert rows == [("fetch", "DNS lookup failed", run_id, second_run),
+                    ("read", "ValueError: empty body", run_id, run_id),
+                    ("source", "no such host", run_id, run_id)]
+    assert queries.table_counts(engine)["pages"] == 0
+    assert queries.summary(engine)["failures"] == 3
+
+
+def test_runs_and_source_health(engine, run_id):
+    load.record_source_health(engine, run_id, "seeds", fetched=3, new=2, changed=0, unchanged=1, failed=0, blocked=0)
+    load.record_source_health(engine, run_id, "seeds", fetched=4, new=2, changed=0, unchanged=1, failed=1, blocked=0)
+    load.finish_run(engine, run_id, status="partial", counts={"sources": 1}, errors=["x: DNS lookup failed"])
+    _, rows = queries.run_sql(engine, "SELECT fetched, failed FROM run_sources")
+    assert rows == [(4, 1)]
+    last = queries.summary(engine)["last_run"]
+    assert (last["status"], last["counts"], last["errors"]) == ("partial", {"sources": 1}, ["x: DNS lookup failed"])
+    assert last["finished_at"]
+    with pytest.raises(db.WarehouseError, match="status"):
+        load.finish_run(engine, run_id, status="done", counts={}, errors=[])
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE articles SET title = 'x'",
+    "DELETE FROM facts",
+    "INSERT INTO sources (name) VALUES ('x')",
+    "  -- a comment first\n DROP TABLE facts",
+    "",
+])
+def test_run_sql_refuses_anything_but_reading(engine, run_id, statement):
+    with pytest.raises(db.WarehouseError, match="read-only"):
+        queries.run_sql(engine, statement)
+    assert queries.table_counts(engine)["sources"] == 1
+
+
+def test_run_sql_cannot_write_even_through_a_cte(engine, run_id):
+    with pytest.raises(db.WarehouseError, match="query failed"):
+        queries.run_sql(engine, "WITH x AS (SELECT 1) DELETE FROM sources")
+    assert queries.table_counts(engine)["sources"] == 1
+    # The connection goes back to the pool writable.
+    load.upsert_source(engine, name="other", start_urls=[], allowed_domains=[], municipality=None)
+    columns, rows = queries.run_sql(engine, "SELECT name FROM sources WHERE name = :name", {"name": "other"})
+    assert (columns, rows) == (["name"], [("other",)])
+
+
+@pytest.mark.parametrize("url, message", [
+    ("nosuchengine://x", "unknown database type 'nosuchengine'"),
+    ("not a url", "not a database URL"),
+    ("sqlite:////nonexistent-shahrnameh-dir/w.sqlite", "unable to open database file"),
+])
+def test_a_bad_url_is_a_warehouse_error(url, message):
+    with pytest.raises(db.WarehouseError, match=message) as caught:
+        db.connect(url)
+    assert str(caught.value).startswith(f"cannot open warehouse {url}")
+    assert "\n" not in str(caught.value)
+
+
+def test_default_url_lives_in_the_data_home(tmp_path, monkeypatch):
+    assert db.default_url() == f"sqlite:///{tmp_path / 'home'}/warehouse.sqlite"
+    assert (tmp_path / "home").is_dir()
+    monkeypatch.setenv("SHAHRNAMEH_DB", "sqlite:///elsewhere.sqlite")
+    assert db.default_url() == "sqlite:///elsewhere.sqlite"

@@ -1,0 +1,117 @@
+"""Opening the warehouse: one engine per URL per process, migrated to the newest schema."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.util import CommandError
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+READ_ONLY = "shahrnameh_read_only"  # execution option: this connection only reads
+
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+class WarehouseError(Exception):
+    """The warehouse cannot be opened or was asked something it refuses to do."""
+
+
+def default_url() -> str:
+    """$SHAHRNAMEH_DB, else a SQLite file in $SHAHRNAMEH_HOME (~/.local/share/shahrnameh)."""
+    if os.environ.get("SHAHRNAMEH_DB"):
+        return os.environ["SHAHRNAMEH_DB"]
+    home = Path(os.environ.get("SHAHRNAMEH_HOME") or Path.home() / ".local" / "share" / "shahrnameh")
+    home.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{home}/warehouse.sqlite"
+
+
+def connect(url: str | None = None) -> Engine:
+    """An engine on the warehouse at `url` (default: `default_url()`), its schema at the newest revision."""
+    url = url or default_url()
+    with _engines_lock:
+        if url not in _engines:
+            engine = _open(url)
+            try:
+                _upgrade(engine)
+            except (SQLAlchemyError, CommandError) as error:
+                engine.dispose()
+                raise WarehouseError(f"cannot open warehouse {_shown(url)}: {_first_line(error)}") from error
+            _engines[url] = engine
+        return _engines[url]
+
+
+def migration_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def _open(url: str) -> Engine:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as error:
+        raise WarehouseError(f"cannot open warehouse {url}: not a database URL") from error
+    try:
+        engine = create_engine(parsed)
+    except NoSuchModuleError as error:
+        raise WarehouseError(
+            f"cannot open warehouse {_shown(url)}: unknown database type '{parsed.drivername}'"
+        ) from error
+    except (ArgumentError, ImportError) as error:
+        raise WarehouseError(f"cannot open warehouse {_shown(url)}: {_first_line(error)}") from error
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine)
+    return engine
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Transactions are begun by the "begin" hook below, not by the sqlite3 module.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        # A writer takes the write lock at BEGIN: two loaders then wait on busy_timeout
+        # instead of one failing at once when both try to upgrade a read lock.
+        read_only = connection.get_execution_options().get(READ_ONLY)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def _upgrade(engine: Engine) -> None:
+    config = migration_config()
+    heads = set(ScriptDirectory.from_config(config).get_heads())
+    with engine.connect().execution_options(**{READ_ONLY: True}) as connection:
+        current = set(MigrationContext.configure(connection).get_current_heads())
+    if current == heads:
+        return
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def _shown(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(getattr(error, "orig", None) or error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

@@ -1,0 +1,215 @@
+"""Writing to the warehouse. Every function is idempotent where a retried run would repeat it."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from shahrnameh.nlp.records import Document
+from shahrnameh.spiders.records import OUTCOMES, FetchRecord
+from shahrnameh.warehouse import models
+from shahrnameh.warehouse.db import WarehouseError
+from shahrnameh.warehouse.models import RUN_STATUSES, Article, Failure, Page, Run, RunSource, Source, utcnow
+
+# Numeric(24, 4) holds 20 integer digits.
+_LARGEST_VALUE = Decimal(10) ** 20
+
+
+def upsert_source(engine: Engine, *, name: str, start_urls: list[str], allowed_domains: list[str],
+                  municipality: str | None) -> int:
+    """The source's id; its settings are updated to these when it already exists."""
+    with Session(engine) as session, session.begin():
+        source = session.scalar(select(Source).where(Source.name == name))
+        if source is None:
+            source = Source(name=name, start_urls=list(start_urls), allowed_domains=list(allowed_domains),
+                            municipality=municipality)
+            session.add(source)
+        else:
+            source.start_urls, source.allowed_domains = list(start_urls), list(allowed_domains)
+            source.municipality = municipality
+        session.flush()
+        return source.id
+
+
+def start_run(engine: Engine) -> int:
+    with Session(engine) as session, session.begin():
+        run = Run(status="running", counts={}, errors=[])
+        session.add(run)
+        session.flush()
+        return run.id
+
+
+def finish_run(engine: Engine, run_id: int, *, status: str, counts: dict, errors: list[str]) -> None:
+    if status not in RUN_STATUSES:
+        raise WarehouseError(f"run status must be one of {', '.join(RUN_STATUSES)}, not {status!r}")
+    with Session(engine) as session, session.begin():
+        run = _run(session, run_id)
+        run.status, run.counts, run.errors = status, dict(counts), [str(e) for e in errors]
+        run.finished_at = utcnow()
+
+
+def record_fetch(engine: Engine, run_id: int, record: FetchRecord) -> tuple[int | None, bool]:
+    """(page id, whether this (url, body) is new to the warehouse); (None, False) when there is no body.
+
+    A fetch that failed or was blocked is also a `failures` row, with or without a body.
+    """
+    if record.outcome not in OUTCOMES:
+        raise WarehouseError(f"fetch of {record.url}: outcome {record.outcome!r} is not one of {OUTCOMES}")
+    with Session(engine) as session, session.begin():
+        _run(session, run_id)
+        source_id = _source_id(session, record.source)
+        if record.outcome in ("failed", "blocked"):
+            _add_failure(session, run_id, source_id, record.url, "fetch", record.error or record.outcome)
+        if record.sha256 is None:
+            return None, False
+        page = session.scalar(select(Page).where(Page.url == record.url, Page.sha256 == record.sha256))
+        seen_at = utcnow()
+        if page is not None:
+            page.last_run_id, page.last_seen_at = run_id, seen_at
+            return page.id, False
+        page = Page(
+            source_id=source_id, url=record.url, requested_url=record.requested_url, role=record.role,
+            status=record.status, fetched_at=_timestamp(record.fetched_at, record.url),
+            content_type=record.content_type, encoding=record.encoding, sha256=record.sha256,
+            archive_path=record.archive_path, archive_offset=record.archive_offset, length=record.length,
+            outcome=record.outcome, first_run_id=run_id, last_run_id=run_id, last_seen_at=seen_at,
+        )
+        session.add(page)
+        session.flush()
+        return page.id, True
+
+
+def record_failure(engine: Engine, run_id: int, *, source: str | None, url: str, stage: str,
+                   message: str) -> None:
+    """One failure; the same failure seen again in a later run only moves its last_run_id."""
+    with Session(engine) as session, session.begin():
+        _run(session, run_id)
+        source_id = None if source is None else _source_id(session, source)
+        _add_failure(session, run_id, source_id, url, stage, message)
+
+
+def load_document(engine: Engine, run_id: int, *, page_id: int | None, source: str, url: str,
+                  document: Document) -> tuple[int, str]:
+    """Store one read article and its facts in one transaction: (article id, "new"|"changed"|"unchanged").
+
+    A text never loaded for this URL becomes its newest version and supersedes the current one;
+    no row is ever deleted, so old versions keep their facts.
+    """
+    if not document.text:
+        raise WarehouseError(f"article {url}: the document has no text")
+    published = _published(document.published, url)
+    text_sha256 = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
+    with Session(engine) as session, session.begin():
+        _run(session, run_id)
+        source_id = _source_id(session, source)
+        current = session.scalar(select(Article).where(Article.url == url, Article.superseded_by.is_(None)))
+        same = session.scalar(select(Article).where(Article.url == url, Article.text_sha256 == text_sha256))
+        if same is not None:
+            if same.superseded_by is None:
+                return same.id, "unchanged"
+            # The page went back to an earlier text: that version is current again.
+            if current is not None:
+                current.superseded_by = same.id
+            same.superseded_by = None
+            return same.id, "changed"
+        latest = session.scalar(select(func.max(Article.version)).where(Article.url == url)) or 0
+        article = Article(
+            page_id=page_id, source_id=source_id, url=url, kind=document.kind, title=document.title,
+            published=published, language=document.language, text=document.text, text_sha256=text_sha256,
+            version=latest + 1, first_run_id=run_id,
+        )
+        session.add(article)
+        session.flush()
+        for ordinal, fact in enumerate(document.facts):
+            session.add(models.Fact(
+                article_id=article.id, ordinal=ordinal, value=_value(fact.value, url),
+                category=fact.category, unit=fact.unit, qualifier=fact.qualifier, evidence=fact.evidence,
+                sentence_start=fact.sentence_start, sentence_end=fact.sentence_end,
+                number_start=fact.number_start, number_end=fact.number_end,
+                municipality=fact.municipality, programme=fact.programme,
+            ))
+        if current is not None:
+            current.superseded_by = article.id
+        return article.id, "changed" if current is not None else "new"
+
+
+def record_source_health(engine: Engine, run_id: int, source: str, *, fetched: int, new: int, changed: int,
+                         unchanged: int, failed: int, blocked: int) -> None:
+    """The source's line for this run; a retried load replaces it rather than adding a second."""
+    counts = dict(fetched=fetched, new=new, changed=changed, unchanged=unchanged, failed=failed,
+                  blocked=blocked)
+    with Session(engine) as session, session.begin():
+        _run(session, run_id)
+        source_id = _source_id(session, source)
+        row = session.scalar(select(RunSource).where(RunSource.run_id == run_id,
+                                                     RunSource.source_id == source_id))
+        if row is None:
+            session.add(RunSource(run_id=run_id, source_id=source_id, **counts))
+        else:
+            for name, count in counts.items():
+                setattr(row, name, count)
+
+
+def _run(session: Session, run_id: int) -> Run:
+    run = session.get(Run, run_id)
+    if run is None:
+        raise WarehouseError(f"no run with id {run_id}: call start_run first")
+    return run
+
+
+def _source_id(session: Session, name: str) -> int:
+    """The id of the source called `name`, created bare when the crawl knows it and the warehouse not yet."""
+    source_id = session.scalar(select(Source.id).where(Source.name == name))
+    if source_id is None:
+        source = Source(name=name, start_urls=[], allowed_domains=[], municipality=None)
+        session.add(source)
+        session.flush()
+        source_id = source.id
+    return source_id
+
+
+def _add_failure(session: Session, run_id: int, source_id: int | None, url: str, stage: str,
+                 message: str) -> None:
+    same_source = Failure.source_id.is_(None) if source_id is None else Failure.source_id == source_id
+    failure = session.scalar(select(Failure).where(
+        same_source, Failure.url == url, Failure.stage == stage, Failure.message == message))
+    if failure is None:
+        session.add(Failure(run_id=run_id, source_id=source_id, url=url, stage=stage, message=message,
+                            last_run_id=run_id))
+    else:
+        failure.last_run_id, failure.last_seen_at = run_id, utcnow()
+
+
+def _value(value: int | float, url: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise WarehouseError(f"article {url}: fact value {value!r} is not a number")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise WarehouseError(f"article {url}: fact value {value!r} is not finite")
+    number = Decimal(value) if isinstance(value, int) else Decimal(repr(value))
+    if abs(number) >= _LARGEST_VALUE:
+        raise WarehouseError(f"article {url}: fact value {value!r} is too large for the warehouse")
+    return number
+
+
+def _published(published: str | None, url: str) -> date | None:
+    if published is None:
+        return None
+    try:
+        return date.fromisoformat(published)
+    except ValueError as error:
+        raise WarehouseError(f"article {url}: published {published!r} is not an ISO date") from error
+
+
+def _timestamp(text: str, url: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise WarehouseError(f"fetch of {url}: fetched_at {text!r} is not an ISO timestamp") from error
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment

@@ -1,0 +1,152 @@
+"""The warehouse tables as SQLAlchemy 2 typed declarative models (docs/schema.md explains them).
+
+Timestamps are naive UTC: SQLite has no time zone type, and one convention everywhere is
+simpler than converting at every read.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+RUN_STATUSES = ("running", "succeeded", "failed", "partial")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Source(Base):
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    start_urls: Mapped[list] = mapped_column(JSON)
+    allowed_domains: Mapped[list] = mapped_column(JSON)
+    municipality: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Run(Base):
+    __tablename__ = "runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    counts: Mapped[dict] = mapped_column(JSON, default=dict)
+    errors: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class RunSource(Base):
+    __tablename__ = "run_sources"
+    __table_args__ = (UniqueConstraint("run_id", "source_id", name="uq_run_sources_run_source"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    fetched: Mapped[int] = mapped_column(Integer, default=0)
+    new: Mapped[int] = mapped_column(Integer, default=0)
+    changed: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    blocked: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Page(Base):
+    __tablename__ = "pages"
+    __table_args__ = (
+        UniqueConstraint("url", "sha256", name="uq_pages_url_sha256"),
+        Index("ix_pages_url", "url"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    url: Mapped[str] = mapped_column(Text)
+    requested_url: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(20))
+    status: Mapped[int | None] = mapped_column(Integer)
+    fetched_at: Mapped[datetime] = mapped_column(DateTime)
+    content_type: Mapped[str | None] = mapped_column(Text)
+    encoding: Mapped[str | None] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64))
+    archive_path: Mapped[str | None] = mapped_column(Text)
+    archive_offset: Mapped[int | None] = mapped_column(Integer)
+    length: Mapped[int | None] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(20))
+    first_run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    last_run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Failure(Base):
+    __tablename__ = "failures"
+    __table_args__ = (Index("ix_failures_url_stage", "url", "stage"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"))
+    url: Mapped[str] = mapped_column(Text)
+    stage: Mapped[str] = mapped_column(String(20))
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The same failure seen again in a later run is one row, not a new one each night.
+    last_run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Article(Base):
+    __tablename__ = "articles"
+    __table_args__ = (
+        UniqueConstraint("url", "text_sha256", name="uq_articles_url_text_sha256"),
+        Index("ix_articles_url", "url"),
+        Index("ix_articles_published", "published"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    page_id: Mapped[int | None] = mapped_column(ForeignKey("pages.id"))
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    url: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[date | None] = mapped_column(Date)
+    language: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    text_sha256: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    superseded_by: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
+    first_run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Fact(Base):
+    __tablename__ = "facts"
+    __table_args__ = (
+        UniqueConstraint("article_id", "ordinal", name="uq_facts_article_ordinal"),
+        Index("ix_facts_category", "category"),
+        Index("ix_facts_programme", "programme"),
+        Index("ix_facts_municipality", "municipality"),
+        Index("ix_facts_article_id", "article_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"))
+    ordinal: Mapped[int] = mapped_column(Integer)
+    value: Mapped[Decimal] = mapped_column(Numeric(24, 4))
+    category: Mapped[str] = mapped_column(String(40))
+    unit: Mapped[str] = mapped_column(Text)
+    qualifier: Mapped[str] = mapped_column(String(20))
+    evidence: Mapped[str] = mapped_column(Text)
+    sentence_start: Mapped[int] = mapped_column(Integer)
+    sentence_end: Mapped[int] = mapped_column(Integer)
+    number_start: Mapped[int] = mapped_column(Integer)
+    number_end: Mapped[int] = mapped_column(Integer)
+    municipality: Mapped[str | None] = mapped_column(Text)
+    programme: Mapped[str | None] = mapped_column(Text)
