@@ -143,6 +143,33 @@ def test_fact_values_stay_exact_up_to_a_quadrillion(engine, run_id):
     assert [f["value"] for f in queries.facts_for_article(engine, URL)] == [4_000_000_000, 1_000_000_000_000_001, 2.5]
 
 
+@pytest.mark.parametrize("change, message", [
+    ({"category": "budget"}, "category 'budget'"),
+    ({"qualifier": "roughly"}, "qualifier 'roughly'"),
+    ({"sentence_start": 0}, "is not its evidence"),
+    ({"number_end": 10 ** 6}, "number offsets"),
+    ({"value": float("nan")}, "not finite"),
+    ({"value": 10 ** 21}, "too large"),
+])
+def test_a_fact_breaking_the_record_contract_is_refused_and_nothing_is_stored(engine, run_id, change, message):
+    document = _document(_seed_text())
+    broken = document.facts[0].__class__(**{**document.facts[0].__dict__, **change})
+    with pytest.raises(db.WarehouseError, match=message):
+        load.load_document(engine, run_id, page_id=None, source="seeds", url=URL,
+                           document=Document(**{**document.__dict__, "facts": (broken,) + document.facts[1:]}))
+    assert queries.table_counts(engine)["articles"] == 0
+
+
+def test_a_document_that_is_not_an_article_is_refused(engine, run_id):
+    blocked = Document(**{**_document(_seed_text()).__dict__, "kind": "block_page", "facts": (),
+                          "reason": "ArvanCloud bot challenge"})
+    with pytest.raises(db.WarehouseError, match="not an article kind"):
+        load.load_document(engine, run_id, page_id=None, source="seeds", url=URL, document=blocked)
+    with pytest.raises(db.WarehouseError, match="not an ISO date"):
+        load.load_document(engine, run_id, page_id=None, source="seeds", url=URL,
+                           document=Document(**{**_document(_seed_text()).__dict__, "published": "1398/02/28"}))
+
+
 def test_record_fetch_is_idempotent_on_url_and_body(engine, run_id):
     first = load.record_fetch(engine, run_id, _record("a" * 64, "new"))
     assert first[1] is True

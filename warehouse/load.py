@@ -10,11 +10,13 @@ from decimal import Decimal
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from shahrnameh.nlp.records import Document
+from shahrnameh.nlp.records import CATEGORIES, QUALIFIERS, Document
 from shahrnameh.spiders.records import OUTCOMES, FetchRecord
 from shahrnameh.warehouse import models
 from shahrnameh.warehouse.db import WarehouseError
 from shahrnameh.warehouse.models import RUN_STATUSES, Article, Failure, Page, Run, RunSource, Source, utcnow
+
+_ARTICLE_KINDS = ("article", "report")  # other kinds are failures, not articles
 
 # Numeric(24, 4) holds 20 integer digits.
 _LARGEST_VALUE = Decimal(10) ** 20
@@ -100,8 +102,7 @@ def load_document(engine: Engine, run_id: int, *, page_id: int | None, source: s
     A text never loaded for this URL becomes its newest version and supersedes the current one;
     no row is ever deleted, so old versions keep their facts.
     """
-    if not document.text:
-        raise WarehouseError(f"article {url}: the document has no text")
+    _check_document(document, url)
     published = _published(document.published, url)
     text_sha256 = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
     with Session(engine) as session, session.begin():
@@ -183,6 +184,26 @@ def _add_failure(session: Session, run_id: int, source_id: int | None, url: str,
                             last_run_id=run_id))
     else:
         failure.last_run_id, failure.last_seen_at = run_id, utcnow()
+
+
+def _check_document(document: Document, url: str) -> None:
+    """Refuse a document that breaks the record contract, rather than store facts pointing nowhere."""
+    if document.kind not in _ARTICLE_KINDS:
+        raise WarehouseError(f"article {url}: kind {document.kind!r} is not an article kind {_ARTICLE_KINDS}")
+    if not document.text:
+        raise WarehouseError(f"article {url}: the document has no text")
+    for ordinal, fact in enumerate(document.facts):
+        problem = None
+        if fact.category not in CATEGORIES:
+            problem = f"category {fact.category!r} is not one of CATEGORIES"
+        elif fact.qualifier not in QUALIFIERS:
+            problem = f"qualifier {fact.qualifier!r} is not one of QUALIFIERS"
+        elif document.text[fact.sentence_start:fact.sentence_end] != fact.evidence:
+            problem = f"text[{fact.sentence_start}:{fact.sentence_end}] is not its evidence"
+        elif not 0 <= fact.number_start < fact.number_end <= len(document.text):
+            problem = f"number offsets {fact.number_start}:{fact.number_end} are outside the text"
+        if problem:
+            raise WarehouseError(f"article {url}: fact {ordinal}: {problem}")
 
 
 def _value(value: int | float, url: str) -> Decimal:
