@@ -101,6 +101,10 @@ def _upgrade(engine: Engine) -> None:
     if current == heads:
         return
     with engine.begin() as connection:
+        # Two processes opening a new warehouse at once: the second waits, then finds it at head.
+        # (SQLite: the BEGIN IMMEDIATE of this transaction already serialises them.)
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7311)")
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
