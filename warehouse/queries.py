@@ -23,7 +23,9 @@ def summary(engine: Engine) -> dict:
     """Counts of what the warehouse holds (current article versions and their facts) and the last run."""
     current = Article.superseded_by.is_(None)
     with engine.connect().execution_options(**{READ_ONLY: True}) as connection:
-        count = lambda statement: connection.scalar(statement) or 0  # noqa: E731
+        def count(statement) -> int:
+            return connection.scalar(statement) or 0
+
         by_category = connection.execute(
             select(Fact.category, func.count()).join(Article, Article.id == Fact.article_id)
             .where(current).group_by(Fact.category).order_by(func.count().desc(), Fact.category)
