@@ -263,3 +263,30 @@ def test_default_url_lives_in_the_data_home(tmp_path, monkeypatch):
     assert (tmp_path / "home").is_dir()
     monkeypatch.setenv("SHAHRNAMEH_DB", "sqlite:///elsewhere.sqlite")
     assert db.default_url() == "sqlite:///elsewhere.sqlite"
+
+
+def test_two_threads_loading_at_once_both_succeed(engine, run_id):
+    # The nightly flow loads two sources in parallel threads on one SQLite file.
+    import threading
+
+    errors = []
+
+    def fetch_many(source: str):
+        try:
+            for i in range(60):
+                url = f"https://{source}.example.org/{i}"
+                load.record_fetch(engine, run_id, FetchRecord(
+                    source=source, url=url, requested_url=url, role="article", outcome="new", status=200,
+                    fetched_at="2026-11-25T01:00:00Z", content_type="text/html", encoding="utf-8",
+                    sha256=f"{i:064x}", archive_path="crawl-1.warc.gz", archive_offset=i, length=1, error=None))
+                queries.summary(engine)
+        except Exception as error:  # collected: an exception in a thread would not fail the test
+            errors.append(error)
+
+    threads = [threading.Thread(target=fetch_many, args=(name,)) for name in ("tehran", "shiraz")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert queries.table_counts(engine)["pages"] == 120
