@@ -15,6 +15,7 @@ from shahrnameh.spiders.crawl import crawl_source
 from shahrnameh.spiders.records import FetchRecord
 from shahrnameh.spiders.sources import Source
 from shahrnameh.warehouse import load
+from shahrnameh.warehouse.db import WarehouseError
 
 _READABLE_KINDS = {"article", "report"}
 
@@ -77,9 +78,15 @@ def load_crawl(engine, archive_root: Path, run_id: int, source: str, records: li
                 health.blocked += document.kind == "block_page"
                 health.errors.append(f"{record.url}: {message}")
             continue
-        _, outcome = load.load_document(
-            engine, run_id, page_id=page_id, source=source, url=record.url, document=document
-        )
+        try:
+            _, outcome = load.load_document(
+                engine, run_id, page_id=page_id, source=source, url=record.url, document=document
+            )
+        except WarehouseError as error:  # the warehouse refused this document; the rest go on
+            load.record_failure(engine, run_id, source=source, url=record.url, stage="load", message=str(error))
+            health.failed += 1
+            health.errors.append(f"{record.url}: {error}")
+            continue
         if outcome in ("new", "changed"):
             setattr(health, f"articles_{outcome}", getattr(health, f"articles_{outcome}") + 1)
             health.facts_new += len(document.facts)
