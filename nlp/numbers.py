@@ -1,0 +1,128 @@
+"""Numbers as Persian news writes them → values.
+
+Digits in three scripts, thousands and decimal separators, number words, mixed forms
+(«4 هزار و 800», «۱.۵ میلیارد», «۱۶۵ و نیم همت») and scale words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from shahrnameh.nlp.digits import DIGIT_CLASS, to_latin_digits
+
+UNITS = {
+    "صفر": 0, "یک": 1, "یه": 1, "دو": 2, "سه": 3, "چهار": 4, "پنج": 5, "شش": 6, "شیش": 6,
+    "هفت": 7, "هشت": 8, "نه": 9, "ده": 10, "یازده": 11, "دوازده": 12, "سیزده": 13,
+    "چهارده": 14, "پانزده": 15, "پونزده": 15, "شانزده": 16, "هفده": 17, "هجده": 18,
+    "هیجده": 18, "نوزده": 19, "بیست": 20, "سی": 30, "چهل": 40, "پنجاه": 50, "شصت": 60,
+    "هفتاد": 70, "هشتاد": 80, "نود": 90, "صد": 100, "یکصد": 100, "دویست": 200, "سیصد": 300,
+    "چهارصد": 400, "پانصد": 500, "ششصد": 600, "هفتصد": 700, "هشتصد": 800, "نهصد": 900,
+}
+SCALES = {"هزار": 10**3, "میلیون": 10**6, "ملیون": 10**6, "میلیارد": 10**9, "بیلیون": 10**9,
+          "همت": 10**12, "تریلیون": 10**12}
+HALF = "نیم"
+
+_D = f"[{DIGIT_CLASS}]"
+_DIGITS = rf"{_D}+(?:[,٬]{_D}{{3}})*(?:[.٫/]{_D}+)?"
+_WORDS = "|".join(sorted(UNITS, key=len, reverse=True))
+_SCALE = "|".join(sorted(SCALES, key=len, reverse=True))
+_ATOM = rf"(?:{_DIGITS}|(?:{_WORDS})(?![\u0600-\u06FF]))"
+_SCALE_WORD = rf"(?:{_SCALE})(?![\u0600-\u06CB\u06CD-\u06FF])"  # «میلیاردی» allowed: ی may follow
+_PIECE = rf"{_ATOM}(?:\s*{_SCALE_WORD})*"
+# A number: pieces joined by «و», each optionally followed by a scale word; «و نیم» halves.
+NUMBER = re.compile(
+    rf"(?<![\w{DIGIT_CLASS}/])(?:{_PIECE}|{_SCALE_WORD}(?:\s*{_SCALE_WORD})*)(?:\s+و\s+(?:{_PIECE}|{HALF}(?:\s*{_SCALE_WORD})?))*"
+    rf"(?![{DIGIT_CLASS}]|[/][{DIGIT_CLASS}])"
+)
+_TOKEN = re.compile(rf"{_DIGITS}|{_SCALE}|{_WORDS}|{HALF}")
+
+
+@dataclass(frozen=True)
+class NumberMention:
+    start: int
+    end: int
+    value: int | float
+    raw: str
+
+
+def _fold(text: str) -> str:
+    return text.replace("ي", "ی").replace("ك", "ک").replace("ى", "ی")
+
+
+def _atom_value(token: str) -> float | None:
+    if token in UNITS:
+        return UNITS[token]
+    latin = to_latin_digits(token).replace(",", "").replace("٬", "")
+    latin = latin.replace("٫", ".").replace("/", ".")
+    try:
+        return float(latin)
+    except ValueError:
+        return None
+
+
+def _evaluate(tokens: list[str]) -> float | None:
+    """Sum of groups; each group's small number is multiplied by the scale that follows it
+    («دو هزار و پانصد» = 2×1000 + 500, «۱۶۵ و نیم همت» = (165 + 0.5)×10^12)."""
+    total = 0.0
+    current = 0.0
+    pending_half = False
+    seen = False
+    last_was_scale = False
+    for token in tokens:
+        if token == HALF:
+            pending_half = True
+            continue
+        if token in SCALES:
+            scale = SCALES[token]
+            if last_was_scale and not current and not pending_half:  # «هزار میلیارد»
+                total *= scale
+                continue
+            last_was_scale = True
+            value = (current or (0 if pending_half else 1)) + (0.5 if pending_half else 0)
+            pending_half = False
+            if scale > 1000 and total and total < scale:
+                total = (total + value) * scale
+            else:
+                total += value * scale
+            current = 0.0
+            seen = True
+            continue
+        value = _atom_value(token)
+        if value is None:
+            return None
+        last_was_scale = False
+        current += value
+        seen = True
+    if pending_half:
+        current += 0.5
+    return total + current if seen else None
+
+
+def _as_number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def parse_number(text: str) -> int | float | None:
+    """The value of one numeric expression («شصت و نه میلیون» → 69000000), or None."""
+    folded = _fold(text.strip())
+    match = NUMBER.fullmatch(folded)
+    if not match:
+        return None
+    value = _evaluate(_TOKEN.findall(folded))
+    return None if value is None else _as_number(value)
+
+
+def find_numbers(text: str) -> list[NumberMention]:
+    """Every number in `text` with its offsets; dates like 1399/04/12 are skipped."""
+    folded = _fold(text)
+    mentions = []
+    for match in NUMBER.finditer(folded):
+        raw = match.group(0).rstrip()
+        tokens = _TOKEN.findall(raw)
+        value = _evaluate(tokens)
+        if value is None:
+            continue
+        mentions.append(NumberMention(match.start(), match.start() + len(raw), _as_number(value),
+                                      text[match.start():match.start() + len(raw)]))
+    return mentions
