@@ -192,6 +192,7 @@ _END_MARKERS = re.compile(
     r"نظرات و ارسال نظر|لینک کوتاه|Likes\d)")
 _SENTENCE_END = re.compile(r"[.!؟?:]\s*$")
 LONG_LINE = 120
+LEAD_MIN = 50
 
 
 def read_text(text: str) -> Page:
@@ -211,6 +212,11 @@ def read_text(text: str) -> Page:
             break
         body.append(line)
     title = _text_title(header)
+    # A lead paragraph between the title and the first long line is body, not chrome.
+    if title and title in header:
+        after_title = header[header.index(title) + 1:]
+        body[:0] = [line for line in after_title if len(line) >= LEAD_MIN and line != title
+                    and not line.startswith(title)]
     published = None
     for line in header + header_meta:
         date = parse_date(line)

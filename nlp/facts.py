@@ -1,0 +1,236 @@
+"""Programme facts: every number in an article that counts, prices or measures something.
+
+A number becomes a fact when a head noun from nlp/data/head_nouns.tsv follows it (or,
+for «محلات ۱۲ گانه», precedes it); categories, qualifiers, identifier words and
+programme names are data files, so a new head noun is a line of data, not code.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+from shahrnameh.nlp.dates import find_dates
+from shahrnameh.nlp.numbers import NumberMention, find_numbers
+from shahrnameh.nlp.records import Fact
+
+ZWNJ = "\u200c"
+_SENTENCE = re.compile(r"[^\n.!?؟؛]+(?:\.(?=\d)[^\n.!?؟؛]*)*[.!?؟؛]?")
+_WORD = re.compile(r"[\u0621-\u063A\u0641-\u064A\u0670-\u06D3\u200c]+")
+_PLURALS = ("‌های", "‌ها", "های", "ها", "ات", "ی", "")
+_GANEH = re.compile(r"^\s*[‌ ]?گانه")
+_CURRENCY_CONTEXT = ("اعتبار", "بودجه", "هزینه", "سرمایه", "ارزش", "مبلغ", "درآمد", "تسهیلات")
+_MONEY_SCALES = ("میلیون", "میلیارد", "همت")
+_STANDS_FOR = {"مورد"}
+_PERIOD_ORDINALS = {"نخست", "اول", "دوم", "سوم", "چهارم", "پایانی", "آخر"}
+
+
+def _fold(text: str) -> str:
+    return text.replace("ي", "ی").replace("ك", "ک").replace("ى", "ی").replace("ة", "ه").replace("ۀ", "ه")
+
+
+def _bare(text: str) -> str:
+    """Folded, without ZWNJ: how head nouns and names are compared."""
+    return _fold(text).replace(ZWNJ, "").replace(" ", "")
+
+
+def _lines(name: str) -> list[list[str]]:
+    data = resources.files("shahrnameh.nlp") / "data" / name
+    rows = []
+    for line in data.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            rows.append([cell.strip() for cell in line.split("\t")])
+    return rows
+
+
+@lru_cache(maxsize=1)
+def _tables():
+    heads = {_bare(row[0]): row[1] for row in _lines("head_nouns.tsv")}
+    adjectives = {_bare(row[0]): row[1] for row in _lines("adjective_suffixes.tsv")}
+    qualifiers = sorted(((_fold(row[0]), row[1]) for row in _lines("qualifiers.tsv")),
+                        key=lambda pair: -len(pair[0]))
+    not_counts = sorted((_fold(row[0]) for row in _lines("not_counts.txt")), key=len, reverse=True)
+    classifiers = {_bare(row[0]) for row in _lines("classifiers.txt")}
+    cities = sorted((row[0] for row in _lines("cities.txt")), key=len, reverse=True)
+    programmes = [row[0] for row in _lines("programmes.txt")]
+    return heads, adjectives, qualifiers, not_counts, classifiers, cities, programmes
+
+
+def _head_category(words: list[str]) -> tuple[str, str, int] | None:
+    """(category, unit as written, words used) for the head noun at the start of `words`."""
+    heads, adjectives, *_ = _tables()
+    for size in (3, 2, 1):
+        if len(words) < size:
+            continue
+        phrase = " ".join(words[:size])
+        bare = _bare(phrase)
+        if size == 1 and bare in adjectives:
+            return adjectives[bare], phrase, 1
+        for suffix in _PLURALS:
+            stem = bare[: len(bare) - len(suffix.replace(ZWNJ, ""))] if suffix else bare
+            if suffix and not bare.endswith(suffix.replace(ZWNJ, "")):
+                continue
+            if stem in heads:
+                return heads[stem], phrase, size
+    return None
+
+
+def _qualifier(before: str) -> str:
+    _, _, qualifiers, *_ = _tables()
+    tail = _fold(before).rstrip()
+    for words, qualifier in qualifiers:
+        if tail.endswith(words) and (len(tail) == len(words) or not tail[-len(words) - 1].isalpha()):
+            return qualifier
+    return "exact"
+
+
+def _is_identifier(before: str) -> bool:
+    _, _, _, not_counts, *_ = _tables()
+    tail = _fold(before).rstrip()
+    return any(tail.endswith(word) and (len(tail) == len(word) or not tail[-len(word) - 1].isalpha())
+               for word in not_counts)
+
+
+def _words_after(text: str, position: int, limit: int = 4) -> list[str]:
+    return _WORD.findall(text[position:position + 80])[:limit]
+
+
+def _range_end(text: str, mention: NumberMention, following: list[NumberMention]) -> int:
+    """Where to look for the head noun: after «تا M» when the number opens a range."""
+    if following:
+        between = text[mention.end:following[0].start]
+        if _fold(between).strip() == "تا":
+            return following[0].end
+    return mention.end
+
+
+def _is_money_by_context(sentence_before: str, mention: NumberMention) -> bool:
+    raw = _fold(mention.raw)
+    return any(scale in raw for scale in _MONEY_SCALES) and any(
+        word in _fold(sentence_before)[-60:] for word in _CURRENCY_CONTEXT)
+
+
+def _classify(text: str, mention: NumberMention, following: list[NumberMention], before: str):
+    """(category, unit) for a number, or None when it is not a fact."""
+    *_, classifiers, _, _ = _tables()
+    raw = _fold(mention.raw)
+    if "همت" in raw:
+        return "money", "همت"
+    after = _words_after(text, _range_end(text, mention, following))
+    # «محلات ۱۲ گانه»: the head comes before the number.
+    if _GANEH.match(text[mention.end:mention.end + 8]):
+        previous = _WORD.findall(before[-40:])
+        found = _head_category(previous[-1:]) if previous else None
+        if found:
+            return found[0], f"{found[1]} گانه"
+        return None
+    if after and _bare(after[0]) in _STANDS_FOR:
+        # «مورد» takes the category of the noun it stands for: the nearest head noun before.
+        previous = _WORD.findall(before)
+        counted = [i + 1 for i, word in enumerate(previous) if word == "تعداد"]  # «تعداد X … N مورد»
+        for i in counted[-1:] + list(range(len(previous) - 1, -1, -1)):
+            found = _head_category(previous[i:i + 2])
+            if found:
+                return found[0], f"{after[0]} ({found[1]})"
+        return "other", after[0]
+    if after and len(after) > 1 and _bare(after[1]) in _PERIOD_ORDINALS:
+        return None  # «سه ماهه نخست»: a period's name, not a length
+    if after and _bare(after[0]) in classifiers:
+        found = _head_category(after[1:])
+        if found:
+            return found[0], f"{after[0]} {found[1]}"
+    found = _head_category(after)
+    if found:
+        return found[0], found[1]
+    if raw.endswith("میلیاردی") or raw.endswith("میلیونی") or _is_money_by_context(before, mention):
+        return "money", ""
+    return None
+
+
+@lru_cache(maxsize=1)
+def _name_patterns():
+    *_, cities, programmes = _tables()
+    city = re.compile("(?<![\\w])(" + "|".join(re.escape(_fold(c)) for c in cities) + ")(?![\\w])")
+    programme = re.compile("|".join(re.escape(_fold(p).replace(ZWNJ, "")) for p in
+                                    sorted(programmes, key=len, reverse=True)))
+    return city, programme
+
+
+_DISTRICT = re.compile(r"منطقه\s*([0-9۰-۹]{1,2})(?![0-9۰-۹])")
+_QUOTED_PROGRAMME = re.compile(r"(طرح|پویش|سامانه|برنامه)\s*«([^»]{2,40})»")
+
+
+class _Places:
+    """Where the text names cities, districts and programmes, found once per article."""
+
+    def __init__(self, text: str):
+        city, programme = _name_patterns()
+        folded = _fold(text)
+        self.cities = [(m.start(), m.group(1)) for m in city.finditer(folded)]
+        self.districts = [(m.start(), "منطقه " + m.group(1).translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")))
+                          for m in _DISTRICT.finditer(folded)]
+        # Positions in the ZWNJ-less text are close enough to order mentions.
+        bare = folded.replace(ZWNJ, "")
+        names = {_fold(p).replace(ZWNJ, ""): p for p in _tables()[-1]}
+        self.programmes = [(m.start(), names[m.group(0)]) for m in programme.finditer(bare)]
+        self.programmes += [(m.start(), f"{m.group(1)} {m.group(2)}") for m in _QUOTED_PROGRAMME.finditer(text)]
+        self.programmes.sort()
+
+    @staticmethod
+    def _nearest(found: list[tuple[int, str]], upto: int) -> str | None:
+        before = [name for position, name in found if position <= upto]
+        return before[-1] if before else (found[0][1] if found else None)
+
+    def municipality(self, upto: int) -> str | None:
+        city = self._nearest(self.cities, upto)
+        district = self._nearest([d for d in self.districts if d[0] <= upto + 200], upto)
+        if city and district:
+            return f"{city} / {district}"
+        return city or district
+
+    def programme(self, upto: int) -> str | None:
+        return self._nearest(self.programmes, upto)
+
+
+def _sentences(text: str):
+    for match in _SENTENCE.finditer(text):
+        sentence = match.group(0)
+        stripped = sentence.strip()
+        if stripped:
+            start = match.start() + sentence.index(stripped)
+            yield start, start + len(stripped)
+
+
+def extract_facts(text: str) -> list[Fact]:
+    """Every programme fact of a normalised article text, per mention, in text order."""
+    date_spans = [(d.start, d.end) for d in find_dates(text)]
+    places = _Places(text)
+    facts: list[Fact] = []
+    for s_start, s_end in _sentences(text):
+        sentence = text[s_start:s_end]
+        mentions = find_numbers(sentence)
+        sentence_facts: list[Fact] = []
+        for index, mention in enumerate(mentions):
+            start, end = s_start + mention.start, s_start + mention.end
+            if any(a <= start < b for a, b in date_spans):
+                continue
+            before = sentence[:mention.start]
+            if _is_identifier(before):
+                continue
+            if _fold(mention.raw) == "یک" and not _words_after(sentence, mention.end, 1):
+                continue
+            found = _classify(sentence, mention, mentions[index + 1:], before)
+            if found is None:
+                continue
+            category, unit = found
+            if _fold(mention.raw) in ("یک",) and category not in ("facility", "project", "council"):
+                continue  # «یک» is mostly the indefinite article
+            sentence_facts.append(Fact(
+                value=mention.value, category=category, unit=unit,
+                qualifier=_qualifier(before), evidence=sentence,
+                municipality=places.municipality(start), programme=places.programme(start),
+                sentence_start=s_start, sentence_end=s_end, number_start=start, number_end=end,
+            ))
+        facts.extend(sentence_facts)
+    return facts
