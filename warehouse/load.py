@@ -7,7 +7,8 @@ import math
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, Table, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from shahrnameh.nlp.records import CATEGORIES, QUALIFIERS, Document
@@ -25,17 +26,11 @@ _LARGEST_VALUE = Decimal(10) ** 20
 def upsert_source(engine: Engine, *, name: str, start_urls: list[str], allowed_domains: list[str],
                   municipality: str | None) -> int:
     """The source's id; its settings are updated to these when it already exists."""
+    settings = dict(start_urls=list(start_urls), allowed_domains=list(allowed_domains), municipality=municipality)
     with Session(engine) as session, session.begin():
-        source = session.scalar(select(Source).where(Source.name == name))
-        if source is None:
-            source = Source(name=name, start_urls=list(start_urls), allowed_domains=list(allowed_domains),
-                            municipality=municipality)
-            session.add(source)
-        else:
-            source.start_urls, source.allowed_domains = list(start_urls), list(allowed_domains)
-            source.municipality = municipality
-        session.flush()
-        return source.id
+        statement = _insert(session, Source.__table__).values(name=name, **settings)
+        return session.scalar(statement.on_conflict_do_update(index_elements=["name"], set_=settings)
+                              .returning(Source.id))
 
 
 def start_run(engine: Engine) -> int:
@@ -69,21 +64,24 @@ def record_fetch(engine: Engine, run_id: int, record: FetchRecord) -> tuple[int 
             _add_failure(session, run_id, source_id, record.url, "fetch", record.error or record.outcome)
         if record.sha256 is None:
             return None, False
-        page = session.scalar(select(Page).where(Page.url == record.url, Page.sha256 == record.sha256))
         seen_at = utcnow()
-        if page is not None:
-            page.last_run_id, page.last_seen_at = run_id, seen_at
-            return page.id, False
-        page = Page(
-            source_id=source_id, url=record.url, requested_url=record.requested_url, role=record.role,
-            status=record.status, fetched_at=_timestamp(record.fetched_at, record.url),
-            content_type=record.content_type, encoding=record.encoding, sha256=record.sha256,
-            archive_path=record.archive_path, archive_offset=record.archive_offset, length=record.length,
-            outcome=record.outcome, first_run_id=run_id, last_run_id=run_id, last_seen_at=seen_at,
-        )
-        session.add(page)
-        session.flush()
-        return page.id, True
+        same_body = select(Page).where(Page.url == record.url, Page.sha256 == record.sha256)
+        page = session.scalar(same_body)
+        if page is None:
+            # ON CONFLICT: a concurrent loader (PostgreSQL) may insert the same body between the
+            # SELECT and the INSERT; then it is simply not new to us.
+            page_id = session.scalar(_insert(session, Page.__table__).values(
+                source_id=source_id, url=record.url, requested_url=record.requested_url, role=record.role,
+                status=record.status, fetched_at=_timestamp(record.fetched_at, record.url),
+                content_type=record.content_type, encoding=record.encoding, sha256=record.sha256,
+                archive_path=record.archive_path, archive_offset=record.archive_offset, length=record.length,
+                outcome=record.outcome, first_run_id=run_id, last_run_id=run_id, last_seen_at=seen_at,
+            ).on_conflict_do_nothing(index_elements=["url", "sha256"]).returning(Page.id))
+            if page_id is not None:
+                return page_id, True
+            page = session.scalar(same_body)
+        page.last_run_id, page.last_seen_at = run_id, seen_at
+        return page.id, False
 
 
 def record_failure(engine: Engine, run_id: int, *, source: str | None, url: str, stage: str,
@@ -108,6 +106,9 @@ def load_document(engine: Engine, run_id: int, *, page_id: int | None, source: s
     with Session(engine) as session, session.begin():
         _run(session, run_id)
         source_id = _source_id(session, source)
+        # Loads of one source wait for each other (PostgreSQL row lock; SQLite's BEGIN IMMEDIATE
+        # already serialises every writer), so a URL never gets two current versions.
+        session.execute(select(Source.id).where(Source.id == source_id).with_for_update())
         current = session.scalar(select(Article).where(Article.url == url, Article.superseded_by.is_(None)))
         same = session.scalar(select(Article).where(Article.url == url, Article.text_sha256 == text_sha256))
         if same is not None:
@@ -147,13 +148,8 @@ def record_source_health(engine: Engine, run_id: int, source: str, *, fetched: i
     with Session(engine) as session, session.begin():
         _run(session, run_id)
         source_id = _source_id(session, source)
-        row = session.scalar(select(RunSource).where(RunSource.run_id == run_id,
-                                                     RunSource.source_id == source_id))
-        if row is None:
-            session.add(RunSource(run_id=run_id, source_id=source_id, **counts))
-        else:
-            for name, count in counts.items():
-                setattr(row, name, count)
+        session.execute(_insert(session, RunSource.__table__).values(run_id=run_id, source_id=source_id, **counts)
+                        .on_conflict_do_update(index_elements=["run_id", "source_id"], set_=counts))
 
 
 def _run(session: Session, run_id: int) -> Run:
@@ -165,13 +161,24 @@ def _run(session: Session, run_id: int) -> Run:
 
 def _source_id(session: Session, name: str) -> int:
     """The id of the source called `name`, created bare when the crawl knows it and the warehouse not yet."""
-    source_id = session.scalar(select(Source.id).where(Source.name == name))
+    by_name = select(Source.id).where(Source.name == name)
+    source_id = session.scalar(by_name)
     if source_id is None:
-        source = Source(name=name, start_urls=[], allowed_domains=[], municipality=None)
-        session.add(source)
-        session.flush()
-        source_id = source.id
+        session.execute(_insert(session, Source.__table__)
+                        .values(name=name, start_urls=[], allowed_domains=[], municipality=None)
+                        .on_conflict_do_nothing(index_elements=["name"]))
+        source_id = session.scalar(by_name)
     return source_id
+
+
+def _insert(session: Session, table: Table):
+    """The dialect's INSERT, which has ON CONFLICT (SQLite and PostgreSQL spell it alike)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        return sqlite.insert(table)
+    if dialect == "postgresql":
+        return postgresql.insert(table)
+    raise WarehouseError(f"the warehouse supports SQLite and PostgreSQL, not {dialect}")
 
 
 def _add_failure(session: Session, run_id: int, source_id: int | None, url: str, stage: str,
