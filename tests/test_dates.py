@@ -1,0 +1,59 @@
+"""Date expressions as Persian, Dari and Arabic pages write them."""
+
+import datetime as dt
+
+import pytest
+
+from shahrnameh.nlp.dates import find_dates, hijri_to_gregorian, parse_date
+
+
+@pytest.mark.parametrize("expression, expected", [
+    ("شنبه ۲۹ اردیبهشت ۱۴۰۳", dt.date(2024, 5, 18)),          # seed 004's header
+    ("دوشنبه ۲ تير ۱۳۹۹", dt.date(2020, 6, 22)),               # aryanews, Arabic ي
+    ("۲ تیر ۱۳۹۹", dt.date(2020, 6, 22)),
+    ("1399/04/12", dt.date(2020, 7, 2)),
+    ("۱۳۹۹/۰۲/۲۱ - ۱۸:۵۹", dt.date(2020, 5, 10)),              # yjc's article:published_time
+    ("دلو ۰۱, ۱۴۰۳", dt.date(2025, 1, 20)),                    # VOA Dari, Afghan month first
+    ("جدی ۰۳, ۱۴۰۳", dt.date(2024, 12, 23)),
+    ("۱ حمل ۱۴۰۳", dt.date(2024, 3, 20)),
+    ("2020-02-18T10:00:00+03:30", dt.date(2020, 2, 18)),
+    ("18 February 2020", dt.date(2020, 2, 18)),
+    ("الأربعاء، 07 أكتوبر 2020 - 12:09 م", dt.date(2020, 10, 7)),
+    ("الجمعة 24 نيسان / أبريل 2020 09:22 مساءً", dt.date(2020, 4, 24)),
+    ("٢٤ أبريل ٢٠٢٠", dt.date(2020, 4, 24)),
+])
+def test_parse_date(expression, expected):
+    assert parse_date(expression) == expected
+
+
+@pytest.mark.parametrize("expression", ["", "۳۰ اسفند ۱۴۰۳", "1399/13/01", "2020-02-30", "۲۰۰ طرح", "VOA"])
+def test_no_date_or_impossible_date(expression):
+    # 1403 is not a leap year in the Jalali calendar: there is no 30 Esfand.
+    assert parse_date(expression) is None
+
+
+def test_hijri_qamari_tabular():
+    # Tabular (civil) calendar: 1 Ramadan 1445 = 2024-03-11, 15 Ramadan = 2024-03-25,
+    # 1 Muharram 1446 = 2024-07-07 (matches the Umm al-Qura calendar for these months).
+    assert parse_date("۱۵ رمضان ۱۴۴۵") == dt.date(2024, 3, 25)
+    assert hijri_to_gregorian(1445, 9, 1) == dt.date(2024, 3, 11)
+    assert hijri_to_gregorian(1446, 1, 1) == dt.date(2024, 7, 7)
+    assert hijri_to_gregorian(1, 1, 1) == dt.date(622, 7, 16)
+    assert hijri_to_gregorian(1445, 13, 1) is None
+
+
+def test_find_dates_gives_offsets_into_the_original_text():
+    # A corpus/seeds/004 header line, Arabic-spelling-free, and a Hijri date after it.
+    text = "فیروزه کویرشنبه ۲۹ اردیبهشت ۱۴۰۳ و ۱۵ رمضان ۱۴۴۵"
+    mentions = find_dates(text)
+    assert [m.date for m in mentions] == [dt.date(2024, 5, 18), dt.date(2024, 3, 25)]
+    for mention in mentions:
+        assert text[mention.start:mention.end] == mention.raw
+    assert mentions[0].raw == "۲۹ اردیبهشت ۱۴۰۳"
+
+
+def test_arabic_ya_and_kaf_spellings_keep_offsets():
+    text = "تاريخ: ۹ دي ۱۳۸۸"
+    (mention,) = find_dates(text)
+    assert mention.date == dt.date(2009, 12, 30)
+    assert mention.raw == "۹ دي ۱۳۸۸"

@@ -1,0 +1,78 @@
+"""Programme facts against the gold sets, and FACTS.md's rulings on real sentences."""
+
+import json
+from collections import defaultdict
+
+import pytest
+
+from conftest import CORPUS, GOLD
+from shahrnameh.nlp.document import read_document
+from shahrnameh.nlp.evaluation import Scored, score
+from shahrnameh.nlp.facts import extract_facts
+from shahrnameh.nlp.normalize import normalize
+
+
+def _gold(name):
+    facts = defaultdict(list)
+    for line in (GOLD / name).read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        facts[row["doc"]].append(Scored(row["value"], row["category"], row["qualifier"], row["evidence"]))
+    return facts
+
+
+def _predicted(folder, docs):
+    predicted = {}
+    for doc in docs:
+        document = read_document((CORPUS / folder / doc).read_text(encoding="utf-8"), is_html=False)
+        predicted[doc] = [Scored(f.value, f.category, f.qualifier, f.evidence) for f in document.facts]
+    return predicted
+
+
+@pytest.mark.parametrize("gold_file, folder, f1_floor", [
+    # Measured 1.00 (seeds) and 0.96 (dev); the dev set was looked at while writing the rules.
+    ("seeds.jsonl", "seeds", 0.95),
+    ("dev.jsonl", "text", 0.90),
+])
+def test_gold_sets(gold_file, folder, f1_floor):
+    gold = _gold(gold_file)
+    result = score(_predicted(folder, gold), gold)
+    assert result.f1 >= f1_floor, (result.f1, result.misses, result.spurious)
+    assert result.qualifier_accuracy >= 0.85
+
+
+def _facts(sentence):
+    return [(f.value, f.category, f.qualifier) for f in extract_facts(normalize(sentence))]
+
+
+def test_qualifiers_and_categories_on_seed_sentences():
+    assert _facts("در سامانه من شهردارم بالغ بر 2500 پروژه در محلات شهر تهران بارگذاری شده است") == [
+        (2500, "project", "about")]
+    assert _facts("تاکنون بیش از ۲۰۰۰ ایده در شهر ثبت و برخی از آنها اجرایی شده است") == [
+        (2000, "idea", "more_than")]
+    assert _facts("اکنون در ۵۰ محله، ۳۵۰ نفر در ۵۰ شورای محله فعال هستند") == [
+        (50, "neighbourhood", "exact"), (350, "people", "exact"), (50, "council", "exact")]
+
+
+def test_rulings_on_non_facts():
+    # «شهردار منطقه 3»: a district's number, not three districts; «یک تیم ۹ نفره»: only 9.
+    assert _facts("در ادامه حمید جوانی شهردار منطقه 3 اظهار داشت") == []
+    assert _facts("هر کدام از آنها برخوردار از یک تیم ۹ نفره در حوزههای مختلف شهری هستند") == [
+        (9, "people", "exact")]
+    assert _facts("اداره امور بانوان شهرداری رفسنجان در دی ۱۴۰۱ تأسیس شد") == []
+    assert _facts("شاهد رویدادهای تازه ای در سطح محلات 12 گانه خواهیم بود") == [(12, "neighbourhood", "exact")]
+
+
+def test_money_with_scale_words_in_words():
+    # corpus/text/fars_8611030530
+    assert _facts("در سطح اروميه 7 پارك محله‌اي با اعتبار بالغ بر شصت و نه ميليون ريال در حال احداث مي باشد") == [
+        (7, "facility", "exact"), (69_000_000, "money", "about")]
+
+
+def test_fact_fields_and_offsets():
+    text = normalize("کاشانی پور گفت: شهرداری تهران پیگیر مشارکت مردم است، در سامانه من شهردارم بالغ بر 2500 پروژه "
+                     "در محلات شهر تهران بارگذاری شده است.")
+    (fact,) = extract_facts(text)
+    assert text[fact.sentence_start:fact.sentence_end] == fact.evidence
+    assert text[fact.number_start:fact.number_end] == "2500"
+    assert fact.programme == "سامانه من شهردارم" and fact.municipality == "تهران"
+    assert fact.unit == "پروژه"
