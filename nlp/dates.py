@@ -24,11 +24,27 @@ _HIJRI_MONTHS = {
     "شعبان": 8, "رمضان": 9, "شوال": 10, "ذی‌القعده": 11, "ذی القعده": 11,
     "ذی‌الحجه": 12, "ذی الحجه": 12,
 }
+def _fold(text: str) -> str:
+    # Same length as the input, so match offsets stay valid.
+    return text.replace("ي", "ی").replace("ك", "ک").replace("ى", "ی")
+
+
 _GREGORIAN_MONTHS = {m.lower(): i for i, m in enumerate(
     "January February March April May June July August September October November December".split(), 1)}
 _GREGORIAN_MONTHS.update({m[:3].lower(): i for m, i in list(_GREGORIAN_MONTHS.items())})
+# Egyptian/Gulf names and the Levantine (Syriac) ones; Lebanese pages print both, «نيسان / أبريل».
+_ARABIC_MONTHS = {
+    "يناير": 1, "فبراير": 2, "مارس": 3, "أبريل": 4, "ابريل": 4, "إبريل": 4, "مايو": 5,
+    "يونيو": 6, "يونيه": 6, "يوليو": 7, "يوليه": 7, "أغسطس": 8, "اغسطس": 8, "سبتمبر": 9,
+    "أكتوبر": 10, "اكتوبر": 10, "نوفمبر": 11, "ديسمبر": 12,
+    "كانون الثاني": 1, "شباط": 2, "آذار": 3, "نيسان": 4, "أيار": 5, "حزيران": 6, "تموز": 7,
+    "آب": 8, "أيلول": 9, "تشرين الأول": 10, "تشرين الثاني": 11, "كانون الأول": 12,
+}
 
 _D = f"[{DIGIT_CLASS}]"
+_NOT_LETTER = r"(?![\u0600-\u06FF])"
+_ARABIC_MONTH_NUMBERS = {_fold(name): number for name, number in _ARABIC_MONTHS.items()}
+_arabic = "|".join(sorted((re.escape(_fold(m)) for m in _ARABIC_MONTHS), key=len, reverse=True))
 _solar = "|".join(sorted(map(re.escape, _SOLAR_MONTHS), key=len, reverse=True))
 _hijri = "|".join(sorted(map(re.escape, _HIJRI_MONTHS), key=len, reverse=True))
 _PATTERNS = [
@@ -36,6 +52,8 @@ _PATTERNS = [
     ("solar_mdy", re.compile(rf"(?<![\w])({_solar})\s+({_D}{{1,2}})\s*[,،]\s*({_D}{{4}})(?!{_D})")),
     ("hijri", re.compile(rf"(?<!{_D})({_D}{{1,2}})\s*({_hijri})\s*({_D}{{4}})(?!{_D})")),
     ("numeric", re.compile(rf"(?<![{DIGIT_CLASS}/])({_D}{{4}})\s*[/\-.]\s*({_D}{{1,2}})\s*[/\-.]\s*({_D}{{1,2}})(?![{DIGIT_CLASS}/])")),
+    ("arabic_dmy", re.compile(rf"(?<!{_D})({_D}{{1,2}})\s+({_arabic}){_NOT_LETTER}(?:\s*/\s*(?:{_arabic}){_NOT_LETTER})?\s*[,،]?\s*({_D}{{4}})(?!{_D})")),
+    ("arabic_mdy", re.compile(rf"(?<![\u0600-\u06FF])({_arabic})\s+({_D}{{1,2}})\s*[,،]\s*({_D}{{4}})(?!{_D})")),
     ("gregorian_text", re.compile(r"\b(\d{1,2})\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})\b")),
     ("gregorian_text_mdy", re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})\b")),
 ]
@@ -47,11 +65,6 @@ class DateMention:
     end: int
     date: dt.date
     raw: str
-
-
-def _fold(text: str) -> str:
-    # Same length as the input, so match offsets stay valid.
-    return text.replace("ي", "ی").replace("ك", "ک").replace("ى", "ی")
 
 
 def _jalali(year: int, month: int, day: int) -> dt.date | None:
@@ -69,13 +82,24 @@ def _gregorian(year: int, month: int, day: int) -> dt.date | None:
 
 
 def hijri_to_gregorian(year: int, month: int, day: int) -> dt.date | None:
-    """Tabular Islamic calendar (civil epoch 622-07-16). Moon-sighting calendars, as
-    used in Iran, may differ from it by a day or two."""
-    if not (1 <= month <= 12 and 1 <= day <= 30 and year > 0):
+    """The tabular (arithmetic, civil-epoch) Islamic calendar: 30-year cycle with leap years
+    2, 5, 7, 10, 13, 16, 18, 21, 24, 26, 29; odd months have 30 days, even months 29, the
+    12th 30 in a leap year; 1 Muharram 1 AH = Julian 16 July 622 (JDN 1948440).
+    Moon-sighting calendars (Iran's official one, Umm al-Qura) may differ by a day or two.
+    """
+    if year < 1 or not 1 <= month <= 12:
         return None
-    days = day + int(29.5 * (month - 1) + 0.99) + (year - 1) * 354 + (3 + 11 * year) // 30
-    julian_day = days + 1948439 - 1
-    return dt.date.fromordinal(julian_day - 1721425 + 1) if julian_day > 1721425 else None
+    leap = (14 + 11 * year) % 30 < 11
+    length = 30 if month % 2 == 1 or (month == 12 and leap) else 29
+    if not 1 <= day <= length:
+        return None
+    julian_day = ((11 * year + 3) // 30 + 354 * year + 30 * month - (month - 1) // 2 + day
+                  + 1948440 - 385)
+    return dt.date.fromordinal(julian_day - _JDN_OF_ORDINAL_ZERO)
+
+
+# date.fromordinal(1) is 0001-01-01, JDN 1721426.
+_JDN_OF_ORDINAL_ZERO = 1721425
 
 
 def _convert(kind: str, groups: tuple[str, ...]) -> dt.date | None:
@@ -93,6 +117,9 @@ def _convert(kind: str, groups: tuple[str, ...]) -> dt.date | None:
         if 1900 <= year <= 2100:
             return _gregorian(year, month, day)
         return None
+    if kind in ("arabic_dmy", "arabic_mdy"):
+        day, name = (g[0], g[1]) if kind == "arabic_dmy" else (g[1], g[0])
+        return _gregorian(int(g[2]), _ARABIC_MONTH_NUMBERS[name], int(day))
     if kind in ("gregorian_text", "gregorian_text_mdy"):
         day, name = (g[0], g[1]) if kind == "gregorian_text" else (g[1], g[0])
         month = _GREGORIAN_MONTHS.get(name.lower())

@@ -26,19 +26,19 @@ def test_parse_date(expression, expected):
     assert parse_date(expression) == expected
 
 
-@pytest.mark.parametrize("expression", ["", "۳۰ اسفند ۱۴۰۳", "1399/13/01", "2020-02-30", "۲۰۰ طرح", "VOA"])
+@pytest.mark.parametrize("expression", ["", "۳۰ اسفند ۱۴۰۲", "1399/13/01", "2020-02-30", "۲۰۰ طرح", "VOA"])
 def test_no_date_or_impossible_date(expression):
-    # 1403 is not a leap year in the Jalali calendar: there is no 30 Esfand.
+    # 1402 is not a leap year in the Jalali calendar: there is no 30 Esfand.
     assert parse_date(expression) is None
 
 
 def test_hijri_qamari_tabular():
     # Tabular (civil) calendar: 1 Ramadan 1445 = 2024-03-11, 15 Ramadan = 2024-03-25,
-    # 1 Muharram 1446 = 2024-07-07 (matches the Umm al-Qura calendar for these months).
+    # 1 Muharram 1446 = 2024-07-08 (Umm al-Qura: 07-07).
     assert parse_date("۱۵ رمضان ۱۴۴۵") == dt.date(2024, 3, 25)
     assert hijri_to_gregorian(1445, 9, 1) == dt.date(2024, 3, 11)
-    assert hijri_to_gregorian(1446, 1, 1) == dt.date(2024, 7, 7)
-    assert hijri_to_gregorian(1, 1, 1) == dt.date(622, 7, 16)
+    assert hijri_to_gregorian(1446, 1, 1) == dt.date(2024, 7, 8)
+    assert hijri_to_gregorian(1, 1, 1) == dt.date(622, 7, 19)  # Julian 16 July 622
     assert hijri_to_gregorian(1445, 13, 1) is None
 
 
@@ -57,3 +57,14 @@ def test_arabic_ya_and_kaf_spellings_keep_offsets():
     (mention,) = find_dates(text)
     assert mention.date == dt.date(2009, 12, 30)
     assert mention.raw == "۹ دي ۱۳۸۸"
+
+
+def test_hijri_month_lengths():
+    assert hijri_to_gregorian(1445, 2, 30) is None            # even months have 29 days
+    assert hijri_to_gregorian(1445, 12, 30) is not None       # 1445 is a leap year (cycle year 5)
+    assert hijri_to_gregorian(1446, 12, 30) is None
+
+
+def test_arabic_month_first_with_comma():
+    # elbaladtv's sidebar: «ديسمبر 25, 2020»
+    assert parse_date("ديسمبر 25, 2020") == dt.date(2020, 12, 25)
