@@ -1,9 +1,11 @@
 """The warehouse on a fresh SQLite file: migrations, idempotent loading, versions, failures, read-only SQL."""
 
 import json
+import os
+import uuid
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import create_engine, inspect
 
 from shahrnameh.nlp.records import Document, Fact
 from shahrnameh.spiders.records import FetchRecord
@@ -13,6 +15,11 @@ from conftest import CORPUS, GOLD
 
 SEED = "000_79683cf1f56b498c.txt"
 URL = "https://example.org/news/79683cf1f56b498c"
+
+# Set to a PostgreSQL URL (e.g. postgresql+psycopg://user@localhost/shahrnameh_test) to run
+# these tests there: each test gets its own schema, dropped afterwards.
+POSTGRES = os.environ.get("SHAHRNAMEH_TEST_POSTGRES")
+sqlite_only = pytest.mark.skipif(bool(POSTGRES), reason="about SQLite files and URLs")
 
 
 def _seed_text() -> str:
@@ -39,8 +46,26 @@ def _document(text: str) -> Document:
 
 
 @pytest.fixture
-def engine(tmp_path):
-    return db.connect(f"sqlite:///{tmp_path / 'warehouse.sqlite'}")
+def warehouse_url(tmp_path):
+    if not POSTGRES:
+        yield f"sqlite:///{tmp_path / 'warehouse.sqlite'}"
+        return
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    yield f"{POSTGRES}{'&' if '?' in POSTGRES else '?'}options=-csearch_path%3D{schema}"
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+    admin.dispose()
+
+
+@pytest.fixture
+def engine(warehouse_url):
+    engine = db.connect(warehouse_url)
+    yield engine
+    db._engines.pop(warehouse_url, None)
+    engine.dispose()
 
 
 @pytest.fixture
@@ -58,8 +83,8 @@ def _record(sha256: str | None, outcome: str, error: str | None = None) -> Fetch
                        archive_offset=0 if sha256 else None, length=1000 if sha256 else None, error=error)
 
 
-def test_upgrade_from_empty_then_connecting_again_changes_nothing(tmp_path):
-    url = f"sqlite:///{tmp_path / 'warehouse.sqlite'}"
+def test_upgrade_from_empty_then_connecting_again_changes_nothing(warehouse_url):
+    url = warehouse_url
     engine = db.connect(url)
     assert db.connect(url) is engine
     db._engines.pop(url)  # as a new process would: the revision is checked, nothing re-run
@@ -70,6 +95,9 @@ def test_upgrade_from_empty_then_connecting_again_changes_nothing(tmp_path):
     _, rows = queries.run_sql(again, "SELECT version_num FROM alembic_version")
     assert rows == [("0001",)]
     assert all(n == 0 for n in queries.table_counts(again).values())
+    db._engines.pop(url)
+    engine.dispose()
+    again.dispose()
 
 
 def test_the_migration_matches_the_models(engine):
@@ -210,6 +238,33 @@ def test_failures_are_recorded_once_per_distinct_failure(engine, run_id):
     assert queries.summary(engine)["failures"] == 3
 
 
+def test_registering_a_source_again_updates_it_in_place(engine, run_id):
+    first = load.upsert_source(engine, name="seeds", start_urls=["https://example.org/"],
+                               allowed_domains=["example.org"], municipality="تهران")
+    again = load.upsert_source(engine, name="seeds", start_urls=["https://example.org/news/"],
+                               allowed_domains=["example.org", "www.example.org"], municipality=None)
+    assert again == first
+    _, rows = queries.run_sql(engine, "SELECT start_urls, allowed_domains, municipality FROM sources")
+    def parsed(value):  # SQLite hands JSON back as text, PostgreSQL parsed
+        return json.loads(value) if isinstance(value, str) else value
+
+    assert [(parsed(u), parsed(d), m) for u, d, m in rows] == [
+        (["https://example.org/news/"], ["example.org", "www.example.org"], None)]
+
+
+def test_a_fetch_claiming_a_body_without_one_is_refused(engine, run_id):
+    with pytest.raises(db.WarehouseError, match="no body"):
+        load.record_fetch(engine, run_id, _record(None, "new"))
+    assert queries.table_counts(engine)["failures"] == 0
+
+
+def test_a_blocked_fetch_with_a_body_is_a_page_and_a_failure(engine, run_id):
+    page_id, is_new = load.record_fetch(engine, run_id, _record("c" * 64, "blocked", "ArvanCloud bot challenge"))
+    assert page_id is not None and is_new
+    _, rows = queries.run_sql(engine, "SELECT stage, message FROM failures")
+    assert rows == [("fetch", "ArvanCloud bot challenge")]
+
+
 def test_runs_and_source_health(engine, run_id):
     load.record_source_health(engine, run_id, "seeds", fetched=3, new=2, changed=0, unchanged=1, failed=0, blocked=0)
     load.record_source_health(engine, run_id, "seeds", fetched=4, new=2, changed=0, unchanged=1, failed=1, blocked=0)
@@ -246,6 +301,7 @@ def test_run_sql_cannot_write_even_through_a_cte(engine, run_id):
     assert (columns, rows) == (["name"], [("other",)])
 
 
+@sqlite_only
 @pytest.mark.parametrize("url, message", [
     ("nosuchengine://x", "unknown database type 'nosuchengine'"),
     ("not a url", "not a database URL"),
@@ -258,6 +314,7 @@ def test_a_bad_url_is_a_warehouse_error(url, message):
     assert "\n" not in str(caught.value)
 
 
+@sqlite_only
 def test_default_url_lives_in_the_data_home(tmp_path, monkeypatch):
     assert db.default_url() == f"sqlite:///{tmp_path / 'home'}/warehouse.sqlite"
     assert (tmp_path / "home").is_dir()

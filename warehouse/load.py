@@ -57,6 +57,8 @@ def record_fetch(engine: Engine, run_id: int, record: FetchRecord) -> tuple[int 
     """
     if record.outcome not in OUTCOMES:
         raise WarehouseError(f"fetch of {record.url}: outcome {record.outcome!r} is not one of {OUTCOMES}")
+    if record.sha256 is None and record.outcome not in ("failed", "blocked"):
+        raise WarehouseError(f"fetch of {record.url}: outcome {record.outcome!r} but no body (sha256 is None)")
     with Session(engine) as session, session.begin():
         _run(session, run_id)
         source_id = _source_id(session, record.source)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import Engine, func, select, text
@@ -39,7 +39,7 @@ def summary(engine: Engine) -> dict:
                            .join(Article, Article.id == Fact.article_id).where(current)),
             "failures": count(select(func.count()).select_from(Failure)),
             "facts_by_category": {category: n for category, n in by_category},
-            "last_run": None if last_run is None else _plain(dict(last_run)),
+            "last_run": None if last_run is None else {k: _plain_value(v) for k, v in last_run.items()},
         }
 
 
@@ -97,13 +97,11 @@ def run_sql(engine: Engine, sql: str, params: dict | None = None) -> tuple[list[
     return columns, rows
 
 
-def _plain(row: dict) -> dict:
-    return {key: value.isoformat() if isinstance(value, datetime) else _plain_value(value)
-            for key, value in row.items()}
-
-
 def _plain_value(value):
-    """Numeric values as int when integral (exact up to 1e15 and beyond), else float."""
+    """JSON-ready and the same on every database: numerics as int when integral (exact up to
+    1e15 and beyond) else float; dates and timestamps as ISO text (SQLite already gives text)."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, date):
+        return value.isoformat()
     return value
