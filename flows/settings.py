@@ -38,3 +38,6 @@ def quiet_prefect() -> None:
     """No telemetry from a research tool; must run before prefect is imported."""
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # The temporary server needs ~20 s on a busy two-core machine; Prefect's default
+    # patience is exactly 20 s.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")

@@ -11,6 +11,7 @@ _PREFECT_HOME = tempfile.mkdtemp(prefix="shahrnameh-prefect-")
 os.environ["PREFECT_HOME"] = _PREFECT_HOME
 os.environ["DO_NOT_TRACK"] = "1"
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "180"
 os.environ.pop("SHAHRNAMEH_DB", None)
 
 REPO = Path(__file__).resolve().parents[1]
