@@ -17,21 +17,35 @@ from shahrnameh.nlp.language import detect_language
 
 # Not <form>: ASP.NET sites wrap the whole page in one.
 _DROP_TAGS = "script, style, noscript, nav, header, footer, aside, iframe, button, select, svg, template"
-_CHROME = re.compile(
-    r"menu|nav|sidebar|side-bar|related|comment|footer|share|social|tags?\b|breadcrumb|newsletter|"
-    r"advert|banner|popular|most-?viewed|widget|subscribe|login|search|header|copyright", re.I)
+# Matched against each class/id word split on '-' and '_', so that «tag-85249» (a WordPress
+# post's tag list) or «no-share» do not count, while «related-items» does.
+_CHROME_WORDS = frozenset(
+    "menu nav navbar sidebar related comment comments footer share sharing social tags breadcrumb "
+    "breadcrumbs newsletter advert ads banner popular mostviewed widget subscribe login search "
+    "header copyright toolbar pagination".split())
+# Readability's rule: a chrome-looking node that also says it is the content is kept.
+_CONTENT_WORDS = frozenset("article body content entry post story main text".split())
+_CLASS_WORD = re.compile(r"[A-Za-z]+")
 _BODY_HINTS = ("[itemprop=articleBody]", "article .body", ".article-body", ".news-body", ".body-text",
-               ".wsw", ".item-text", ".content-text", ".story", "article")
-_BLOCKS = "p, li, h2, h3, h4, blockquote, td, div"
+               ".wsw", ".item-text", ".content-text", ".entry-content", ".post-content", ".story",
+               "article")
+_LEAD_HINTS = ".introtext, .lead, .article-lead, .news-lead, .item-summary, [itemprop=description]"
 _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF]")
+_LETTER = re.compile(r"[^\W\d_]")
 _WS = re.compile(r"[ \t\r\f\v\u00a0]+")
 _CHALLENGE_MARKERS = ("arvancloud", "cf-chl", "cf_chl", "challenge-platform", "just a moment...",
                       "checking your browser", "attention required! | cloudflare", "ddos-guard")
-_JS_REDIRECT = re.compile(r"(window|document|top)\.location(\.href)?\s*=|location\.replace\(|http-equiv=[\"']?refresh", re.I)
+_JS_REDIRECT = re.compile(
+    r"(?:window|document|top|self)\.location(?:\.href)?\s*=(?!=)|location\.replace\(|"
+    r"http-equiv=[\"']?refresh", re.I)
 _TITLE_SUFFIX = re.compile(r"\s+[-|–—]\s+[^-|–—]{2,40}$")
+_TITLE_SEPARATOR = re.compile(r"\s+[-|–—:]\s+")
 MIN_ARTICLE_CHARS = 250
 _DATE_META = ("article:published_time", "og:published_time", "datePublished", "pubdate", "publishdate",
               "date", "dc.date", "DC.date.issued", "sailthru.date", "parsely-pub-date")
+_DATE_CLASSES = "[class*=date], [id*=date], [class*=time], [class*=Date], [class*=created], [class*=publish]"
+# A UTC stamp can fall on the day before the local date the page shows.
+_UTC_STAMP = re.compile(r"(?:Z|[+-]00:?00)\s*$")
 
 
 @dataclass(frozen=True)
@@ -45,6 +59,9 @@ class Page:
 
 
 def read_html(html: str, url: str | None = None) -> Page:
+    """A fetched HTML page → Page. `url` is only used in messages."""
+    if not isinstance(html, str):
+        raise TypeError(f"read_html wants the decoded page as str, got {type(html).__name__}")
     if not html.strip():
         return Page("empty", None, None, "unknown", "", "empty document")
     tree = LexborHTMLParser(html)
@@ -55,13 +72,18 @@ def read_html(html: str, url: str | None = None) -> Page:
         name = "ArvanCloud" if "arvan" in lowered else "Cloudflare or another CDN"
         return Page("block_page", title, None, "unknown", "", f"{name} bot challenge")
     published = _published(tree)
+    frames = [node.attributes.get("src") or "" for node in tree.css("iframe")]
     text = _main_text(tree)
     language = detect_language(text or (title or ""))
     if len(text) < MIN_ARTICLE_CHARS:
-        if len(text) < 50 and ("<iframe" in head or _JS_REDIRECT.search(head)):
-            return Page("empty", title, published, language, text, "JavaScript redirect or frame shell, no content")
-        if not text and not title:
-            return Page("empty", None, published, language, "", "no text on the page")
+        if len(text) < 50 and _JS_REDIRECT.search(head):
+            return Page("empty", title, published, language, text,
+                        "JavaScript or meta-refresh redirect, no content")
+        if not text and frames:
+            return Page("not_article", title, published, language, "",
+                        f"no body text, only an embedded frame ({_host(frames[0])})")
+        if not text:
+            return Page("empty", title, published, language, "", "no text on the page")
         return Page("not_article", title, published, language, text,
                     f"only {len(text)} characters of body text: a media, snippet or index page")
     if title and text.startswith(title):
@@ -69,43 +91,84 @@ def read_html(html: str, url: str | None = None) -> Page:
     return Page("article", title, published, language, text)
 
 
+def _host(src: str) -> str:
+    match = re.match(r"\s*(?:https?:)?//([^/?#\s]+)", src)
+    return match.group(1) if match else "same site"
+
+
 def _title(tree: LexborHTMLParser) -> str | None:
+    site = tree.css_first("meta[property='og:site_name']")
+    site_name = _WS.sub(" ", (site.attributes.get("content") or "") if site else "").strip()
     for selector, attribute in (("meta[property='og:title']", "content"), ("h1", None), ("title", None)):
         node = tree.css_first(selector)
         if node is None:
             continue
         value = node.attributes.get(attribute) if attribute else node.text(separator=" ")
-        value = _WS.sub(" ", value or "").strip()
+        value = _WS.sub(" ", (value or "").replace("\n", " ")).strip()
         if value:
-            return _TITLE_SUFFIX.sub("", value) if selector == "title" else value
+            return _without_site_name(value, site_name)
     return None
 
 
+def _without_site_name(title: str, site_name: str) -> str:
+    """«خبرگزاری آریا - ورود 50 هزار …» → «ورود 50 هزار …»: drops the site's name when it
+    is one end of the title, or a short end (≤ 3 words) facing a much longer headline."""
+    parts = _TITLE_SEPARATOR.split(title)
+    if len(parts) < 2:
+        return title
+    for keep, drop in ((parts[1:], parts[0]), (parts[:-1], parts[-1])):
+        rest = " - ".join(keep)
+        if site_name and (drop in site_name or site_name in drop):
+            return rest
+    if len(parts) == 2:
+        first, last = parts
+        if len(first.split()) <= 3 and len(last.split()) >= 2 * len(first.split()) + 2:
+            return last
+        if len(last.split()) <= 3 and len(first.split()) >= 2 * len(last.split()) + 2:
+            return first
+    return title
+
+
 def _published(tree: LexborHTMLParser) -> str | None:
-    candidates: list[str] = []
-    for node in tree.css("time[datetime]"):
-        candidates.append(node.attributes.get("datetime") or "")
+    # <time datetime> first: it carries the local time the page displays.
+    stamps: list[str] = [node.attributes.get("datetime") or "" for node in tree.css("time[datetime]")]
     for node in tree.css("meta"):
         key = node.attributes.get("property") or node.attributes.get("name") or node.attributes.get("itemprop")
         if key and key in _DATE_META:
-            candidates.append(node.attributes.get("content") or "")
+            stamps.append(node.attributes.get("content") or "")
     for node in tree.css("script[type='application/ld+json']"):
-        try:
-            data = json.loads(node.text() or "null")
-        except ValueError:
-            continue
-        for item in data if isinstance(data, list) else [data]:
-            if isinstance(item, dict) and item.get("datePublished"):
-                candidates.append(str(item["datePublished"]))
-    for candidate in candidates:
-        date = parse_date(candidate)
+        stamps.extend(_json_ld_dates(node.text() or ""))
+    stamps.sort(key=lambda stamp: bool(_UTC_STAMP.search(stamp)))
+    for stamp in stamps:
+        date = parse_date(stamp)
         if date:
             return date.isoformat()
-    for node in tree.css("[class*=date], [id*=date], [class*=time], [class*=Date]"):
+    # The line under the headline: «تم نشره الجمعة 24 نيسان / أبريل 2020», «دوشنبه ۲ تير ۱۳۹۹».
+    headline = tree.css_first("h1")
+    near = headline
+    for reach in (400, 1000):
+        near = near.parent if near is not None else None
+        if near is None or near.tag in ("body", "html"):
+            break
+        date = parse_date(near.text(separator=" ")[:reach])
+        if date:
+            return date.isoformat()
+    for node in tree.css(_DATE_CLASSES):
         date = parse_date(node.text(separator=" ")[:200])
         if date:
             return date.isoformat()
     return None
+
+
+def _json_ld_dates(source: str) -> list[str]:
+    try:
+        data = json.loads(source)
+    except ValueError:
+        return []
+    items = data if isinstance(data, list) else [data]
+    if isinstance(data, dict) and isinstance(data.get("@graph"), list):
+        items = data["@graph"]
+    return [str(item["datePublished"]) for item in items if isinstance(item, dict) and item.get("datePublished")]
 
 
 def _visible_text(tree: LexborHTMLParser) -> str:
@@ -116,7 +179,8 @@ def _visible_text(tree: LexborHTMLParser) -> str:
 def _is_chrome(node) -> bool:
     attributes = node.attributes
     marker = f"{attributes.get('class') or ''} {attributes.get('id') or ''} {attributes.get('role') or ''}"
-    return bool(marker.strip()) and bool(_CHROME.search(marker))
+    words = {word.lower() for word in _CLASS_WORD.findall(marker)}
+    return bool(words & _CHROME_WORDS) and not words & _CONTENT_WORDS
 
 
 def _main_text(tree: LexborHTMLParser) -> str:
@@ -125,11 +189,24 @@ def _main_text(tree: LexborHTMLParser) -> str:
         return ""
     for node in body.css(_DROP_TAGS):
         node.decompose()
-    for node in body.css("[class], [id]"):
+    for node in body.css("[class], [id], [role]"):
         if node.tag not in ("body", "html", "article", "main") and _is_chrome(node):
             node.decompose()
     container = _best_container(body)
-    return _paragraphs(container)
+    text = _paragraphs(container)
+    lead = _lead(body, text)
+    return f"{lead}\n{text}" if lead and text else text
+
+
+def _lead(body, text: str) -> str | None:
+    """The standfirst many Persian sites print above the body, outside its container."""
+    for node in body.css(_LEAD_HINTS):
+        if node.tag == "meta":
+            continue
+        lead = _WS.sub(" ", node.text(separator=" ").replace("\n", " ")).strip()
+        if _script_chars(lead) >= 40 and lead[:60] not in text:
+            return lead
+    return None
 
 
 def _script_chars(text: str) -> int:
@@ -171,17 +248,21 @@ def _best_container(body):
 
 
 def _paragraphs(container) -> str:
-    lines: list[str] = []
     blocks = container.css("p, h2, h3, h4, li, blockquote")
     if not blocks or sum(len(b.text()) for b in blocks) < 0.5 * len(container.text()):
-        raw = container.text(separator="\n")
-        candidates = raw.split("\n")
+        candidates = container.text(separator="\n").split("\n")
     else:
-        candidates = [block.text(separator=" ") for block in blocks]
+        candidates = [line for block in blocks for line in block.text(separator=" ").split("\n")]
+    lines: list[str] = []
     for line in candidates:
         line = _WS.sub(" ", line).strip()
-        if line and (not lines or lines[-1] != line):
-            lines.append(line)
+        if not line or (lines and lines[-1] == line):
+            continue
+        # View counters and player messages («17302», «No media source currently
+        # available») in a page written in Arabic script.
+        if not _LETTER.search(line) or not _ARABIC_SCRIPT.search(line) and len(line) < 60:
+            continue
+        lines.append(line)
     return "\n".join(lines)
 
 
@@ -191,12 +272,15 @@ _END_MARKERS = re.compile(
     r"^(انتهای پیام|ساير مطالب|سایر مطالب|مطالب مرتبط|اخبار مرتبط|نظرات شما|ارسال دیدگاه|"
     r"نظرات و ارسال نظر|لینک کوتاه|Likes\d)")
 _SENTENCE_END = re.compile(r"[.!؟?:]\s*$")
+_SENTENCE_MARK = re.compile(r"[.!؟?]\s")
 LONG_LINE = 120
 LEAD_MIN = 50
 
 
 def read_text(text: str) -> Page:
     """A text file as a page shows it: '#' metadata lines, header chrome, title, body, trailer."""
+    if not isinstance(text, str):
+        raise TypeError(f"read_text wants str, got {type(text).__name__}")
     lines = [_WS.sub(" ", line).strip() for line in text.splitlines()]
     header_meta = [line for line in lines if line.startswith("#")]
     lines = [line for line in lines if line and not line.startswith("#")]
@@ -216,18 +300,24 @@ def read_text(text: str) -> Page:
     if title and title in header:
         after_title = header[header.index(title) + 1:]
         body[:0] = [line for line in after_title if len(line) >= LEAD_MIN and line != title
-                    and not line.startswith(title)]
+                    and not line.startswith(title) and not title.startswith(line)]
+    while body and _is_headline_like(body[-1]):
+        body.pop()
     published = None
     for line in header + header_meta:
         date = parse_date(line)
         if date:
             published = date.isoformat()
             break
-    # A title sitting on its own before the body, when the header is just the title.
     body_text = "\n".join(body)
     if not body_text:
         return Page("empty", title, published, "unknown", "", "no article body in the text")
     return Page("article", title, published, detect_language(body_text), body_text)
+
+
+def _is_headline_like(line: str) -> bool:
+    """A sidebar or footer line: short, and no sentence ends in it."""
+    return len(line) < LONG_LINE and not _SENTENCE_END.search(line) and not _SENTENCE_MARK.search(line)
 
 
 def _text_title(header: list[str]) -> str | None:

@@ -1,70 +1,171 @@
-"""Real pages → article text, title, date; block and empty pages recognised."""
+"""Real pages → article text, title, date; block, empty and non-article pages recognised."""
+
+import re
 
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 
 from conftest import CORPUS
+from shahrnameh.nlp.dates import parse_date
 from shahrnameh.nlp.page import read_html, read_text
 
 HTML = CORPUS / "html"
 ZWNJ = "\u200c"
+VOA = sorted(p for p in (HTML / "voa-dari").glob("*.html") if p.name != "article_7689473.html")
+
+
+def _html(path):
+    return path.read_text(encoding="utf-8", errors="replace")
 
 
 def _read(path):
-    return read_html(path.read_text(encoding="utf-8", errors="replace"))
+    return read_html(_html(path))
 
 
 @pytest.mark.parametrize("name, iso", [
     ("khabaronline-1353889.html", "2020-02-18"),
-    ("yjc-7349926.html", "2020-05-10"),          # Jalali date in article:published_time
-    ("aryanews-120200622120908039.html", "2020-06-22"),  # «دوشنبه ۲ تير ۱۳۹۹» in the header
+    ("yjc-7349926.html", "2020-05-10"),                  # Jalali date in article:published_time
+    ("aryanews-120200622120908039.html", "2020-06-22"),  # «دوشنبه ۲ تير ۱۳۹۹» under the headline
 ])
 def test_persian_news_pages(name, iso):
     page = _read(HTML / "persian-news" / name)
-    assert page.kind == "article" and page.language == "fa"
+    assert page.kind == "article" and page.language == "fa" and page.reason is None
     assert page.published == iso
     assert len(page.text) > 1000
 
 
-def test_zwnj_words_of_the_body_survive():
-    html = (HTML / "persian-news" / "khabaronline-1353889.html").read_text(encoding="utf-8")
+# corpus/MANIFEST.md's table.
+@pytest.mark.parametrize("name, iso", [
+    ("1550981615.html", "2020-03-17"), ("1588107198.html", "2020-04-24"),
+    ("1623715966.html", "2020-06-03"), ("1691196862.html", "2020-08-24"),
+    ("1731695567.html", "2020-10-07"), ("1764731404.html", "2020-11-09"),
+    ("1784190729.html", "2020-12-01"), ("1806793639.html", "2020-12-25"),
+])
+def test_arabic_news_dates(name, iso):
+    page = _read(HTML / "arabic-news" / name)
+    assert page.published == iso and page.language == "ar"
+
+
+@pytest.mark.parametrize("path", VOA, ids=lambda p: p.name)
+def test_voa_dari_date_is_the_local_date_the_page_shows(path):
+    html = _html(path)
     page = read_html(html)
-    words = [w for w in page.text.split() if ZWNJ in w]
-    assert len(words) > 50
-    assert all(w in html for w in words)
+    stamp = LexborHTMLParser(html).css_first("time[datetime]")
+    assert page.published == stamp.attributes["datetime"][:10]
+    # «دلو ۰۱, ۱۴۰۳»; recent pages show «۴ hours ago» instead, which is no date.
+    shown = parse_date(stamp.text(strip=True))
+    assert shown is None or shown.isoformat() == page.published
 
 
-def test_voa_dari_dates_are_the_displayed_local_date():
+def test_voa_dari_utc_json_ld_date_is_not_preferred():
+    # JSON-LD says 2025-01-19 20:53 UTC; the page shows «دلو ۰۱, ۱۴۰۳».
     assert _read(HTML / "voa-dari" / "article_7163944.html").published == "2025-01-20"
 
 
-@pytest.mark.parametrize("name, kind", [
-    ("edge-cases/arvancloud-bot-challenge.html", "block_page"),
-    ("edge-cases/shiraz-municipality-js-redirect.html", "empty"),
+@pytest.mark.parametrize("relative, body_selector", [
+    ("persian-news/khabaronline-1353889.html", "[itemprop=articleBody]"),
+    ("voa-dari/article_7163944.html", ".wsw"),
+    ("voa-dari/article_7948650.html", ".wsw"),
+    ("voa-dari/article_7988504.html", ".wsw"),
 ])
-def test_block_and_empty_pages(name, kind):
-    page = _read(HTML / name)
-    assert page.kind == kind and page.reason
+def test_zwnj_words_of_the_body_survive(relative, body_selector):
+    html = _html(HTML / relative)
+    body = LexborHTMLParser(html).css_first(body_selector).text(separator=" ")
+    expected = [w for w in body.split() if ZWNJ in w]
+    assert len(expected) >= 20
+    kept = set(read_html(html).text.split())
+    survived = sum(w in kept for w in expected)
+    assert survived / len(expected) >= 0.99, [w for w in expected if w not in kept][:10]
+
+
+@pytest.mark.parametrize("relative, in_body, chrome", [
+    ("persian-news/khabaronline-1353889.html", "اصلاح‌طلبان",
+     ["واکنش مولاوردی به کنایه حدادعادل",                  # «مطالب مرتبط»
+      "تمامی حقوق این سایت برای خبرآنلاین محفوظ است"]),      # footer
+    ("voa-dari/article_7163944.html", "سنگ گرده",
+     ["چقدر آب بنوشیم",                                    # «مطالب مرتبط»
+      "ما را دنبال کنید",                                   # footer
+      "Link has been copied to clipboard"]),                # share/print aside
+    ("persian-news/yjc-7349926.html", "مهریز",
+     ["کليه حقوق اين سايت متعلق به باشگاه خبرنگاران"]),     # footer
+])
+def test_related_news_and_footers_are_left_out(relative, in_body, chrome):
+    html = _html(HTML / relative)
+    text = read_html(html).text
+    assert in_body in text
+    for line in chrome:
+        assert line in re.sub(r"\s+", " ", LexborHTMLParser(html).body.text()), line
+        assert line not in text, line
+
+
+def test_titles():
+    assert _read(HTML / "persian-news" / "khabaronline-1353889.html").title == (
+        "تحلیل روزنامه اصولگرا از دعوت اصلاح طلبان به حضور مردم در انتخابات")
+    aryanews = _read(HTML / "persian-news" / "aryanews-120200622120908039.html")
+    assert aryanews.title == "ورود 50 هزار میلیارد تومان نقدینگی به بورس در 3 ماه"
+    assert not aryanews.text.startswith(aryanews.title)
+
+
+def test_arvancloud_challenge_is_a_block_page():
+    page = _read(HTML / "edge-cases" / "arvancloud-bot-challenge.html")
+    assert page.kind == "block_page" and "ArvanCloud" in page.reason and page.text == ""
+
+
+def test_js_redirect_shell_is_empty():
+    page = _read(HTML / "edge-cases" / "shiraz-municipality-js-redirect.html")
+    assert page.kind == "empty" and "redirect" in page.reason
 
 
 def test_the_facebook_snippet_page_is_not_an_article():
-    assert _read(HTML / "voa-dari" / "article_7689473.html").kind != "article"
-
-
-def test_seed_text_loses_its_sidebar_and_keeps_its_body():
-    page = read_text((CORPUS / "seeds" / "000_79683cf1f56b498c.txt").read_text(encoding="utf-8"))
-    assert page.kind == "article"
-    assert page.title.startswith("ارتقای کیفیت خدماترسانی")
-    assert "پایتخت 7" not in page.text          # a sidebar headline
-    assert "Protected by FormShield" not in page.text
-    assert page.text.endswith("تعیین تکلیف اصولی است.")
-
-
-def test_seed_text_date_from_its_header():
-    page = read_text((CORPUS / "seeds" / "004_2c1a495e2d80be16.txt").read_text(encoding="utf-8"))
-    assert page.published == "2024-05-18"
-    assert "Likes0" not in page.text
+    page = _read(HTML / "voa-dari" / "article_7689473.html")
+    assert page.kind == "not_article" and page.reason
 
 
 def test_empty_inputs():
     assert read_html("").kind == "empty"
+    assert read_html("   \n").kind == "empty"
     assert read_text("\n\n").kind == "empty"
+    with pytest.raises(TypeError):
+        read_html(b"<html></html>")
+
+
+# ------------------------------------------------------------------ text files
+
+def _seed(prefix):
+    (path,) = (CORPUS / "seeds").glob(f"{prefix}_*.txt")
+    return read_text(path.read_text(encoding="utf-8"))
+
+
+def test_seed_000_loses_its_chrome_and_keeps_its_body():
+    page = _seed("000")
+    assert page.kind == "article" and page.language == "fa"
+    assert page.title == ("ارتقای کیفیت خدماترسانی به شهروندان با بهرهگیری از ظرفیت هیأت امنای محلات"
+                          " شهرداری تهران")
+    assert page.text.startswith("پیام خوزستان - با حضور مشاور و دستیار ویژه شهردار تهران")
+    assert page.text.endswith("تعیین تکلیف اصولی است.")
+    for chrome in ("آخرين مطالب", "شهردار منطقه 3 تاکید کرد:", "بزرگنمايي", "انتهای پیام",
+                   "لینک کوتاه", "نظرات شما", "Protected by FormShield", "ساير مطالب",
+                   "خبرنگار روس: نمایشگاه کتاب",      # a «ساير مطالب» headline
+                   "پایتخت 7"):
+        assert chrome not in page.text, chrome
+
+
+def test_seed_004_date_title_and_trailer():
+    page = _seed("004")
+    assert page.published == "2024-05-18"         # «فیروزه کویرشنبه ۲۹ اردیبهشت ۱۴۰۳»
+    assert page.title == "آیین رونمایی از الگوی حکمرانی مردمی و مدیریت مشارکتی شهرداری رفسنجان برگزارشد"
+    assert page.text.startswith("آیین رونمایی از الگوی حکمرانی مردمی و مدیریت مشارکتی شهرداری رفسنجان باحضور")
+    assert page.text.endswith("در سطح کشور مورد استفاده قرار گیرد.")
+    for chrome in ("سخن دوست", "Likes0", "نظرات و ارسال نظر", "فیروزه کویر رفسنجان"):
+        assert chrome not in page.text, chrome
+
+
+@pytest.mark.parametrize("path", sorted((CORPUS / "text").glob("*.txt")), ids=lambda p: p.name)
+def test_fars_text_files_skip_metadata_then_title_then_body(path):
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#")]
+    page = read_text(path.read_text(encoding="utf-8"))
+    assert page.kind == "article" and page.language == "fa"
+    assert page.title == lines[0].strip()
+    assert page.text.split("\n")[0] == lines[1].strip()
+    assert "# source" not in page.text and "farsnews.ir" not in page.text
