@@ -175,14 +175,19 @@ def test_a_changed_text_is_a_new_version_and_the_old_one_keeps_its_facts(engine,
     assert queries.table_counts(engine)["articles"] == 2
 
 
-def test_fact_values_stay_exact_up_to_a_quadrillion(engine, run_id):
-    # Scale words make large values («4 میلیارد تومان» in the Ardabil article); 10^18 + 1 is past float precision.
+def test_fact_values_stay_exact_past_float_precision(engine, run_id):
+    # Scale words make large values («4 میلیارد تومان» in the Ardabil article). 10^18 - 1 is
+    # past 2^53, where a float would round it to 10^18; 2.5 checks fractions survive.
+    largest = 10 ** 18 - 1
+    assert float(largest) != largest
     document = _document(_seed_text())
     big = [f.__class__(**{**f.__dict__, "value": value})
-           for f, value in zip(document.facts, (4_000_000_000, 1_000_000_000_000_001, 2.5))]
+           for f, value in zip(document.facts, (4_000_000_000, largest, 2.5))]
     load.load_document(engine, run_id, page_id=None, source="seeds", url=URL,
                        document=Document(**{**document.__dict__, "facts": tuple(big)}))
-    assert [f["value"] for f in queries.facts_for_article(engine, URL)] == [4_000_000_000, 1_000_000_000_000_001, 2.5]
+    assert [f["value"] for f in queries.facts_for_article(engine, URL)] == [4_000_000_000, largest, 2.5]
+    _, rows = queries.run_sql(engine, "SELECT sum(value) FROM facts WHERE value > 1000")
+    assert rows == [(largest + 4_000_000_000,)]
 
 
 @pytest.mark.parametrize("change, message", [
@@ -191,7 +196,7 @@ def test_fact_values_stay_exact_up_to_a_quadrillion(engine, run_id):
     ({"sentence_start": 0}, "is not its evidence"),
     ({"number_end": 10 ** 6}, "number offsets"),
     ({"value": float("nan")}, "not finite"),
-    ({"value": 10 ** 21}, "too large"),
+    ({"value": 10 ** 18}, "too large"),
 ])
 def test_a_fact_breaking_the_record_contract_is_refused_and_nothing_is_stored(engine, run_id, change, message):
     document = _document(_seed_text())

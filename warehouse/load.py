@@ -15,12 +15,9 @@ from shahrnameh.nlp.records import CATEGORIES, QUALIFIERS, Document
 from shahrnameh.spiders.records import OUTCOMES, FetchRecord
 from shahrnameh.warehouse import models
 from shahrnameh.warehouse.db import WarehouseError
-from shahrnameh.warehouse.models import RUN_STATUSES, Article, Failure, Page, Run, RunSource, Source, utcnow
+from shahrnameh.warehouse.models import LARGEST_FACT_VALUE, RUN_STATUSES, Article, Failure, Page, Run, RunSource, Source, utcnow
 
 _ARTICLE_KINDS = ("article", "report")  # other kinds are failures, not articles
-
-# Numeric(24, 4) holds 20 integer digits.
-_LARGEST_VALUE = Decimal(10) ** 20
 
 
 def upsert_source(engine: Engine, *, name: str, start_urls: list[str], allowed_domains: list[str],
@@ -221,7 +218,7 @@ def _value(value: int | float, url: str) -> Decimal:
     if isinstance(value, float) and not math.isfinite(value):
         raise WarehouseError(f"article {url}: fact value {value!r} is not finite")
     number = Decimal(value) if isinstance(value, int) else Decimal(repr(value))
-    if abs(number) >= _LARGEST_VALUE:
+    if abs(number) >= LARGEST_FACT_VALUE:
         raise WarehouseError(f"article {url}: fact value {value!r} is too large for the warehouse")
     return number
 

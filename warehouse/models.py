@@ -15,6 +15,48 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 RUN_STATUSES = ("running", "succeeded", "failed", "partial")
 
 
+# SQLite keeps integers exact only within 64 bits: larger fact values are refused at load time.
+LARGEST_FACT_VALUE = Decimal(10) ** 18
+
+
+class ExactNumeric(Numeric):
+    """NUMERIC that stays exact on SQLite too, where SQLAlchemy would pass every value as a float.
+
+    SQLite gets integral values as 64-bit integers (exact) and others as decimal text, which
+    NUMERIC affinity stores as REAL; values come back as Decimal. PostgreSQL has a native
+    decimal and its driver's own processing is kept.
+    """
+
+    cache_ok = True
+
+    def bind_processor(self, dialect):
+        if dialect.name != "sqlite":
+            return super().bind_processor(dialect)
+        return _to_sqlite_number
+
+    def result_processor(self, dialect, coltype):
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        return _from_sqlite_number
+
+
+def _to_sqlite_number(value):
+    if value is None:
+        return None
+    value = Decimal(value) if isinstance(value, int) else value
+    if not isinstance(value, Decimal):
+        value = Decimal(repr(value))
+    if value == value.to_integral_value() and abs(value) < 2 ** 63:
+        return int(value)
+    return str(value)
+
+
+def _from_sqlite_number(value):
+    if value is None or isinstance(value, Decimal):
+        return value
+    return Decimal(value) if isinstance(value, int) else Decimal(repr(value))
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
@@ -140,7 +182,7 @@ class Fact(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"))
     ordinal: Mapped[int] = mapped_column(Integer)
-    value: Mapped[Decimal] = mapped_column(Numeric(24, 4))
+    value: Mapped[Decimal] = mapped_column(ExactNumeric(24, 4))
     category: Mapped[str] = mapped_column(String(40))
     unit: Mapped[str] = mapped_column(Text)
     qualifier: Mapped[str] = mapped_column(String(20))
