@@ -296,9 +296,13 @@ def test_run_sql_refuses_anything_but_reading(engine, run_id, statement):
     assert queries.table_counts(engine)["sources"] == 1
 
 
-def test_run_sql_cannot_write_even_through_a_cte(engine, run_id):
+@pytest.mark.parametrize("statement", [
+    "WITH x AS (SELECT 1) DELETE FROM sources",
+    "SELECT 1; DELETE FROM sources",
+])
+def test_run_sql_cannot_write_even_behind_a_select(engine, run_id, statement):
     with pytest.raises(db.WarehouseError, match="query failed"):
-        queries.run_sql(engine, "WITH x AS (SELECT 1) DELETE FROM sources")
+        queries.run_sql(engine, statement)
     assert queries.table_counts(engine)["sources"] == 1
     # The connection goes back to the pool writable.
     load.upsert_source(engine, name="other", start_urls=[], allowed_domains=[], municipality=None)
