@@ -67,7 +67,14 @@ class DateMention:
     raw: str
 
 
+# Solar years a news page can carry: «۲۹ اردیبهشت ۲۰۲۴» is a typo or a Gregorian year,
+# not Jalali 2024 (= 2645 AD).
+JALALI_YEARS = range(1200, 1600)
+
+
 def _jalali(year: int, month: int, day: int) -> dt.date | None:
+    if year not in JALALI_YEARS:
+        return None
     try:
         return jdatetime.date(year, month, day).togregorian()
     except ValueError:

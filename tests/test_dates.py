@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import jdatetime
 import pytest
 
 from shahrnameh.nlp.dates import find_dates, hijri_to_gregorian, parse_date
@@ -68,3 +69,33 @@ def test_hijri_month_lengths():
 def test_arabic_month_first_with_comma():
     # elbaladtv's sidebar: «ديسمبر 25, 2020»
     assert parse_date("ديسمبر 25, 2020") == dt.date(2020, 12, 25)
+
+
+AFGHAN_AND_IRANIAN_MONTHS = [
+    ("حمل", "فروردین"), ("ثور", "اردیبهشت"), ("جوزا", "خرداد"), ("سرطان", "تیر"),
+    ("اسد", "مرداد"), ("سنبله", "شهریور"), ("میزان", "مهر"), ("عقرب", "آبان"),
+    ("قوس", "آذر"), ("جدی", "دی"), ("دلو", "بهمن"), ("حوت", "اسفند"),
+]
+
+
+@pytest.mark.parametrize("number, names", list(enumerate(AFGHAN_AND_IRANIAN_MONTHS, 1)))
+def test_afghan_solar_months_are_the_jalali_months(number, names):
+    afghan, iranian = names
+    expected = jdatetime.date(1403, number, 1).togregorian()
+    assert parse_date(f"{afghan} ۰۱, ۱۴۰۳") == expected      # VOA Dari's order
+    assert parse_date(f"۱ {afghan} ۱۴۰۳") == expected
+    assert parse_date(f"۱ {iranian} ۱۴۰۳") == expected
+
+
+@pytest.mark.parametrize("expression, expected", [
+    ("حوت ۰۱, ۱۴۰۳", dt.date(2025, 2, 19)),    # corpus/html/voa-dari/article_7980529.html
+    ("سرطان ۱۳, ۱۴۰۱", dt.date(2022, 7, 4)),   # article_6730477.html
+    ("۱ فروردین ۱۴۰۳", dt.date(2024, 3, 20)),
+    ("۳۰ اسفند ۱۴۰۳", dt.date(2025, 3, 20)),   # 1403 is a leap year
+])
+def test_exact_jalali_conversions(expression, expected):
+    assert parse_date(expression) == expected
+
+
+def test_a_gregorian_year_after_a_solar_month_is_not_jalali():
+    assert parse_date("۲۹ اردیبهشت ۲۰۲۴") is None
