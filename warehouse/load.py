@@ -15,7 +15,9 @@ from shahrnameh.nlp.records import CATEGORIES, QUALIFIERS, Document
 from shahrnameh.spiders.records import OUTCOMES, FetchRecord
 from shahrnameh.warehouse import models
 from shahrnameh.warehouse.db import WarehouseError
-from shahrnameh.warehouse.models import LARGEST_FACT_VALUE, RUN_STATUSES, Article, Failure, Page, Run, RunSource, Source, utcnow
+from shahrnameh.warehouse.models import (
+    LARGEST_FACT_VALUE, RUN_STATUSES, Article, Failure, Page, Run, RunSource, Source, utcnow,
+)
 
 _ARTICLE_KINDS = ("article", "report")  # other kinds are failures, not articles
 
