@@ -217,6 +217,30 @@ def test_a_document_that_is_not_an_article_is_refused(engine, run_id):
                            document=Document(**{**_document(_seed_text()).__dict__, "published": "1398/02/28"}))
 
 
+def test_a_database_refusal_is_a_warehouse_error_and_leaves_nothing(engine, run_id):
+    # A page id that was never recorded: the foreign key refuses the article.
+    with pytest.raises(db.WarehouseError, match=f"loading article {URL}: .*(?i:foreign key)"):
+        load.load_document(engine, run_id, page_id=10 ** 6, source="seeds", url=URL,
+                           document=_document(_seed_text()))
+    counts = queries.table_counts(engine)
+    assert counts["articles"] == 0 and counts["facts"] == 0
+
+
+def test_a_crash_between_facts_leaves_no_part_of_the_article(engine, run_id, monkeypatch):
+    real_fact = load.models.Fact
+
+    def fact_then_crash(**columns):
+        if columns["ordinal"] == 1:
+            raise RuntimeError("killed while loading facts")
+        return real_fact(**columns)
+
+    monkeypatch.setattr(load.models, "Fact", fact_then_crash)
+    with pytest.raises(RuntimeError, match="killed"):
+        load.load_document(engine, run_id, page_id=None, source="seeds", url=URL, document=_document(_seed_text()))
+    counts = queries.table_counts(engine)
+    assert counts["articles"] == 0 and counts["facts"] == 0
+
+
 def test_record_fetch_is_idempotent_on_url_and_body(engine, run_id):
     first = load.record_fetch(engine, run_id, _record("a" * 64, "new"))
     assert first[1] is True

@@ -45,7 +45,7 @@ def connect(url: str | None = None) -> Engine:
                 _upgrade(engine)
             except (SQLAlchemyError, CommandError) as error:
                 engine.dispose()
-                raise WarehouseError(f"cannot open warehouse {_shown(url)}: {_first_line(error)}") from error
+                raise WarehouseError(f"cannot open warehouse {_shown(url)}: {first_line(error)}") from error
             _engines[url] = engine
         return _engines[url]
 
@@ -68,7 +68,7 @@ def _open(url: str) -> Engine:
             f"cannot open warehouse {_shown(url)}: unknown database type '{parsed.drivername}'"
         ) from error
     except (ArgumentError, ImportError) as error:
-        raise WarehouseError(f"cannot open warehouse {_shown(url)}: {_first_line(error)}") from error
+        raise WarehouseError(f"cannot open warehouse {_shown(url)}: {first_line(error)}") from error
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
     return engine
@@ -116,6 +116,7 @@ def _shown(url: str) -> str:
         return url
 
 
-def _first_line(error: BaseException) -> str:
+def first_line(error: BaseException) -> str:
+    """The database's own message, one line, without SQLAlchemy's statement dump."""
     text = str(getattr(error, "orig", None) or error).strip()
     return text.splitlines()[0] if text else type(error).__name__

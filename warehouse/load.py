@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import Engine, Table, func, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from shahrnameh.nlp.records import CATEGORIES, QUALIFIERS, Document
 from shahrnameh.spiders.records import OUTCOMES, FetchRecord
 from shahrnameh.warehouse import models
-from shahrnameh.warehouse.db import WarehouseError
+from shahrnameh.warehouse.db import WarehouseError, first_line
 from shahrnameh.warehouse.models import (
     LARGEST_FACT_VALUE, RUN_STATUSES, Article, Failure, Page, Run, RunSource, Source, utcnow,
 )
@@ -26,14 +29,14 @@ def upsert_source(engine: Engine, *, name: str, start_urls: list[str], allowed_d
                   municipality: str | None) -> int:
     """The source's id; its settings are updated to these when it already exists."""
     settings = dict(start_urls=list(start_urls), allowed_domains=list(allowed_domains), municipality=municipality)
-    with Session(engine) as session, session.begin():
+    with _transaction(engine, f"registering source {name}") as session:
         statement = _insert(session, Source.__table__).values(name=name, **settings)
         return session.scalar(statement.on_conflict_do_update(index_elements=["name"], set_=settings)
                               .returning(Source.id))
 
 
 def start_run(engine: Engine) -> int:
-    with Session(engine) as session, session.begin():
+    with _transaction(engine, "starting a run") as session:
         run = Run(status="running", counts={}, errors=[])
         session.add(run)
         session.flush()
@@ -43,7 +46,7 @@ def start_run(engine: Engine) -> int:
 def finish_run(engine: Engine, run_id: int, *, status: str, counts: dict, errors: list[str]) -> None:
     if status not in RUN_STATUSES:
         raise WarehouseError(f"run status must be one of {', '.join(RUN_STATUSES)}, not {status!r}")
-    with Session(engine) as session, session.begin():
+    with _transaction(engine, f"finishing run {run_id}") as session:
         run = _run(session, run_id)
         run.status, run.counts, run.errors = status, dict(counts), [str(e) for e in errors]
         run.finished_at = utcnow()
@@ -58,7 +61,7 @@ def record_fetch(engine: Engine, run_id: int, record: FetchRecord) -> tuple[int 
         raise WarehouseError(f"fetch of {record.url}: outcome {record.outcome!r} is not one of {OUTCOMES}")
     if record.sha256 is None and record.outcome not in ("failed", "blocked"):
         raise WarehouseError(f"fetch of {record.url}: outcome {record.outcome!r} but no body (sha256 is None)")
-    with Session(engine) as session, session.begin():
+    with _transaction(engine, f"recording the fetch of {record.url}") as session:
         _run(session, run_id)
         source_id = _source_id(session, record.source)
         if record.outcome in ("failed", "blocked"):
@@ -88,7 +91,7 @@ def record_fetch(engine: Engine, run_id: int, record: FetchRecord) -> tuple[int 
 def record_failure(engine: Engine, run_id: int, *, source: str | None, url: str, stage: str,
                    message: str) -> None:
     """One failure; the same failure seen again in a later run only moves its last_run_id."""
-    with Session(engine) as session, session.begin():
+    with _transaction(engine, f"recording a failure of {url}") as session:
         _run(session, run_id)
         source_id = None if source is None else _source_id(session, source)
         _add_failure(session, run_id, source_id, url, stage, message)
@@ -104,7 +107,7 @@ def load_document(engine: Engine, run_id: int, *, page_id: int | None, source: s
     _check_document(document, url)
     published = _published(document.published, url)
     text_sha256 = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
-    with Session(engine) as session, session.begin():
+    with _transaction(engine, f"loading article {url}") as session:
         _run(session, run_id)
         source_id = _source_id(session, source)
         # Loads of one source wait for each other (PostgreSQL row lock; SQLite's BEGIN IMMEDIATE
@@ -146,11 +149,22 @@ def record_source_health(engine: Engine, run_id: int, source: str, *, fetched: i
     """The source's line for this run; a retried load replaces it rather than adding a second."""
     counts = dict(fetched=fetched, new=new, changed=changed, unchanged=unchanged, failed=failed,
                   blocked=blocked)
-    with Session(engine) as session, session.begin():
+    with _transaction(engine, f"recording the health of {source} in run {run_id}") as session:
         _run(session, run_id)
         source_id = _source_id(session, source)
         session.execute(_insert(session, RunSource.__table__).values(run_id=run_id, source_id=source_id, **counts)
                         .on_conflict_do_update(index_elements=["run_id", "source_id"], set_=counts))
+
+
+@contextmanager
+def _transaction(engine: Engine, doing: str) -> Iterator[Session]:
+    """One transaction; a database error (constraint, lock timeout, lost connection) becomes
+    a WarehouseError saying what was being done, so callers handle one exception type."""
+    try:
+        with Session(engine) as session, session.begin():
+            yield session
+    except SQLAlchemyError as error:
+        raise WarehouseError(f"{doing}: {first_line(error)}") from error
 
 
 def _run(session: Session, run_id: int) -> Run:
