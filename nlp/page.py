@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -25,7 +26,8 @@ _CHROME_WORDS = frozenset(
     "header copyright toolbar pagination".split())
 # Readability's rule: a chrome-looking node that also says it is the content is kept.
 _CONTENT_WORDS = frozenset("article body content entry post story main text".split())
-_CLASS_WORD = re.compile(r"[A-Za-z]+")
+_CHROME_WORD = re.compile(r"(?<![A-Za-z])(?:%s)(?![A-Za-z])" % "|".join(sorted(_CHROME_WORDS)), re.I)
+_CONTENT_WORD = re.compile(r"(?<![A-Za-z])(?:%s)(?![A-Za-z])" % "|".join(sorted(_CONTENT_WORDS)), re.I)
 _BODY_HINTS = ("[itemprop=articleBody]", "article .body", ".article-body", ".news-body", ".body-text",
                ".wsw", ".item-text", ".content-text", ".entry-content", ".post-content", ".story",
                "article")
@@ -178,9 +180,14 @@ def _visible_text(tree: LexborHTMLParser) -> str:
 
 def _is_chrome(node) -> bool:
     attributes = node.attributes
-    marker = f"{attributes.get('class') or ''} {attributes.get('id') or ''} {attributes.get('role') or ''}"
-    words = {word.lower() for word in _CLASS_WORD.findall(marker)}
-    return bool(words & _CHROME_WORDS) and not words & _CONTENT_WORDS
+    return _is_chrome_marker(f"{attributes.get('class') or ''} {attributes.get('id') or ''} "
+                             f"{attributes.get('role') or ''}")
+
+
+# A site's pages repeat the same few hundred class strings: remember the verdicts.
+@lru_cache(maxsize=65536)
+def _is_chrome_marker(marker: str) -> bool:
+    return bool(_CHROME_WORD.search(marker)) and not _CONTENT_WORD.search(marker)
 
 
 def _main_text(tree: LexborHTMLParser) -> str:
