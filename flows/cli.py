@@ -43,7 +43,7 @@ def extract(files: Annotated[list[Path], typer.Argument(help=".html or .txt file
     from shahrnameh.nlp.document import decode_page, read_document
 
     failed = 0
-    for path in files:
+    for path in _progress(files, "extracting"):
         try:
             is_html = path.suffix.lower() in (".html", ".htm")
             if not is_html and path.suffix.lower() != ".txt":
@@ -141,6 +141,17 @@ def schedule(
 
     serve(nightly_deployment(str(sources.resolve()), db or default_url(),
                              str((archive or default_archive_root()).resolve())))
+
+
+def _progress(items: list, label: str):
+    """Items as they are, with a progress bar on a terminal's stderr for long lists."""
+    if len(items) < 20 or not sys.stderr.isatty():
+        yield from items
+        return
+    from rich.console import Console
+    from rich.progress import track
+
+    yield from track(items, description=label, console=Console(stderr=True), transient=True)
 
 
 def _connect(db_url: str | None):
