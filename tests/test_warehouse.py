@@ -334,6 +334,16 @@ def test_run_sql_cannot_write_even_behind_a_select(engine, run_id, statement):
     assert (columns, rows) == (["name"], [("other",)])
 
 
+@pytest.mark.parametrize("statement, params", [
+    ("SELECT no_such_column FROM facts", None),
+    ("SELECT id FROM sources WHERE name = :name", None),
+])
+def test_a_failing_query_is_one_line_naming_the_problem(engine, statement, params):
+    with pytest.raises(db.WarehouseError, match=r"^query failed: .*(no_such_column|'name')") as caught:
+        queries.run_sql(engine, statement, params)
+    assert "\n" not in str(caught.value) and "sqlalche.me" not in str(caught.value)
+
+
 @sqlite_only
 @pytest.mark.parametrize("url, message", [
     ("nosuchengine://x", "unknown database type 'nosuchengine'"),

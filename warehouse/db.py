@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 READ_ONLY = "shahrnameh_read_only"  # execution option: this connection only reads
+_BACKGROUND_LINK = re.compile(r"\s*\(Background on this error at: [^)]*\)")
 
 _engines: dict[str, Engine] = {}
 _engines_lock = threading.Lock()
@@ -117,6 +119,7 @@ def _shown(url: str) -> str:
 
 
 def first_line(error: BaseException) -> str:
-    """The database's own message, one line, without SQLAlchemy's statement dump."""
+    """The database's own message, one line, without SQLAlchemy's statement dump or link."""
     text = str(getattr(error, "orig", None) or error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
+    line = _BACKGROUND_LINK.sub("", text.splitlines()[0]) if text else ""
+    return line or type(error).__name__

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Connection, Engine, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from shahrnameh.warehouse.db import READ_ONLY, WarehouseError
+from shahrnameh.warehouse.db import READ_ONLY, WarehouseError, first_line
 from shahrnameh.warehouse.models import Article, Base, Fact, Failure, Page, Run, Source
 
 _READING_STATEMENTS = ("SELECT", "WITH", "EXPLAIN")
@@ -22,7 +24,7 @@ FACT_COLUMNS = ("ordinal", "value", "category", "unit", "qualifier", "evidence",
 def summary(engine: Engine) -> dict:
     """Counts of what the warehouse holds (current article versions and their facts) and the last run."""
     current = Article.superseded_by.is_(None)
-    with engine.connect().execution_options(**{READ_ONLY: True}) as connection:
+    with _reading(engine, "summarising the warehouse") as connection:
         def count(statement) -> int:
             return connection.scalar(statement) or 0
 
@@ -45,7 +47,7 @@ def summary(engine: Engine) -> dict:
 
 def table_counts(engine: Engine) -> dict[str, int]:
     """Rows in every warehouse table, old article versions included."""
-    with engine.connect().execution_options(**{READ_ONLY: True}) as connection:
+    with _reading(engine, "counting rows") as connection:
         return {table.name: connection.scalar(select(func.count()).select_from(table))
                 for table in Base.metadata.sorted_tables}
 
@@ -53,7 +55,7 @@ def table_counts(engine: Engine) -> dict[str, int]:
 def facts_for_article(engine: Engine, url: str) -> list[dict]:
     """The facts of the current version of the article at `url`, in text order; [] for an unknown URL."""
     columns = [getattr(Fact, name) for name in FACT_COLUMNS]
-    with engine.connect().execution_options(**{READ_ONLY: True}) as connection:
+    with _reading(engine, f"reading the facts of {url}") as connection:
         rows = connection.execute(
             select(*columns).join(Article, Article.id == Fact.article_id)
             .where(Article.url == url, Article.superseded_by.is_(None)).order_by(Fact.ordinal)
@@ -75,7 +77,7 @@ def run_sql(engine: Engine, sql: str, params: dict | None = None) -> tuple[list[
     dialect = engine.dialect.name
     if dialect not in ("sqlite", "postgresql"):
         raise WarehouseError(f"read-only queries are not supported on {dialect}")
-    with engine.connect().execution_options(**{READ_ONLY: True}) as connection:
+    with _reading(engine, "query failed") as connection:
         try:
             if dialect == "sqlite":
                 connection.exec_driver_sql("PRAGMA query_only = ON")
@@ -86,8 +88,7 @@ def run_sql(engine: Engine, sql: str, params: dict | None = None) -> tuple[list[
                 columns = list(result.keys())
                 rows = [tuple(_plain_value(value) for value in row) for row in result]
             except SQLAlchemyError as error:
-                message = str(getattr(error, "orig", None) or error).strip().splitlines()
-                raise WarehouseError(f"query failed: {message[0] if message else type(error).__name__}") from error
+                raise WarehouseError(f"query failed: {first_line(error)}") from error
         finally:
             connection.rollback()
             if dialect == "sqlite":
@@ -95,6 +96,15 @@ def run_sql(engine: Engine, sql: str, params: dict | None = None) -> tuple[list[
                 connection.exec_driver_sql("PRAGMA query_only = OFF")
                 connection.rollback()
     return columns, rows
+
+
+@contextmanager
+def _reading(engine: Engine, doing: str) -> Iterator[Connection]:
+    try:
+        with engine.connect().execution_options(**{READ_ONLY: True}) as connection:
+            yield connection
+    except SQLAlchemyError as error:
+        raise WarehouseError(f"{doing}: {first_line(error)}") from error
 
 
 def _plain_value(value):
