@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 
-_ARABIC_RUN = re.compile(r"[\u0600-\u06FF]+")
 _LATIN_RUN = re.compile(r"[A-Za-z]+")
 _ENGLISH_WORD = re.compile(r"\b(?:the|and|of|to|in|is)\b", re.I)
 _PERSIAN_LETTERS = "پچژگ"
+# Persian keyboards type ی and ک; Arabic ones ي and ك, which older Persian sites (Fars
+# before ~1390) also used, so those count for Arabic only when no Persian letter is present.
+_PERSIAN_YA_KAF = "یک"
+_ARABIC_YA_KAF = "يك"
+_FOLD_YA_KAF = str.maketrans("يك", "یک")
 _WORD = re.compile(r"[\u0600-\u06FF\u200c]+")
-_PERSIAN_WORDS = frozenset("است این که را می‌شود می های برای شد شده بود کرد و از با آن".split())
+_PERSIAN_WORDS = frozenset("است این که را می‌شود می های برای شد شده بود کرد و از با آن در به شود نیز".split())
 _ARABIC_WORDS = frozenset("في التي الذي على إلى عن هذا هذه كان قال أن إن مع بعد ذلك".split())
 MIN_LETTERS = 20
 # Enough text to tell; reading a whole long article adds time, not certainty.
@@ -21,14 +25,30 @@ def detect_language(text: str) -> str:
     if not isinstance(text, str):
         raise TypeError(f"detect_language wants str, got {type(text).__name__}")
     sample = text[:SAMPLE_CHARS]
-    script = sum(map(len, _ARABIC_RUN.findall(sample)))
+    script = arabic_script_letters(sample)
     latin = sum(map(len, _LATIN_RUN.findall(sample)))
     if script + latin < MIN_LETTERS:
         return "unknown"
     if latin > script:
         return "en" if _ENGLISH_WORD.search(sample) else "other"
     words = _WORD.findall(sample)
-    persian = sum(w in _PERSIAN_WORDS for w in words) + 3 * sum(map(sample.count, _PERSIAN_LETTERS))
+    persian_letters = sum(map(sample.count, _PERSIAN_LETTERS))
+    persian = (sum(w.translate(_FOLD_YA_KAF) in _PERSIAN_WORDS for w in words) + 3 * persian_letters
+               + sum(map(sample.count, _PERSIAN_YA_KAF)) / 4
+               # Arabic spelling has no zero-width non-joiner; Persian puts one in «می‌شود».
+               + sample.count("\u200c"))
     arabic = (sum(w in _ARABIC_WORDS for w in words) + 3 * sample.count("ة")
               + sum(w.startswith("ال") and len(w) > 3 for w in words))
+    if not persian_letters:
+        arabic += sum(map(sample.count, _ARABIC_YA_KAF)) / 4
     return "fa" if persian >= arabic else "ar"
+
+
+def arabic_script_letters(text: str) -> int:
+    """How many characters of `text` are in the Arabic block (U+0600–U+06FF).
+
+    Their UTF-8 lead bytes are exactly 0xD8–0xDB, and bytes.count runs in C: an order of
+    magnitude faster than a regex over the str.
+    """
+    encoded = text.encode("utf-8", "surrogatepass")
+    return encoded.count(b"\xd8") + encoded.count(b"\xd9") + encoded.count(b"\xda") + encoded.count(b"\xdb")
