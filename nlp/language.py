@@ -33,7 +33,7 @@ def detect_language(text: str) -> str:
         return "en" if _ENGLISH_WORD.search(sample) else "other"
     words = _WORD.findall(sample)
     persian_letters = sum(map(sample.count, _PERSIAN_LETTERS))
-    persian = (sum(w.translate(_FOLD_YA_KAF) in _PERSIAN_WORDS for w in words) + 3 * persian_letters
+    persian = (sum(w in _PERSIAN_WORDS for w in _WORD.findall(sample.translate(_FOLD_YA_KAF))) + 3 * persian_letters
                + sum(map(sample.count, _PERSIAN_YA_KAF)) / 4
                # Arabic spelling has no zero-width non-joiner; Persian puts one in «می‌شود».
                + sample.count("\u200c"))
