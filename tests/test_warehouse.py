@@ -349,6 +349,8 @@ def test_a_failing_query_is_one_line_naming_the_problem(engine, statement, param
     ("nosuchengine://x", "unknown database type 'nosuchengine'"),
     ("not a url", "not a database URL"),
     ("sqlite:////nonexistent-shahrnameh-dir/w.sqlite", "unable to open database file"),
+    ("postgresql+nosuchdriver://localhost/x", r"unknown database type 'postgresql\+nosuchdriver'"),
+    ("mssql+pymssql://localhost/x", r"its database driver is not installed \(No module named 'pymssql'\)"),
 ])
 def test_a_bad_url_is_a_warehouse_error(url, message):
     with pytest.raises(db.WarehouseError, match=message) as caught:

@@ -18,6 +18,8 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 READ_ONLY = "shahrnameh_read_only"  # execution option: this connection only reads
+# The dialects whose upserts, read-only transactions and migration locks load/queries/db know.
+SUPPORTED_DIALECTS = ("sqlite", "postgresql")
 _BACKGROUND_LINK = re.compile(r"\s*\(Background on this error at: [^)]*\)")
 
 _engines: dict[str, Engine] = {}
@@ -69,8 +71,16 @@ def _open(url: str) -> Engine:
         raise WarehouseError(
             f"cannot open warehouse {_shown(url)}: unknown database type '{parsed.drivername}'"
         ) from error
-    except (ArgumentError, ImportError) as error:
+    except ImportError as error:
+        raise WarehouseError(
+            f"cannot open warehouse {_shown(url)}: its database driver is not installed ({error})"
+        ) from error
+    except ArgumentError as error:
         raise WarehouseError(f"cannot open warehouse {_shown(url)}: {first_line(error)}") from error
+    if engine.dialect.name not in SUPPORTED_DIALECTS:
+        engine.dispose()
+        raise WarehouseError(f"cannot open warehouse {_shown(url)}: the warehouse runs on "
+                             f"{' or '.join(SUPPORTED_DIALECTS)}, not {engine.dialect.name}")
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
     return engine
