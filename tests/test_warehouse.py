@@ -83,7 +83,7 @@ def _record(sha256: str | None, outcome: str, error: str | None = None) -> Fetch
                        archive_offset=0 if sha256 else None, length=1000 if sha256 else None, error=error)
 
 
-def test_upgrade_from_empty_then_connecting_again_changes_nothing(warehouse_url):
+def test_upgrade_from_empty_then_connecting_again_changes_nothing(warehouse_url, tmp_path):
     url = warehouse_url
     engine = db.connect(url)
     assert db.connect(url) is engine
@@ -95,6 +95,14 @@ def test_upgrade_from_empty_then_connecting_again_changes_nothing(warehouse_url)
     _, rows = queries.run_sql(again, "SELECT version_num FROM alembic_version")
     assert rows == [("0001",)]
     assert all(n == 0 for n in queries.table_counts(again).values())
+    if not POSTGRES:
+        # A removed SQLite file is created and migrated again, not served from the old engine.
+        load.upsert_source(again, name="seeds", start_urls=[], allowed_domains=[], municipality=None)
+        again.dispose()
+        (tmp_path / "warehouse.sqlite").unlink()
+        fresh = db.connect(url)
+        assert fresh is not again and queries.table_counts(fresh)["sources"] == 0
+        again = fresh
     db._engines.pop(url)
     engine.dispose()
     again.dispose()
@@ -350,6 +358,7 @@ def test_a_failing_query_is_one_line_naming_the_problem(engine, statement, param
     ("not a url", "not a database URL"),
     ("sqlite:////nonexistent-shahrnameh-dir/w.sqlite", "unable to open database file"),
     ("postgresql+nosuchdriver://localhost/x", r"unknown database type 'postgresql\+nosuchdriver'"),
+    ("sqlite://", "in-memory SQLite database is not shared"),
     ("mssql+pymssql://localhost/x", r"its database driver is not installed \(No module named 'pymssql'\)"),
 ])
 def test_a_bad_url_is_a_warehouse_error(url, message):

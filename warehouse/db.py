@@ -43,6 +43,9 @@ def connect(url: str | None = None) -> Engine:
     """An engine on the warehouse at `url` (default: `default_url()`), its schema at the newest revision."""
     url = url or default_url()
     with _engines_lock:
+        if url in _engines and not _file_still_there(_engines[url]):
+            # The SQLite file was removed under us: a new one must be created and migrated.
+            _engines.pop(url).dispose()
         if url not in _engines:
             engine = _open(url)
             try:
@@ -82,8 +85,19 @@ def _open(url: str) -> Engine:
         raise WarehouseError(f"cannot open warehouse {_shown(url)}: the warehouse runs on "
                              f"{' or '.join(SUPPORTED_DIALECTS)}, not {engine.dialect.name}")
     if engine.dialect.name == "sqlite":
+        if engine.url.database in (None, "", ":memory:"):
+            engine.dispose()
+            # Each pooled connection (one per thread) would be a different, empty database.
+            raise WarehouseError(f"cannot open warehouse {url}: an in-memory SQLite database is not "
+                                 "shared between connections; give a file, sqlite:///path/warehouse.sqlite")
         _configure_sqlite(engine)
     return engine
+
+
+def _file_still_there(engine: Engine) -> bool:
+    if engine.dialect.name != "sqlite" or engine.url.query.get("uri"):
+        return True  # a server, or a SQLite URI filename this check cannot read
+    return Path(engine.url.database).exists()
 
 
 def _configure_sqlite(engine: Engine) -> None:
