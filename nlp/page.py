@@ -45,6 +45,8 @@ _CHALLENGE_MARKERS = ("arvancloud", "ArvanCloud", "Arvancloud", "cf-chl", "cf_ch
 _JS_REDIRECT = re.compile(
     r"(?:window|document|top|self)\.location(?:\.href)?\s*=(?!=)|location\.replace\(|"
     r"http-equiv=[\"']?refresh", re.I)
+# Only looked for on pages without text, so a regex over the source beats a tree pass.
+_IFRAME = re.compile(r"<iframe\b[^>]*?\bsrc\s*=\s*[\"']?\s*([^\"'\s>]*)", re.I)
 _TITLE_SUFFIX = re.compile(r"\s+[-|–—]\s+[^-|–—]{2,40}$")
 _TITLE_SEPARATOR = re.compile(r"\s+[-|–—:]\s+")
 MIN_ARTICLE_CHARS = 250
@@ -79,16 +81,16 @@ def read_html(html: str, url: str | None = None) -> Page:
         name = "ArvanCloud" if "rvan" in top else "Cloudflare or another CDN"
         return Page("block_page", title, None, "unknown", "", f"{name} bot challenge")
     published = _published(tree)
-    frames = [node.attributes.get("src") or "" for node in tree.css("iframe")]
     text = _main_text(tree)
     language = detect_language(text or (title or ""))
     if len(text) < MIN_ARTICLE_CHARS:
         if len(text) < 50 and _JS_REDIRECT.search(head):
             return Page("empty", title, published, language, text,
                         "JavaScript or meta-refresh redirect, no content")
-        if not text and frames:
+        frame = _IFRAME.search(html) if not text else None
+        if frame:
             return Page("not_article", title, published, language, "",
-                        f"no body text, only an embedded frame ({_host(frames[0])})")
+                        f"no body text, only an embedded frame ({_host(frame.group(1))})")
         if not text:
             return Page("empty", title, published, language, "", "no text on the page")
         return Page("not_article", title, published, language, text,
@@ -201,13 +203,32 @@ def _main_text(tree: LexborHTMLParser) -> str:
         return ""
     for node in body.css(_DROP_TAGS):
         node.decompose()
-    for node in body.css("[class], [id], [role]"):
-        if node.tag not in ("body", "html", "article", "main") and _is_chrome(node):
-            node.decompose()
-    container = _best_container(body)
+    # Chrome is cleared inside the hinted body only (a tenth of the page's nodes); the
+    # scoring fallback looks at the whole page and so clears all of it first.
+    container = _hinted_container(body)
+    if container is None:
+        _drop_chrome(body)
+        container = _scored_container(body)
+    else:
+        _drop_chrome(container)
     text = _paragraphs(container)
     lead = _lead(body, text)
     return f"{lead}\n{text}" if lead and text else text
+
+
+def _drop_chrome(root) -> None:
+    for node in root.css("[class], [id], [role]"):
+        if node.tag not in ("body", "html", "article", "main") and _is_chrome(node):
+            node.decompose()
+
+
+def _in_chrome(node) -> bool:
+    parent = node.parent
+    while parent is not None and parent.tag not in ("body", "html"):
+        if parent.tag not in ("article", "main") and _is_chrome(parent):
+            return True
+        parent = parent.parent
+    return False
 
 
 def _lead(body, text: str) -> str | None:
@@ -216,7 +237,7 @@ def _lead(body, text: str) -> str | None:
         if node.tag == "meta":
             continue
         lead = _WS.sub(" ", node.text(separator=" ").replace("\n", " ")).strip()
-        if _script_chars(lead) >= 40 and lead[:60] not in text:
+        if _script_chars(lead) >= 40 and lead[:60] not in text and not _is_chrome(node) and not _in_chrome(node):
             return lead
     return None
 
@@ -245,17 +266,21 @@ def _inside_article(node) -> bool:
     return False
 
 
-def _best_container(body):
+def _hinted_container(body):
     # One pass over the tree for all hints; each hint's first node, in trust order, that
-    # holds enough text wins.
+    # holds enough text and is not part of a sidebar wins.
     firsts: dict[int, object] = {}
     for node in body.css(_ANY_BODY_HINT):
         rank = _hint_rank(node)
-        if rank is not None and rank not in firsts:
+        if rank is not None and rank not in firsts and not _in_chrome(node):
             firsts[rank] = node
     for rank in sorted(firsts):
         if _script_chars(firsts[rank].text()) >= MIN_ARTICLE_CHARS:
             return firsts[rank]
+    return None
+
+
+def _scored_container(body):
     # Readability-style: credit each paragraph's text to its parent and grandparent,
     # discounted by how much of it is link text.
     scores: dict[int, float] = {}
