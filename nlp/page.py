@@ -321,6 +321,9 @@ def _paragraphs(container) -> str:
         line = _WS.sub(" ", line).strip()
         if not line or (lines and lines[-1] == line):
             continue
+        # «انتهای پیام/ی», «اخبار مرتبط»: what follows such a short line is not the article.
+        if len(line) < 40 and _END_MARKERS.match(line) and lines:
+            break
         # View counters and player messages («17302», «No media source currently
         # available») in a page written in Arabic script.
         if not _LETTER.search(line) or not _ARABIC_SCRIPT.search(line) and len(line) < 60:

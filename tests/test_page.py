@@ -106,6 +106,14 @@ def test_titles():
     assert not aryanews.text.startswith(aryanews.title)
 
 
+def test_text_stops_at_the_end_of_message_sign_off():
+    html = (HTML / "persian-news" / "yjc-7349926.html").read_text(encoding="utf-8")
+    assert "انتهای پیام/" in LexborHTMLParser(html).css_first(".body").text()
+    text = read_html(html).text
+    assert "انتهای پیام" not in text
+    assert text.endswith("اقدام به سرقت طلا و جواهرات نموده است.")
+
+
 def test_arvancloud_challenge_is_a_block_page():
     page = _read(HTML / "edge-cases" / "arvancloud-bot-challenge.html")
     assert page.kind == "block_page" and "ArvanCloud" in page.reason and page.text == ""
