@@ -6,6 +6,7 @@ non-joiner (part of Persian spelling) and is ~50× slower on these pages.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass
@@ -18,8 +19,8 @@ from shahrnameh.nlp.language import arabic_script_letters, detect_language
 
 # Not <form>: ASP.NET sites wrap the whole page in one.
 _DROP_TAGS = "script, style, noscript, nav, header, footer, aside, iframe, button, select, svg, template"
-# Matched against each class/id word split on '-' and '_', so that «tag-85249» (a WordPress
-# post's tag list) or «no-share» do not count, while «related-items» does.
+# Whole words of class/id/role («related-items», «side_bar»), so that «tag-85249» (every
+# WordPress post's own class) is not «tags».
 _CHROME_WORDS = frozenset(
     "menu nav navbar sidebar related comment comments footer share sharing social tags breadcrumb "
     "breadcrumbs newsletter advert ads banner popular mostviewed widget subscribe login search "
@@ -48,7 +49,8 @@ _JS_REDIRECT = re.compile(
 # Only looked for on pages without text, so a regex over the source beats a tree pass.
 _IFRAME = re.compile(r"<iframe\b[^>]*?\bsrc\s*=\s*[\"']?\s*([^\"'\s>]*)", re.I)
 _TITLE_SUFFIX = re.compile(r"\s+[-|–—]\s+[^-|–—]{2,40}$")
-_TITLE_SEPARATOR = re.compile(r"\s+[-|–—:]\s+")
+# Not ':': «شهردار تهران : ...» is a speaker and a quote, and the speaker stays.
+_TITLE_SEPARATOR = re.compile(r"\s+[-|–—]\s+")
 MIN_ARTICLE_CHARS = 250
 _DATE_META = ("article:published_time", "og:published_time", "datePublished", "pubdate", "publishdate",
               "date", "dc.date", "DC.date.issued", "sailthru.date", "parsely-pub-date")
@@ -68,7 +70,8 @@ class Page:
 
 
 def read_html(html: str, url: str | None = None) -> Page:
-    """A fetched HTML page → Page. `url` is only used in messages."""
+    """A fetched HTML page → Page. `url`, when given, is the last resort for the date
+    (news URLs often carry it: «/story/2020/8/24/», «/News/120200622120908039»)."""
     if not isinstance(html, str):
         raise TypeError(f"read_html wants the decoded page as str, got {type(html).__name__}")
     if not html.strip():
@@ -80,7 +83,7 @@ def read_html(html: str, url: str | None = None) -> Page:
     if any(marker in top for marker in _CHALLENGE_MARKERS) and len(_visible_text(tree)) < 3000:
         name = "ArvanCloud" if "rvan" in top else "Cloudflare or another CDN"
         return Page("block_page", title, None, "unknown", "", f"{name} bot challenge")
-    published = _published(tree)
+    published = _published(tree) or _url_date(url)
     text = _main_text(tree)
     language = detect_language(text or (title or ""))
     if len(text) < MIN_ARTICLE_CHARS:
@@ -127,7 +130,7 @@ def _without_site_name(title: str, site_name: str) -> str:
         return title
     for keep, drop in ((parts[1:], parts[0]), (parts[:-1], parts[-1])):
         rest = " - ".join(keep)
-        if site_name and (drop in site_name or site_name in drop):
+        if site_name and len(drop) >= 3 and (drop in site_name or site_name in drop):
             return rest
     if len(parts) == 2:
         first, last = parts
@@ -139,8 +142,12 @@ def _without_site_name(title: str, site_name: str) -> str:
 
 
 def _published(tree: LexborHTMLParser) -> str | None:
-    # <time datetime> first: it carries the local time the page displays.
-    stamps: list[str] = [node.attributes.get("datetime") or "" for node in tree.css("time[datetime]")]
+    # <time datetime> first, the one marked as publication time before any other: it carries
+    # the local time the page displays.
+    times = tree.css("time[datetime]")
+    stamps: list[str] = [node.attributes.get("datetime") or "" for node in times
+                         if "pubdate" in node.attributes or node.attributes.get("itemprop") == "datePublished"]
+    stamps += [node.attributes.get("datetime") or "" for node in times]
     for node in tree.css("meta"):
         key = node.attributes.get("property") or node.attributes.get("name") or node.attributes.get("itemprop")
         if key and key in _DATE_META:
@@ -165,6 +172,22 @@ def _published(tree: LexborHTMLParser) -> str | None:
     for node in tree.css(_DATE_CLASSES):
         date = parse_date(node.text(separator=" ")[:200])
         if date:
+            return date.isoformat()
+    return None
+
+
+# «/2020/8/24/», or a timestamp inside a long id («/News/1 20200622 120908039»).
+_URL_DATE = re.compile(r"(?<!\d)(20\d\d)[/-](\d{1,2})[/-](\d{1,2})(?!\d)|(20\d\d)(\d\d)(\d\d)(?=\d{6})")
+
+
+def _url_date(url: str | None) -> str | None:
+    for match in _URL_DATE.finditer(url or ""):
+        parts = [int(g) for g in match.groups() if g is not None]
+        try:
+            date = dt.date(*parts)
+        except ValueError:
+            continue
+        if date <= dt.date.today():
             return date.isoformat()
     return None
 
@@ -312,21 +335,25 @@ def _scored_container(body):
 
 def _paragraphs(container) -> str:
     blocks = container.css("p, h2, h3, h4, li, blockquote")
-    if not blocks or sum(len(b.text()) for b in blocks) < 0.5 * len(container.text()):
+    whole = container.text()
+    if not blocks or sum(len(b.text()) for b in blocks) < 0.5 * len(whole):
         candidates = container.text(separator="\n").split("\n")
     else:
         candidates = [line for block in blocks for line in block.text(separator=" ").split("\n")]
+    # Lines without a letter of the page's script are player and counter leftovers there.
+    arabic_script_page = _script_chars(whole) * 4 > len(whole)
     lines: list[str] = []
     for line in candidates:
         line = _WS.sub(" ", line).strip()
         if not line or (lines and lines[-1] == line):
             continue
         # «انتهای پیام/ی», «اخبار مرتبط»: what follows such a short line is not the article.
-        if len(line) < 40 and _END_MARKERS.match(line) and lines:
-            break
-        # View counters and player messages («17302», «No media source currently
-        # available») in a page written in Arabic script.
-        if not _LETTER.search(line) or not _ARABIC_SCRIPT.search(line) and len(line) < 60:
+        if len(line) < 40 and _END_MARKERS.match(line):
+            if lines:
+                break
+            continue
+        # View counters and player messages («17302», «No media source currently available»).
+        if not _LETTER.search(line) or arabic_script_page and len(line) < 60 and not _ARABIC_SCRIPT.search(line):
             continue
         lines.append(line)
     return "\n".join(lines)

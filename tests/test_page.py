@@ -177,3 +177,23 @@ def test_fars_text_files_skip_metadata_then_title_then_body(path):
     assert page.title == lines[0].strip()
     assert page.text.split("\n")[0] == lines[1].strip()
     assert "# source" not in page.text and "farsnews.ir" not in page.text
+
+
+def test_a_speaker_before_a_spaced_colon_stays_in_the_title():
+    # A headline from a sidebar of corpus/html/arabic-news: the speaker is not a site name.
+    from shahrnameh.nlp.page import _without_site_name
+    assert _without_site_name("الإفتاء : فحص كورونا لا يبطل الصيام", "") == "الإفتاء : فحص كورونا لا يبطل الصيام"
+
+
+@pytest.mark.parametrize("url, iso", [
+    ("http://www.aryanews.com/News/120200622120908039/ورود-50-هزار-میلیارد-تومان-نقدینگی-به-بورس-در-3-ماه", "2020-06-22"),
+    ("https://www.youm7.com/story/2020/8/24/وزير-الرى-يشهد-توقيع-عقد/4943459", "2020-08-24"),
+    ("https://www.khabaronline.ir/news/1353889/تحلیل-روزنامه-اصولگرا", None),
+])
+def test_a_page_without_date_metadata_takes_the_date_in_its_url(url, iso):
+    # The khabaronline body alone, without the page's head and header: no date left in it.
+    html = (HTML / "persian-news" / "khabaronline-1353889.html").read_text(encoding="utf-8")
+    body = LexborHTMLParser(html).css_first("[itemprop=articleBody]").html
+    page = read_html(f"<html><body>{body}</body></html>", url=url)
+    assert page.kind == "article"
+    assert page.published == iso
