@@ -1,69 +1,56 @@
 """FACTS.md's scoring: per document, predicted and gold facts matched one to one on
 (value, category); precision, recall and F1 summed over a set; qualifier accuracy on
-the matched pairs."""
+the matched pairs.
+
+A fact here is any sequence whose first three items are (value, category, qualifier);
+more items (the evidence, say) ride along into the misses and spurious lists, which is
+what one reads when a score drops.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 
-
-@dataclass(frozen=True)
-class Scored:
-    value: float
-    category: str
-    qualifier: str
-    evidence: str = ""
-
-
-@dataclass
-class Score:
-    predicted: int = 0
-    gold: int = 0
-    matched: int = 0
-    qualifier_right: int = 0
-    misses: list[tuple[str, Scored]] = field(default_factory=list)
-    spurious: list[tuple[str, Scored]] = field(default_factory=list)
-    per_document: dict[str, tuple[int, int, int]] = field(default_factory=dict)
-
-    @property
-    def precision(self) -> float:
-        return self.matched / self.predicted if self.predicted else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.matched / self.gold if self.gold else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    @property
-    def qualifier_accuracy(self) -> float:
-        return self.qualifier_right / self.matched if self.matched else 0.0
+Scored = tuple  # (value, category, qualifier, *anything)
 
 
 def _same_value(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
 
 
-def score(predicted: dict[str, list[Scored]], gold: dict[str, list[Scored]]) -> Score:
-    result = Score()
+def _checked(doc: str, fact: Sequence) -> Sequence:
+    if len(fact) < 3 or isinstance(fact[0], bool) or not isinstance(fact[0], (int, float)):
+        raise ValueError(f"{doc}: a scored fact is (value, category, qualifier, ...), got {fact!r}")
+    return fact
+
+
+def score(predicted: Mapping[str, Sequence[Sequence]], gold: Mapping[str, Sequence[Sequence]]) -> dict:
+    """precision, recall, f1, qualifier_accuracy, the counts, and per document
+    (predicted, gold, matched) with the unmatched facts listed as misses/spurious."""
+    counts = {"predicted": 0, "gold": 0, "matched": 0, "qualifier_right": 0}
+    misses: list[tuple[str, Sequence]] = []
+    spurious: list[tuple[str, Sequence]] = []
+    per_document: dict[str, tuple[int, int, int]] = {}
     for doc in sorted(set(predicted) | set(gold)):
-        remaining = list(predicted.get(doc, []))
-        gold_facts = gold.get(doc, [])
-        matched = 0
+        remaining = [_checked(doc, fact) for fact in predicted.get(doc, ())]
+        gold_facts = [_checked(doc, fact) for fact in gold.get(doc, ())]
+        predicted_count, matched = len(remaining), 0
         for fact in gold_facts:
-            hit = next((p for p in remaining if p.category == fact.category and _same_value(p.value, fact.value)), None)
+            hit = next((p for p in remaining if p[1] == fact[1] and _same_value(p[0], fact[0])), None)
             if hit is None:
-                result.misses.append((doc, fact))
+                misses.append((doc, fact))
                 continue
             remaining.remove(hit)
             matched += 1
-            result.qualifier_right += hit.qualifier == fact.qualifier
-        result.spurious.extend((doc, p) for p in remaining)
-        result.predicted += len(predicted.get(doc, []))
-        result.gold += len(gold_facts)
-        result.matched += matched
-        result.per_document[doc] = (len(predicted.get(doc, [])), len(gold_facts), matched)
-    return result
+            counts["qualifier_right"] += hit[2] == fact[2]
+        spurious.extend((doc, fact) for fact in remaining)
+        counts["predicted"] += predicted_count
+        counts["gold"] += len(gold_facts)
+        counts["matched"] += matched
+        per_document[doc] = (predicted_count, len(gold_facts), matched)
+    precision = counts["matched"] / counts["predicted"] if counts["predicted"] else 0.0
+    recall = counts["matched"] / counts["gold"] if counts["gold"] else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    qualifier_accuracy = counts["qualifier_right"] / counts["matched"] if counts["matched"] else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1, "qualifier_accuracy": qualifier_accuracy,
+            **counts, "per_document": per_document, "misses": misses, "spurious": spurious}

@@ -92,6 +92,11 @@ def _is_identifier(before: str) -> bool:
                for word in not_counts)
 
 
+def _is_distributive(before: str) -> bool:
+    """«هر X … یک Y»: one per X is a ratio, not a count of Y."""
+    return "هر" in _WORD.findall(_fold(before))[-6:]
+
+
 def _words_after(text: str, position: int, limit: int = 4) -> list[str]:
     return _WORD.findall(text[position:position + 80])[:limit]
 
@@ -224,8 +229,9 @@ def extract_facts(text: str) -> list[Fact]:
             if found is None:
                 continue
             category, unit = found
-            if _fold(mention.raw) in ("یک",) and category not in ("facility", "project", "council"):
-                continue  # «یک» is mostly the indefinite article
+            if _fold(mention.raw) == "یک" and (category not in ("facility", "project", "council")
+                                                or _is_distributive(before)):
+                continue  # «یک» is mostly the indefinite article, or «هر محله … یک سرا», a ratio
             sentence_facts.append(Fact(
                 value=mention.value, category=category, unit=unit,
                 qualifier=_qualifier(before), evidence=sentence,

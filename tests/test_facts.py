@@ -6,38 +6,69 @@ from collections import defaultdict
 import pytest
 
 from conftest import CORPUS, GOLD
-from shahrnameh.nlp.document import read_document
-from shahrnameh.nlp.evaluation import Scored, score
+from shahrnameh.nlp.evaluation import score
 from shahrnameh.nlp.facts import extract_facts
 from shahrnameh.nlp.normalize import normalize
+
+
+# The article bodies as the chrome remover hands them over (the brief of nlp.facts):
+# seed 000 from the dateline to its sign-off, seed 004 from its third line to the last
+# sentence of the article; Fars text files without their '#' header lines.
+_SEED_BODIES = {
+    "000_79683cf1f56b498c.txt": ("پیام خوزستان - با حضور", "انتهای پیام/"),
+    "004_2c1a495e2d80be16.txt": ("آیین رونمایی از الگوی", "مورد استفاده قرار گیرد."),
+}
+
+
+def _body(folder, doc):
+    text = (CORPUS / folder / doc).read_text(encoding="utf-8")
+    if folder == "seeds":
+        first, last = _SEED_BODIES[doc]
+        start = text.rfind("\n", 0, text.index(first)) + 1
+        return text[start:text.index(last) + len(last)]
+    return "\n".join(line for line in text.splitlines() if not line.startswith("#"))
 
 
 def _gold(name):
     facts = defaultdict(list)
     for line in (GOLD / name).read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
-        facts[row["doc"]].append(Scored(row["value"], row["category"], row["qualifier"], row["evidence"]))
+        facts[row["doc"]].append((row["value"], row["category"], row["qualifier"], row["evidence"]))
     return facts
 
 
 def _predicted(folder, docs):
     predicted = {}
     for doc in docs:
-        document = read_document((CORPUS / folder / doc).read_text(encoding="utf-8"), is_html=False)
-        predicted[doc] = [Scored(f.value, f.category, f.qualifier, f.evidence) for f in document.facts]
+        facts = extract_facts(normalize(_body(folder, doc)))
+        predicted[doc] = [(f.value, f.category, f.qualifier, f.evidence) for f in facts]
     return predicted
 
 
 @pytest.mark.parametrize("gold_file, folder, f1_floor", [
-    # Measured 1.00 (seeds) and 0.96 (dev); the dev set was looked at while writing the rules.
+    # Measured F1 1.00 (seeds) and 0.98 (dev); the dev set was read while writing the
+    # rules, so unseen articles will score lower.
     ("seeds.jsonl", "seeds", 0.95),
-    ("dev.jsonl", "text", 0.90),
+    ("dev.jsonl", "text", 0.93),
 ])
 def test_gold_sets(gold_file, folder, f1_floor):
     gold = _gold(gold_file)
     result = score(_predicted(folder, gold), gold)
-    assert result.f1 >= f1_floor, (result.f1, result.misses, result.spurious)
-    assert result.qualifier_accuracy >= 0.85
+    assert result["f1"] >= f1_floor, (result["f1"], result["misses"], result["spurious"])
+    assert result["qualifier_accuracy"] >= 0.9
+
+
+def test_score_matches_one_to_one_on_value_and_category():
+    gold = {"a": [(50, "neighbourhood", "exact"), (50, "council", "exact"), (2500, "project", "about")]}
+    predicted = {"a": [(50, "council", "exact"), (50, "council", "exact"), (2500.0, "project", "more_than")],
+                 "b": [(3, "district", "exact")]}
+    result = score(predicted, gold)
+    assert (result["predicted"], result["gold"], result["matched"]) == (4, 3, 2)
+    assert result["precision"] == 0.5 and result["recall"] == pytest.approx(2 / 3)
+    assert result["qualifier_accuracy"] == 0.5
+    assert result["misses"] == [("a", (50, "neighbourhood", "exact"))]
+    with pytest.raises(ValueError, match="value, category, qualifier"):
+        score({"a": [("50", "council")]}, {})
 
 
 def _facts(sentence):
