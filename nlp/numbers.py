@@ -29,7 +29,7 @@ _WORDS = "|".join(sorted(UNITS, key=len, reverse=True))
 _SCALE = "|".join(sorted(SCALES, key=len, reverse=True))
 _ATOM = rf"(?:{_DIGITS}|(?:{_WORDS})(?![\u0600-\u06FF]))"
 _SCALE_WORD = rf"(?:{_SCALE})(?![\u0600-\u06CB\u06CD-\u06FF])"  # «میلیاردی» allowed: ی may follow
-_PIECE = rf"{_ATOM}(?:\s*{_SCALE_WORD})*"
+_PIECE = rf"{_ATOM}(?:[\s\u200c]*{_SCALE_WORD})*"  # «هفت‌میلیاردی»: a ZWNJ may stand before the scale
 # A number: pieces joined by «و», each optionally followed by a scale word; «و نیم» halves.
 NUMBER = re.compile(
     rf"(?<![\w{DIGIT_CLASS}/])(?:{_PIECE}|{_SCALE_WORD}(?:\s*{_SCALE_WORD})*)(?:\s+و\s+(?:{_PIECE}|{HALF}(?:\s*{_SCALE_WORD})?))*"

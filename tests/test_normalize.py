@@ -30,10 +30,26 @@ def test_lost_zwnj_is_restored_in_seed_words():
     assert normalize("معاون اول رئیسجمهور") == f"معاون اول رئیس{ZWNJ}جمهور"
     assert normalize("بارگذاری میشود") == f"بارگذاری می{ZWNJ}شود"
     assert restore_zwnj("پروژههای") == f"پروژه{ZWNJ}های"
+    assert restore_zwnj("محلهای") == f"محله{ZWNJ}ای"       # nlp/data/zwnj_overrides.tsv
+    assert restore_zwnj("محلهمحوری") == f"محله{ZWNJ}محوری"  # seed 004: «طرح محلهمحوری»
+
+
+def test_suffixes_after_unlisted_plurals_and_comparatives():
+    # Seed 004 and corpus/html/persian-news words.
+    assert restore_zwnj("فعالیتهای") == f"فعالیت{ZWNJ}های"
+    assert restore_zwnj("نمایشگاههایی") == f"نمایشگاه{ZWNJ}هایی"
+    assert restore_zwnj("جدیدترین") == f"جدید{ZWNJ}ترین"
+    assert restore_zwnj("تویتر") == "تویتر"          # no comparative of «توی»
+
+
+def test_ambiguous_glued_forms_are_left_alone():
+    # «آبهای»: «آب‌های» or «آبه‌ای»; «شهرهای»: «شهر‌های» or «شهره‌ای».
+    assert restore_zwnj("آبهای شهرهای کارهای") == "آبهای شهرهای کارهای"
 
 
 def test_correct_words_are_never_broken():
-    words = "شهرداری شهروندان محلات مدیریت مشارکت کتابخانه ایستگاه خدمات آتش‌نشانی بهره‌برداری"
+    words = ("شهرداری شهروندان محلات مدیریت مشارکت کتابخانه ایستگاه خدمات آتش‌نشانی بهره‌برداری "
+             "فرهنگی انتهای دوومیدانی بزرگتر کتابها")
     assert restore_zwnj(words) == words
 
 
