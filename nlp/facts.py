@@ -128,7 +128,7 @@ def _classify(text: str, mention: NumberMention, following: list[NumberMention],
         previous = _WORD.findall(before[-40:])
         found = _head_category(previous[-1:]) if previous else None
         if found:
-            return found[0], f"{found[1]} گانه"
+            return found[0], found[1]
         return None
     if after and _bare(after[0]) in _STANDS_FOR:
         # «مورد» takes the category of the noun it stands for: the nearest head noun before.
@@ -148,8 +148,11 @@ def _classify(text: str, mention: NumberMention, following: list[NumberMention],
     found = _head_category(after)
     if found:
         return found[0], found[1]
-    if raw.endswith("میلیاردی") or raw.endswith("میلیونی") or _is_money_by_context(before, mention):
-        return "money", ""
+    scale = next((word for word in _MONEY_SCALES if raw.endswith(word)), None)
+    if scale and text[mention.end:mention.end + 1] == "ی":
+        return "money", scale + "ی"  # «بودجه ۲ هزار میلیاردی»: the amount is the adjective
+    if scale and _is_money_by_context(before, mention):
+        return "money", scale  # the currency is left implicit
     return None
 
 
@@ -164,15 +167,37 @@ def _name_patterns():
 
 _DISTRICT = re.compile(r"منطقه\s*([0-9۰-۹]{1,2})(?![0-9۰-۹])")
 _QUOTED_PROGRAMME = re.compile(r"(طرح|پویش|سامانه|برنامه)\s*«([^»]{2,40})»")
+# «شهرداری X», «شهر X» name a city the list may lack when the article says it at least
+# twice and X is no stop word nor in nlp/data/not_cities.txt.
+_CITY_OF = re.compile(r"(?<![\u0621-\u06CC])شهر(?:داری)?\s+([\u0621-\u064A\u067E-\u06CC]{3,})(?![\u0621-\u06CC])")
+
+
+@lru_cache(maxsize=1)
+def _not_cities() -> frozenset[str]:
+    stopwords = (resources.files("hazm") / "data" / "stopwords.dat").read_text(encoding="utf-8")
+    return frozenset(_fold(word.strip()) for word in stopwords.splitlines() if word.strip()) | frozenset(
+        _fold(row[0]) for row in _lines("not_cities.txt"))
+
+
+def _named_cities(folded: str, listed: set[str]) -> list[tuple[int, str]]:
+    found = [(m.start(1), m.group(1)) for m in _CITY_OF.finditer(folded)]
+    names = [name for _, name in found]
+    return [(position, name) for position, name in found
+            if name not in listed and names.count(name) >= 2 and name not in _not_cities()]
 
 
 class _Places:
-    """Where the text names cities, districts and programmes, found once per article."""
+    """Where the text names cities, districts and programmes, found once per article.
+
+    A fact takes the nearest name at or before the end of its sentence, else the name
+    the article repeats most."""
 
     def __init__(self, text: str):
         city, programme = _name_patterns()
         folded = _fold(text)
-        self.cities = [(m.start(), m.group(1)) for m in city.finditer(folded)]
+        cities = [(m.start(), m.group(1)) for m in city.finditer(folded)]
+        cities += _named_cities(folded, {name for _, name in cities})
+        self.cities = sorted(cities)
         self.districts = [(m.start(), "منطقه " + m.group(1).translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")))
                           for m in _DISTRICT.finditer(folded)]
         # Positions in the ZWNJ-less text are close enough to order mentions.
@@ -184,18 +209,22 @@ class _Places:
 
     @staticmethod
     def _nearest(found: list[tuple[int, str]], upto: int) -> str | None:
-        before = [name for position, name in found if position <= upto]
-        return before[-1] if before else (found[0][1] if found else None)
+        before = [name for position, name in found if position < upto]
+        if before:
+            return before[-1]
+        names = [name for _, name in found]
+        return max(names, key=names.count) if names else None
 
-    def municipality(self, upto: int) -> str | None:
-        city = self._nearest(self.cities, upto)
-        district = self._nearest([d for d in self.districts if d[0] <= upto + 200], upto)
+    def municipality(self, sentence_end: int) -> str | None:
+        city = self._nearest(self.cities, sentence_end)
+        # A district is local news: never guessed from elsewhere in the article.
+        district = next((name for position, name in reversed(self.districts) if position < sentence_end), None)
         if city and district:
             return f"{city} / {district}"
         return city or district
 
-    def programme(self, upto: int) -> str | None:
-        return self._nearest(self.programmes, upto)
+    def programme(self, sentence_end: int) -> str | None:
+        return self._nearest(self.programmes, sentence_end)
 
 
 def _sentences(text: str):
@@ -235,7 +264,7 @@ def extract_facts(text: str) -> list[Fact]:
             sentence_facts.append(Fact(
                 value=mention.value, category=category, unit=unit,
                 qualifier=_qualifier(before), evidence=sentence,
-                municipality=places.municipality(start), programme=places.programme(start),
+                municipality=places.municipality(s_end), programme=places.programme(s_end),
                 sentence_start=s_start, sentence_end=s_end, number_start=start, number_end=end,
             ))
         facts.extend(sentence_facts)

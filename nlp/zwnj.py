@@ -100,6 +100,11 @@ def _compound(word: str) -> str | None:
     return splits[0] if len(splits) == 1 else None
 
 
+def is_listed_word(word: str) -> bool:
+    """Whether hazm's word list has `word` (as written, or glued from a listed ZWNJ form)."""
+    return _known(word) is not None
+
+
 def restore_word(word: str) -> str:
     """`word` with its lost ZWNJs back, or unchanged when the list cannot tell."""
     if ZWNJ in word or len(word) < 4:

@@ -4,6 +4,7 @@ import json
 from collections import defaultdict
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from conftest import CORPUS, GOLD
 from shahrnameh.nlp.evaluation import score
@@ -107,3 +108,47 @@ def test_fact_fields_and_offsets():
     assert text[fact.number_start:fact.number_end] == "2500"
     assert fact.programme == "سامانه من شهردارم" and fact.municipality == "تهران"
     assert fact.unit == "پروژه"
+
+
+def test_more_non_facts_from_the_corpus():
+    # corpus/html/persian-news headlines and corpus/text/fars_8812130218.
+    assert _facts("آمار بازدید ویدئوهای «پایتخت 7» به پنج میلیارد رسید!") == []
+    assert _facts("وي از افزايش 15 درصدي اعتبارات اين منطقه در سال آينده در مقايسه با سال 88 خبر داد") == [
+        (15, "percent", "exact")]
+    assert _facts("شهردار منطقه 20 تهران با اشاره به اينكه در سال 88 بيش از 100 پروژه در اين منطقه") == [
+        (100, "project", "more_than")]
+
+
+def test_milliard_adjectives_and_ratios():
+    assert _facts("درخواست وام 5 میلیاردی ایران از صندوق بین المللی پول چه می شود؟") == [
+        (5_000_000_000, "money", "exact")]
+    # corpus/text/fars_8812130218: one hall per neighbourhood is a ratio, seven is a count.
+    assert _facts("در نظر است با احداث هفت سراي محله ديگر هر محله شهرري را صاحب يك سراي محله كنيم") == [
+        (7, "facility", "exact")]
+
+
+def test_municipality_nearest_before_the_sentence_else_the_article_s():
+    # corpus/text/fars_8812130218, title and first sentence.
+    text = normalize("شهردار منطقه 20 تهران از افتتاح دو مجموعه بزرگ فرهنگي‌ ـ ورزشي خبر داد.\n"
+                     "شهردار منطقه 20 تهران با اشاره به اينكه در سال 88 بيش از 100 پروژه در اين منطقه اجرا شد")
+    assert [f.municipality for f in extract_facts(text)] == ["تهران / منطقه 20", "تهران / منطقه 20"]
+    # corpus/text/fars_8611030530: the city comes after the fact's sentence.
+    (first, *_) = extract_facts(normalize("احداث 7 پارك محله‌اي در اروميه"))
+    assert first.municipality == "ارومیه"
+
+
+_PIECES = ["۱۲", "3", "نفر", "میلیارد", "تا", "منطقه", "درصد", "گانه", "محلات", "و", "نیم", "بیش از", ".",
+           "\n", "هر", "یک", "۱/۵", "1,200", "طرح «نو»", "شهرداری", "سال", "۱۴۰۳"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=25).map(" ".join))
+def test_never_raises_and_offsets_hold(text):
+    for fact in extract_facts(text):
+        assert text[fact.sentence_start:fact.sentence_end] == fact.evidence
+        assert fact.sentence_start <= fact.number_start < fact.number_end <= fact.sentence_end
+
+
+@given(st.text(max_size=200))
+def test_never_raises_on_any_string(text):
+    extract_facts(text)
