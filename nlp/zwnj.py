@@ -105,6 +105,7 @@ def is_listed_word(word: str) -> bool:
     return _known(word) is not None
 
 
+@lru_cache(maxsize=65536)  # news repeats its words; the lookups add up per article
 def restore_word(word: str) -> str:
     """`word` with its lost ZWNJs back, or unchanged when the list cannot tell."""
     if ZWNJ in word or len(word) < 4:

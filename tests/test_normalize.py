@@ -1,5 +1,6 @@
 """Normalisation keeps numbers, URLs and letters hazm would damage; ZWNJ comes back."""
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from shahrnameh.nlp.normalize import normalize
@@ -60,3 +61,12 @@ def test_never_raises_and_keeps_digits(text):
     result = normalize(text)
     digits = [c for c in text if c.isdigit()]
     assert [c for c in result if c.isdigit()] == digits
+
+
+def test_lines_stay_lines_and_bad_input_is_refused():
+    # corpus/text/fars_8611030530: title line, then the lead.
+    text = normalize("احداث 7 پارك محله‌اي در اروميه \n\n در سطح اروميه 7 پارك محله‌اي در حال احداث مي باشد")
+    assert text.split("\n")[0] == "احداث 7 پارک محله‌ای در ارومیه"
+    assert text.split("\n")[-1].startswith("در سطح ارومیه 7 پارک")
+    with pytest.raises(TypeError, match="takes a str"):
+        normalize(None)
