@@ -102,10 +102,11 @@ def _words_after(text: str, position: int, limit: int = 4) -> list[str]:
 
 
 def _range_end(text: str, mention: NumberMention, following: list[NumberMention]) -> int:
-    """Where to look for the head noun: after «تا M» when the number opens a range."""
+    """Where to look for the head noun: after «تا M» when the number opens a range, or
+    after «و M» / «یا M» when two numbers share it."""
     if following:
         between = text[mention.end:following[0].start]
-        if _fold(between).strip() == "تا":
+        if _fold(between).strip() in ("تا", "و", "یا"):  # «۱۸ تا ۲۰ درصد», «۱۸ و ۲۰ درصد»
             return following[0].end
     return mention.end
 

@@ -24,16 +24,20 @@ SCALES = {"هزار": 10**3, "میلیون": 10**6, "ملیون": 10**6, "میل
 HALF = "نیم"
 
 _D = f"[{DIGIT_CLASS}]"
-_DIGITS = rf"{_D}+(?:[,٬]{_D}{{3}})*(?:[.٫/]{_D}+)?"
+# «9.500.000»: two or more dots between 3-digit groups are thousands separators.
+_DOTTED_THOUSANDS = rf"{_D}{{1,3}}(?:\.{_D}{{3}}){{2,}}(?![{DIGIT_CLASS}])"
+_DIGITS = rf"(?:{_DOTTED_THOUSANDS}|{_D}+(?:[,٬]{_D}{{3}})*(?:[.٫/]{_D}+)?)"
 _WORDS = "|".join(sorted(UNITS, key=len, reverse=True))
 _SCALE = "|".join(sorted(SCALES, key=len, reverse=True))
 _ATOM = rf"(?:{_DIGITS}|(?:{_WORDS})(?![\u0600-\u06FF]))"
 _SCALE_WORD = rf"(?:{_SCALE})(?![\u0600-\u06CB\u06CD-\u06FF])"  # «میلیاردی» allowed: ی may follow
 _PIECE = rf"{_ATOM}(?:[\s\u200c]*{_SCALE_WORD})*"  # «هفت‌میلیاردی»: a ZWNJ may stand before the scale
 # A number: pieces joined by «و», each optionally followed by a scale word; «و نیم» halves.
+# Digits glued to more digits by a separator the number did not take are a date, a
+# version or an id («1399/04/12», «1399.04.12»), never two numbers.
 NUMBER = re.compile(
-    rf"(?<![\w{DIGIT_CLASS}/])(?:{_PIECE}|{_SCALE_WORD}(?:\s*{_SCALE_WORD})*)(?:\s+و\s+(?:{_PIECE}|{HALF}(?:\s*{_SCALE_WORD})?))*"
-    rf"(?![{DIGIT_CLASS}]|[/][{DIGIT_CLASS}])"
+    rf"(?<![\w{DIGIT_CLASS}/])(?<![{DIGIT_CLASS}][.٫/,٬])(?:{_PIECE}|{_SCALE_WORD}(?:\s*{_SCALE_WORD})*)(?:\s+و\s+(?:{_PIECE}|{HALF}(?:\s*{_SCALE_WORD})?))*"
+    rf"(?![.٫/,٬]?[{DIGIT_CLASS}])"
 )
 _TOKEN = re.compile(rf"{_DIGITS}|{_SCALE}|{_WORDS}|{HALF}")
 
@@ -54,6 +58,8 @@ def _atom_value(token: str) -> float | None:
     if token in UNITS:
         return UNITS[token]
     latin = to_latin_digits(token).replace(",", "").replace("٬", "")
+    if latin.count(".") > 1:
+        latin = latin.replace(".", "")
     latin = latin.replace("٫", ".").replace("/", ".")
     try:
         return float(latin)
@@ -103,26 +109,53 @@ def _as_number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
-def parse_number(text: str) -> int | float | None:
-    """The value of one numeric expression («شصت و نه میلیون» → 69000000), or None."""
-    folded = _fold(text.strip())
-    match = NUMBER.fullmatch(folded)
-    if not match:
-        return None
-    value = _evaluate(_TOKEN.findall(folded))
-    return None if value is None else _as_number(value)
+_AND = re.compile(r"\s+و\s+")
+_ENDS_IN_SCALE = re.compile(rf"(?:{_SCALE})$")
 
 
-def find_numbers(text: str) -> list[NumberMention]:
-    """Every number in `text` with its offsets; dates like 1399/04/12 are skipped."""
+def _pieces(raw: str, offset: int) -> list[tuple[int, int]]:
+    """Spans of the numbers in one «و»-joined match. «و» joins the parts of one number
+    after a scale word («4 هزار و 800»), before «نیم», and from a larger number word to a
+    smaller one («شصت و نه»); anywhere else it joins two numbers («۱۸ و ۲۰ درصد»)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for separator in _AND.finditer(raw):
+        left, right = raw[start:separator.start()], raw[separator.end():]
+        if not _joins(left.split()[-1], right.split()[0]):
+            spans.append((offset + start, offset + separator.start()))
+            start = separator.end()
+    spans.append((offset + start, offset + len(raw)))
+    return spans
+
+
+def _joins(left: str, right: str) -> bool:
+    if right == HALF or _ENDS_IN_SCALE.search(left):
+        return True
+    return left in UNITS and right in UNITS and UNITS[left] > UNITS[right]
+
+
+def _mentions(text: str) -> list[NumberMention]:
     folded = _fold(text)
     mentions = []
     for match in NUMBER.finditer(folded):
         raw = match.group(0).rstrip()
-        tokens = _TOKEN.findall(raw)
-        value = _evaluate(tokens)
-        if value is None:
-            continue
-        mentions.append(NumberMention(match.start(), match.start() + len(raw), _as_number(value),
-                                      text[match.start():match.start() + len(raw)]))
+        for start, end in _pieces(raw, match.start()):
+            value = _evaluate(_TOKEN.findall(folded[start:end]))
+            if value is not None:
+                mentions.append(NumberMention(start, end, _as_number(value), text[start:end]))
     return mentions
+
+
+def parse_number(text: str) -> int | float | None:
+    """The value of one numeric expression («شصت و نه میلیون» → 69000000), or None when
+    `text` is not exactly one number."""
+    stripped = text.strip()
+    mentions = _mentions(stripped)
+    if len(mentions) != 1 or (mentions[0].start, mentions[0].end) != (0, len(stripped)):
+        return None
+    return mentions[0].value
+
+
+def find_numbers(text: str) -> list[NumberMention]:
+    """Every number in `text` with its offsets; dates like 1399/04/12 are skipped."""
+    return _mentions(text)

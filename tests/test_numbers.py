@@ -27,6 +27,10 @@ PERSIAN = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
     ("1,200", 1200),
     ("۱٬۲۰۰", 1200),
     ("پنج", 5),
+    ("9.500.000", 9_500_000),                 # aryanews: dots as thousands separators
+    ("دو میلیون و 950 هزار", 2_950_000),      # aryanews
+    ("سیصد و شصت و پنج", 365),
+    ("٣٠٠", 300),                             # Arabic-Indic digits
 ])
 def test_parse_number(phrase, value):
     assert parse_number(phrase) == value
@@ -36,6 +40,13 @@ def test_dates_and_words_that_only_contain_number_words_are_not_numbers():
     assert find_numbers("در تاریخ 1399/04/12 اعلام شد") == []
     assert find_numbers("دهه هشتادی‌ها") == []      # «هشتادی» is an adjective, not 80
     assert [m.value for m in find_numbers("یکی از محلات")] == []
+
+
+def test_and_between_plain_numbers_joins_two_numbers():
+    assert [(m.raw, m.value) for m in find_numbers("۱۸ و ۲۰ درصد")] == [("۱۸", 18), ("۲۰", 20)]
+    assert [m.value for m in find_numbers("سه و چهار")] == [3, 4]
+    assert parse_number("1,200 و 3") is None
+    assert [m.value for m in find_numbers("در تاریخ 1399.04.12 و نسخه 1.2.3")] == []
 
 
 def test_offsets_point_at_the_number_as_written():
