@@ -10,5 +10,5 @@ venv:
 demo: venv
 	.venv/bin/shahrnameh demo
 
-test: venv
-	.venv/bin/python -m pytest
+test:
+	scripts/test.sh

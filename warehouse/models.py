@@ -153,6 +153,7 @@ class Article(Base):
         UniqueConstraint("url", "text_sha256", name="uq_articles_url_text_sha256"),
         Index("ix_articles_url", "url"),
         Index("ix_articles_published", "published"),
+        Index("ix_articles_story_id", "story_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -169,6 +170,19 @@ class Article(Base):
     superseded_by: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
     first_run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Near-duplicate copies (syndication) share the story_id of the story's first article.
+    story_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class ArticleBand(Base):
+    """MinHash LSH band keys of an article: articles sharing a (band, bucket) are near-duplicate candidates."""
+
+    __tablename__ = "article_bands"
+    __table_args__ = (Index("ix_article_bands_band_bucket", "band", "bucket"),)
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), primary_key=True)
+    band: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bucket: Mapped[str] = mapped_column(String(32))
 
 
 class Fact(Base):
