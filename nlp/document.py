@@ -39,7 +39,13 @@ def decode_page(body: bytes, declared_encoding: str | None = None) -> str:
     for encoding in candidates:
         try:
             return body.decode(encoding)
-        except (UnicodeDecodeError, LookupError):
+        except UnicodeDecodeError as error:
+            # A download cut short can end inside a UTF-8 character: that is no reason to
+            # read the whole page as windows-1256.
+            if error.end == len(body) and error.reason == "unexpected end of data":
+                return body[:error.start].decode(encoding)
+            continue
+        except LookupError:
             continue
     raise DocumentError("undecodable bytes: neither the declared charset, UTF-8 nor windows-1256")
 
