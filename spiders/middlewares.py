@@ -6,8 +6,16 @@ from urllib.parse import urljoin, urlsplit
 
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet import reactor
 from twisted.internet.task import deferLater
+from w3lib.url import safe_url_string
+
+
+class OffsiteRedirect(IgnoreRequest):
+    """A redirect out of the source's domains: the site is sending us away (blocked)."""
+
+
+class RedirectLoop(IgnoreRequest):
+    """A redirect back to a URL of the same chain: the page is broken (failed)."""
 
 
 class RetryBackoffMiddleware:
@@ -25,15 +33,20 @@ class RetryBackoffMiddleware:
     async def process_request(self, request, spider=None):
         retries = request.meta.get("retry_times", 0)
         if retries and self.base > 0:
+            # Imported here: importing the reactor at module level would install the default
+            # one before Scrapy installs the asyncio reactor it is configured for.
+            from twisted.internet import reactor
+
             delay = min(self.ceiling, self.base * 2 ** (retries - 1))
             await maybe_deferred_to_future(deferLater(reactor, delay, lambda: None))
         return None
 
 
 class OffsiteRedirectMiddleware:
-    """Drops a redirect that leaves the source's domains, as an error the errback records.
+    """Drops a redirect that leaves the source's domains or loops, as an error the errback records.
 
-    Scrapy's offsite filter would drop such a redirect silently at scheduling time.
+    Scrapy would drop both silently at scheduling time: an offsite target by its offsite
+    filter, the second visit of a loop by its duplicate filter. Neither would leave a trace.
     """
 
     def __init__(self, crawler):
@@ -51,5 +64,8 @@ class OffsiteRedirectMiddleware:
         host = (urlsplit(target).hostname or "").lower()
         domains = [d.lower() for d in getattr(self.crawler.spider, "allowed_domains", None) or []]
         if domains and not any(host == d or host.endswith("." + d) for d in domains):
-            raise IgnoreRequest(f"offsite redirect to {target}")
+            raise OffsiteRedirect(f"offsite redirect to {target}")
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        if safe_url_string(target) in {safe_url_string(url) for url in chain}:
+            raise RedirectLoop(f"redirect loop: {' -> '.join(chain)} -> {target}")
         return response

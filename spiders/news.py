@@ -17,6 +17,7 @@ from scrapy.utils.gz import gunzip
 from w3lib.url import safe_url_string
 
 from shahrnameh.spiders.archive import Archive
+from shahrnameh.spiders.middlewares import OffsiteRedirect
 from shahrnameh.spiders.pages import FetchedPage
 from shahrnameh.spiders.sources import Source
 
@@ -94,7 +95,10 @@ class NewsSpider(scrapy.Spider):
     def on_error(self, failure):
         request = failure.request
         response = getattr(failure.value, "response", None)
-        blocked = failure.check(IgnoreRequest) is not None and failure.check(HttpError) is None
+        # Blocked: the site (robots.txt, a redirect away) said no. Anything else ignored is a failure.
+        blocked = failure.check(OffsiteRedirect) is not None or (
+            failure.check(IgnoreRequest) is not None and failure.check(HttpError) is None
+            and "robots.txt" in failure.getErrorMessage())
         if failure.check(HttpError):
             error = f"HTTP {response.status}"
         else:

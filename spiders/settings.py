@@ -47,8 +47,11 @@ BASE_SETTINGS: dict = {
 
 
 def crawl_settings(source: Source, overrides: dict | None = None) -> dict:
+    """The policy for one source: the polite base, the run's overrides, then the source's own
+    `settings:` from sources.yaml (the most specific wins)."""
     settings = dict(BASE_SETTINGS)
     # robots.txt is fetched twice (once archived, once by the robots middleware): not pages.
     settings["CLOSESPIDER_PAGECOUNT"] = source.max_pages + 2
     settings.update(overrides or {})
+    settings.update(dict(source.settings))
     return settings

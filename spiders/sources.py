@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
@@ -23,6 +24,8 @@ class Source:
     article_url_pattern: str | None = None
     max_pages: int = 200
     max_depth: int = 3
+    # Crawl-policy overrides for this source only, as sorted (SETTING, value) pairs (hashable).
+    settings: tuple[tuple[str, Any], ...] = ()
 
     def to_json(self) -> dict:
         return {
@@ -30,6 +33,7 @@ class Source:
             "allowed_domains": list(self.allowed_domains), "municipality": self.municipality,
             "article_url_pattern": self.article_url_pattern,
             "max_pages": self.max_pages, "max_depth": self.max_depth,
+            "settings": dict(self.settings),
         }
 
     @classmethod
@@ -39,12 +43,30 @@ class Source:
             allowed_domains=tuple(data["allowed_domains"]), municipality=data.get("municipality"),
             article_url_pattern=data.get("article_url_pattern"),
             max_pages=int(data.get("max_pages", 200)), max_depth=int(data.get("max_depth", 3)),
+            settings=tuple(sorted((data.get("settings") or {}).items())),
         )
 
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _KNOWN_KEYS = {"name", "start_urls", "allowed_domains", "municipality", "article_url_pattern",
-               "max_pages", "max_depth"}
+               "max_pages", "max_depth", "settings"}
+
+# What a source may change in the crawl policy: pace, patience and limits. Politeness
+# itself (robots.txt, the User-Agent, the offsite guard) is not negotiable per source.
+# (type, smallest allowed value)
+SOURCE_SETTINGS: dict[str, tuple[type, float]] = {
+    "DOWNLOAD_DELAY": (float, 0),
+    "AUTOTHROTTLE_ENABLED": (bool, 0),
+    "AUTOTHROTTLE_START_DELAY": (float, 0),
+    "AUTOTHROTTLE_MAX_DELAY": (float, 0),
+    "CONCURRENT_REQUESTS_PER_DOMAIN": (int, 1),
+    "DOWNLOAD_TIMEOUT": (float, 0.1),
+    "DOWNLOAD_MAXSIZE": (int, 1024),
+    "RETRY_TIMES": (int, 0),
+    "RETRY_BACKOFF_BASE": (float, 0),
+    "RETRY_BACKOFF_MAX": (float, 0),
+    "REDIRECT_MAX_TIMES": (int, 1),
+}
 
 
 def load_sources(path: str | Path, *, substitutions: dict[str, str] | None = None) -> list[Source]:
@@ -123,8 +145,35 @@ def _parse_entry(path: Path, index: int, entry, substitutions: dict[str, str]) -
     return Source(
         name=name, start_urls=tuple(start_urls), allowed_domains=tuple(domains),
         municipality=entry.get("municipality"), article_url_pattern=pattern,
-        max_pages=max_pages, max_depth=max_depth,
+        max_pages=max_pages, max_depth=max_depth, settings=_source_settings(where, entry.get("settings")),
     )
+
+
+def _source_settings(where: str, settings) -> tuple[tuple[str, Any], ...]:
+    if settings is None:
+        return ()
+    if not isinstance(settings, dict):
+        raise SourcesError(f"{where}: settings must be a mapping of crawl settings")
+    checked = {}
+    for key, value in settings.items():
+        if key not in SOURCE_SETTINGS:
+            raise SourcesError(f"{where}: setting {key!r} cannot be set per source "
+                               f"(allowed: {', '.join(sorted(SOURCE_SETTINGS))})")
+        kind, smallest = SOURCE_SETTINGS[key]
+        # YAML's true is an int to Python, and 2 is a fine float: accept exactly what is meant.
+        if kind is bool:
+            ok = isinstance(value, bool)
+        elif kind is int:
+            ok = isinstance(value, int) and not isinstance(value, bool)
+        else:
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if not ok:
+            wanted = {bool: "true or false", int: "an integer", float: "a number"}[kind]
+            raise SourcesError(f"{where}: setting {key} must be {wanted}, not {value!r}")
+        if kind is not bool and value < smallest:
+            raise SourcesError(f"{where}: setting {key} must be >= {smallest}, not {value!r}")
+        checked[key] = kind(value)
+    return tuple(sorted(checked.items()))
 
 
 def _host_in_domain(host: str, domain: str) -> bool:

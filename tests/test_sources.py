@@ -60,3 +60,44 @@ def test_missing_file_and_empty_list(tmp_path):
         load_sources(tmp_path / "nope.yaml")
     with pytest.raises(SourcesError, match="non-empty 'sources:' list"):
         load_sources(write(tmp_path, "sources: []\n"))
+
+
+def test_per_source_settings_are_validated_data(tmp_path):
+    from shahrnameh.spiders.settings import crawl_settings
+
+    path = write(tmp_path, "sources:\n  - name: local\n    start_urls: [http://127.0.0.1:9/news/]\n"
+                           "    settings: {DOWNLOAD_DELAY: 0, AUTOTHROTTLE_ENABLED: false, DOWNLOAD_TIMEOUT: 2,\n"
+                           "               RETRY_TIMES: 1}\n")
+    [source] = load_sources(path)
+    assert dict(source.settings) == {"DOWNLOAD_DELAY": 0.0, "AUTOTHROTTLE_ENABLED": False,
+                                     "DOWNLOAD_TIMEOUT": 2.0, "RETRY_TIMES": 1}
+    assert Source.from_json(source.to_json()) == source  # what the crawl's child process gets
+    policy = crawl_settings(source, {"DOWNLOAD_DELAY": 3, "CONCURRENT_REQUESTS_PER_DOMAIN": 4})
+    # the source's own settings win over the run's; the rest of the policy stays
+    assert policy["DOWNLOAD_DELAY"] == 0 and policy["DOWNLOAD_TIMEOUT"] == 2
+    assert policy["CONCURRENT_REQUESTS_PER_DOMAIN"] == 4 and policy["ROBOTSTXT_OBEY"] is True
+
+
+@pytest.mark.parametrize("settings, message", [
+    ("{ROBOTSTXT_OBEY: false}", r"setting 'ROBOTSTXT_OBEY' cannot be set per source"),
+    ("{USER_AGENT: curl}", r"setting 'USER_AGENT' cannot be set per source"),
+    ("{DOWNLOAD_DELAY: fast}", r"DOWNLOAD_DELAY must be a number"),
+    ("{RETRY_TIMES: 1.5}", r"RETRY_TIMES must be an integer"),
+    ("{AUTOTHROTTLE_ENABLED: 0}", r"AUTOTHROTTLE_ENABLED must be true or false"),
+    ("{DOWNLOAD_DELAY: -1}", r"DOWNLOAD_DELAY must be >= 0"),
+    ("[DOWNLOAD_DELAY]", r"settings must be a mapping"),
+])
+def test_bad_source_settings_are_named(tmp_path, settings, message):
+    path = write(tmp_path, f"sources:\n  - name: local\n    start_urls: [http://127.0.0.1:9/]\n"
+                           f"    settings: {settings}\n")
+    with pytest.raises(SourcesError, match=rf"source 'local': {message}"):
+        load_sources(path)
+
+
+def test_every_repository_source_says_why():
+    # A source is crawled nightly in the project's name: each one carries its reason.
+    lines = DEFAULT_SOURCES.read_text(encoding="utf-8").splitlines()
+    names = [i for i, line in enumerate(lines) if line.strip().startswith("- name:")]
+    assert len(names) == len(load_sources(DEFAULT_SOURCES))
+    for i in names:
+        assert lines[i - 1].strip().startswith("# why:"), lines[i]
