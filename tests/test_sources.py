@@ -90,7 +90,7 @@ def test_per_source_settings_are_validated_data(tmp_path):
 def test_bad_source_settings_are_named(tmp_path, settings, message):
     path = write(tmp_path, f"sources:\n  - name: local\n    start_urls: [http://127.0.0.1:9/]\n"
                            f"    settings: {settings}\n")
-    with pytest.raises(SourcesError, match=rf"source 'local': {message}"):
+    with pytest.raises(SourcesError, match=rf"source 'local': (setting )?{message}"):
         load_sources(path)
 
 
