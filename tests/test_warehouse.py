@@ -238,14 +238,13 @@ def test_a_database_refusal_is_a_warehouse_error_and_leaves_nothing(engine, run_
 
 
 def test_a_crash_between_facts_leaves_no_part_of_the_article(engine, run_id, monkeypatch):
-    real_fact = load.models.Fact
+    real_insert = load.insert_facts
 
-    def fact_then_crash(**columns):
-        if columns["ordinal"] == 1:
-            raise RuntimeError("killed while loading facts")
-        return real_fact(**columns)
+    def some_facts_then_crash(connection, rows):
+        real_insert(connection, rows[:1])
+        raise RuntimeError("killed while loading facts")
 
-    monkeypatch.setattr(load.models, "Fact", fact_then_crash)
+    monkeypatch.setattr(load, "insert_facts", some_facts_then_crash)
     with pytest.raises(RuntimeError, match="killed"):
         load.load_document(engine, run_id, page_id=None, source="seeds", url=URL, document=_document(_seed_text()))
     counts = queries.table_counts(engine)

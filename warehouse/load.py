@@ -9,15 +9,16 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Engine, Table, func, select
+from sqlalchemy import Connection, Engine, Table, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from shahrnameh.nlp.records import CATEGORIES, QUALIFIERS, Document
 from shahrnameh.spiders.records import OUTCOMES, FetchRecord
-from shahrnameh.warehouse import models
+from shahrnameh.warehouse import models, stories
 from shahrnameh.warehouse.db import WarehouseError, first_line
+from shahrnameh.warehouse.entities import Entities, seed_once
 from shahrnameh.warehouse.models import (
     LARGEST_FACT_VALUE, RUN_STATUSES, Article, Failure, Page, Run, RunSource, Source, utcnow,
 )
@@ -106,6 +107,7 @@ def load_document(engine: Engine, run_id: int, *, page_id: int | None, source: s
     """
     _check_document(document, url)
     published = _published(document.published, url)
+    _seed_entities(engine)
     text_sha256 = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
     with _transaction(engine, f"loading article {url}") as session:
         _run(session, run_id)
@@ -131,14 +133,10 @@ def load_document(engine: Engine, run_id: int, *, page_id: int | None, source: s
         )
         session.add(article)
         session.flush()
-        for ordinal, fact in enumerate(document.facts):
-            session.add(models.Fact(
-                article_id=article.id, ordinal=ordinal, value=_value(fact.value, url),
-                category=fact.category, unit=fact.unit, qualifier=fact.qualifier, evidence=fact.evidence,
-                sentence_start=fact.sentence_start, sentence_end=fact.sentence_end,
-                number_start=fact.number_start, number_end=fact.number_end,
-                municipality=fact.municipality, programme=fact.programme,
-            ))
+        entities = Entities(session.connection())
+        insert_facts(session.connection(), [_fact_row(article.id, ordinal, fact, url, entities)
+                                            for ordinal, fact in enumerate(document.facts)])
+        stories.assign_story(session, article, current)
         if current is not None:
             current.superseded_by = article.id
         return article.id, "changed" if current is not None else "new"
@@ -154,6 +152,43 @@ def record_source_health(engine: Engine, run_id: int, source: str, *, fetched: i
         source_id = _source_id(session, source)
         session.execute(_insert(session, RunSource.__table__).values(run_id=run_id, source_id=source_id, **counts)
                         .on_conflict_do_update(index_elements=["run_id", "source_id"], set_=counts))
+
+
+FACT_COLUMNS = ("article_id", "ordinal", "value", "category", "unit", "qualifier", "evidence",
+                "sentence_start", "sentence_end", "number_start", "number_end", "municipality", "programme",
+                "municipality_id", "programme_id")
+
+
+def insert_facts(connection: Connection, rows: list[dict]) -> None:
+    """Insert fact rows (dicts of FACT_COLUMNS) by the engine's fast path: COPY on PostgreSQL,
+    one executemany on SQLite. Part of the caller's transaction."""
+    if not rows:
+        return
+    if connection.dialect.name == "postgresql":
+        # COPY sends the rows as one stream instead of a statement per batch (psycopg 3's copy).
+        cursor = connection.connection.driver_connection.cursor()
+        with cursor.copy(f"COPY facts ({', '.join(FACT_COLUMNS)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(tuple(row[column] for column in FACT_COLUMNS))
+    else:
+        connection.execute(insert(models.Fact.__table__), rows)
+
+
+def _fact_row(article_id: int, ordinal: int, fact, url: str, entities: Entities) -> dict:
+    return dict(article_id=article_id, ordinal=ordinal, value=_value(fact.value, url),
+                category=fact.category, unit=fact.unit, qualifier=fact.qualifier, evidence=fact.evidence,
+                sentence_start=fact.sentence_start, sentence_end=fact.sentence_end,
+                number_start=fact.number_start, number_end=fact.number_end,
+                municipality=fact.municipality, programme=fact.programme,
+                municipality_id=entities.municipality_id(fact.municipality),
+                programme_id=entities.programme_id(fact.programme))
+
+
+def _seed_entities(engine: Engine) -> None:
+    try:
+        seed_once(engine)
+    except SQLAlchemyError as error:
+        raise WarehouseError(f"seeding municipalities and programmes: {first_line(error)}") from error
 
 
 @contextmanager

@@ -193,6 +193,9 @@ class Fact(Base):
         Index("ix_facts_programme", "programme"),
         Index("ix_facts_municipality", "municipality"),
         Index("ix_facts_article_id", "article_id"),
+        Index("ix_facts_municipality_id", "municipality_id"),
+        # programme_timeline: one programme's facts, by municipality.
+        Index("ix_facts_programme_id_municipality_id", "programme_id", "municipality_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -209,3 +212,53 @@ class Fact(Base):
     number_end: Mapped[int] = mapped_column(Integer)
     municipality: Mapped[str | None] = mapped_column(Text)
     programme: Mapped[str | None] = mapped_column(Text)
+    # The entities the two names above resolve to through the alias tables (NULL when no name).
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
+    programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id"))
+
+
+MUNICIPALITY_KINDS = ("city", "district")
+
+
+class Municipality(Base):
+    """A city, or a district («منطقه 3») of its city (`parent_id`)."""
+
+    __tablename__ = "municipalities"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
+
+
+class MunicipalityAlias(Base):
+    """A spelling of a municipality's name as seen; `key` is nlp.entities.alias_key(alias)."""
+
+    __tablename__ = "municipality_aliases"
+    __table_args__ = (Index("ix_municipality_aliases_key", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alias: Mapped[str] = mapped_column(Text, unique=True)
+    key: Mapped[str] = mapped_column(Text)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"))
+
+
+class Programme(Base):
+    """A named municipal programme («سامانه من شهردارم»)."""
+
+    __tablename__ = "programmes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+
+
+class ProgrammeAlias(Base):
+    """A spelling of a programme's name as seen; `key` is nlp.entities.alias_key(alias)."""
+
+    __tablename__ = "programme_aliases"
+    __table_args__ = (Index("ix_programme_aliases_key", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alias: Mapped[str] = mapped_column(Text, unique=True)
+    key: Mapped[str] = mapped_column(Text)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"))
