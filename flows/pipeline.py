@@ -38,6 +38,14 @@ class SourceHealth:
     errors: list[str] = field(default_factory=list)
 
 
+def _is_page(content_type: str | None) -> bool:
+    """HTML or text, or no Content-Type at all (then the bytes decide, in decode_page)."""
+    if not content_type:
+        return True
+    media = content_type.split(";")[0].strip().lower()
+    return media.startswith("text/") or media in ("application/xhtml+xml", "application/xml")
+
+
 def crawl(source: Source, archive_root: Path, run_id: int, crawl_settings: dict | None) -> list[FetchRecord]:
     return crawl_source(source, archive_root, run_id=run_id, settings_overrides=crawl_settings)
 
@@ -60,40 +68,58 @@ def load_crawl(engine, archive_root: Path, run_id: int, source: str, records: li
         if (record.role != "article" or record.outcome in ("failed", "blocked")
                 or record.sha256 is None or record.archive_path is None):
             continue
-        try:
-            body = archive.read_body(record.archive_path, record.archive_offset)
-            document = read_document(decode_page(body, record.encoding), is_html=True, url=record.url)
-        except Exception as error:  # one bad page must not lose the rest of the run
-            message = f"{type(error).__name__}: {error}"
-            load.record_failure(engine, run_id, source=source, url=record.url, stage="read", message=message)
-            health.failed += 1
-            health.errors.append(f"{record.url}: {message}")
-            continue
-        if document.kind not in _READABLE_KINDS:
-            # Recorded when first seen; an unchanged block page is not a new event.
-            if record.outcome in ("new", "changed"):
-                message = f"{document.kind}: {document.reason or 'no article text'}"
-                load.record_failure(engine, run_id, source=source, url=record.url, stage="classify",
-                                    message=message)
-                health.blocked += document.kind == "block_page"
-                health.errors.append(f"{record.url}: {message}")
-            continue
-        try:
-            _, outcome = load.load_document(
-                engine, run_id, page_id=page_id, source=source, url=record.url, document=document
-            )
-        except WarehouseError as error:  # the warehouse refused this document; the rest go on
-            load.record_failure(engine, run_id, source=source, url=record.url, stage="load", message=str(error))
-            health.failed += 1
-            health.errors.append(f"{record.url}: {error}")
-            continue
-        if outcome in ("new", "changed"):
-            setattr(health, f"articles_{outcome}", getattr(health, f"articles_{outcome}") + 1)
-            health.facts_new += len(document.facts)
-            health.facts_by_category.update(fact.category for fact in document.facts)
+        read_and_load(engine, archive, run_id, source, health, url=record.url, page_id=page_id,
+                      content_type=record.content_type, encoding=record.encoding,
+                      archive_path=record.archive_path, archive_offset=record.archive_offset,
+                      first_seen=record.outcome in ("new", "changed"))
     load.record_source_health(
         engine, run_id, source,
         fetched=health.fetched, new=health.new, changed=health.changed,
         unchanged=health.unchanged, failed=health.failed, blocked=health.blocked,
     )
     return health
+
+
+def read_and_load(engine, archive: Archive, run_id: int, source: str, health: SourceHealth, *, url: str,
+                  page_id: int | None, content_type: str | None, encoding: str | None, archive_path: str,
+                  archive_offset: int, first_seen: bool) -> str | None:
+    """One archived body → article and facts in the warehouse; the crawl and `reparse` share it.
+
+    Returns the article's load outcome ("new", "changed", "unchanged"), or None when the body
+    is not an article (recorded in `failures` when `first_seen`: an unchanged block page is
+    not a new event) or could not be read or loaded (always recorded). `health` is updated.
+    """
+    if not _is_page(content_type):
+        if first_seen:
+            _failure(engine, run_id, source, url, health, "classify",
+                     f"not_html: {content_type.split(';')[0].strip()} is not a page to read")
+        return None
+    try:
+        body = archive.read_body(archive_path, archive_offset)
+        document = read_document(decode_page(body, encoding), is_html=True, url=url)
+    except Exception as error:  # one bad page must not lose the rest of the run
+        health.failed += 1
+        _failure(engine, run_id, source, url, health, "read", f"{type(error).__name__}: {error}")
+        return None
+    if document.kind not in _READABLE_KINDS:
+        if first_seen:
+            health.blocked += document.kind == "block_page"
+            _failure(engine, run_id, source, url, health, "classify",
+                     f"{document.kind}: {document.reason or 'no article text'}")
+        return None
+    try:
+        _, outcome = load.load_document(engine, run_id, page_id=page_id, source=source, url=url, document=document)
+    except WarehouseError as error:  # the warehouse refused this document; the rest go on
+        health.failed += 1
+        _failure(engine, run_id, source, url, health, "load", str(error))
+        return None
+    if outcome in ("new", "changed"):
+        setattr(health, f"articles_{outcome}", getattr(health, f"articles_{outcome}") + 1)
+        health.facts_new += len(document.facts)
+        health.facts_by_category.update(fact.category for fact in document.facts)
+    return outcome
+
+
+def _failure(engine, run_id: int, source: str, url: str, health: SourceHealth, stage: str, message: str) -> None:
+    load.record_failure(engine, run_id, source=source, url=url, stage=stage, message=message)
+    health.errors.append(f"{url}: {message}")
