@@ -218,3 +218,4 @@ def _print_summary(result: dict, db_url: str) -> None:
 def main() -> None:
     app()
 from shahrnameh.flows import cli_quality  # noqa: E402,F401
+from shahrnameh.flows import cli_journalism  # noqa: E402,F401

@@ -1,0 +1,243 @@
+"""Commands for journalists: a programme's timeline (table and chart), what's new, and Datasette."""
+
+from __future__ import annotations
+
+import html
+import re
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from shahrnameh.flows.cli import DbOption, _connect, _err, app
+
+QUALIFIER_WORDS = {"exact": "", "more_than": "more than", "less_than": "less than", "about": "about",
+                   "at_least": "at least", "up_to": "up to"}
+_DATE = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})")
+
+
+@app.command()
+def timeline(
+    programme: Annotated[str, typer.Argument(help="programme name, any spelling («شورایاری», «شورای‌یاری»)")],
+    municipality: Annotated[Optional[str], typer.Option(
+        "--municipality", "-m", help="only this city (its districts included) or district")] = None,
+    db: DbOption = None,
+    png: Annotated[Optional[Path], typer.Option("--png", help="also draw the timeline chart into this PNG file")] = None,
+) -> None:
+    """A programme's numbers by date, with municipality, source and evidence; optionally a PNG chart."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from shahrnameh.charts import format_value, jalali_label
+    from shahrnameh.warehouse import journalism
+    from shahrnameh.warehouse.db import WarehouseError
+
+    engine = _connect(db)
+    try:
+        found = journalism.timeline(engine, programme, municipality)
+    except WarehouseError as error:
+        _err(str(error))
+        raise typer.Exit(2)
+    where = f" in {', '.join(found.municipalities)}" if found.municipalities else ""
+    if not found.rows:
+        _err(f"«{found.programme}»{where}: no numbers in the warehouse yet")
+        raise typer.Exit(1 if png else 0)
+
+    console = Console()
+    table = Table(title=f"{found.programme}{where}: {len(found.rows)} numbers", show_lines=True)
+    table.add_column("date", no_wrap=True)
+    table.add_column("municipality")
+    table.add_column("category")
+    table.add_column("value", justify="right")
+    table.add_column("qualifier")
+    table.add_column("source", overflow="fold", max_width=28)
+    table.add_column("evidence", ratio=1)
+    for row in found.rows:
+        day = date.fromisoformat(row["date"])
+        when = (f"{row['date']}\n{jalali_label(day)}" if row["dated"]
+                else f"{row['date']}\n(no date given:\nfirst stored)")
+        table.add_row(when, row["municipality"] or "—", row["category"],
+                      f"{format_value(row['value'])} {row['unit']}", QUALIFIER_WORDS.get(row["qualifier"], row["qualifier"]),
+                      f"{row['source']}\n{row['url']}", row["evidence"])
+    console.print(table)
+    if png:
+        from shahrnameh.charts import ChartError, timeline_png
+
+        subtitle = f"{len(found.rows)} numbers" + (f" · {', '.join(found.municipalities)}" if found.municipalities else "")
+        try:
+            timeline_png(found.rows, found.programme, png, subtitle=subtitle)
+        except ChartError as error:
+            _err(str(error))
+            raise typer.Exit(1)
+        typer.echo(f"chart: {png}", err=True)
+
+
+@app.command()
+def whatsnew(
+    since: Annotated[str, typer.Option("--since", help="YYYY-MM-DD, Gregorian or Jalali (1403-09-05)")],
+    format: Annotated[str, typer.Option("--format", help="markdown or html")] = "markdown",
+    db: DbOption = None,
+) -> None:
+    """New and changed programme numbers stored since a date, by municipality, with link and evidence."""
+    from shahrnameh.warehouse import journalism
+    from shahrnameh.warehouse.db import WarehouseError
+
+    if format not in ("markdown", "html"):
+        _err(f"unknown --format {format!r}: expected markdown or html")
+        raise typer.Exit(2)
+    try:
+        day = parse_day(since)
+    except ValueError as error:
+        _err(str(error))
+        raise typer.Exit(2)
+    engine = _connect(db)
+    try:
+        groups = journalism.whatsnew(engine, day)
+    except WarehouseError as error:
+        _err(str(error))
+        raise typer.Exit(2)
+    sys.stdout.write(render_html(groups, day) if format == "html" else render_markdown(groups, day))
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    port: Annotated[int, typer.Option("--port", help="TCP port")] = 8001,
+    host: Annotated[str, typer.Option("--host", help="address to listen on")] = "127.0.0.1",
+) -> None:
+    """Browse the SQLite warehouse in Datasette, read-only, with canned timeline and what's-new queries."""
+    from sqlalchemy.engine import make_url
+
+    from shahrnameh.warehouse.datasette_metadata import metadata
+    from shahrnameh.warehouse.db import default_url
+
+    url = db or default_url()
+    try:
+        parsed = make_url(url)
+    except Exception:
+        _err(f"not a database URL: {url}")
+        raise typer.Exit(2)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        _err(f"serve needs a SQLite warehouse file, not {parsed.get_backend_name()}: export the tables "
+             "(shahrnameh export) into SQLite first, or point a PostgreSQL client at the database")
+        raise typer.Exit(2)
+    path = Path(parsed.database)
+    if not path.is_file():
+        _err(f"no warehouse at {path}")
+        raise typer.Exit(2)
+    # The canned queries read views of the newest schema: migrate before serving read-only.
+    _connect(url).dispose()
+    _run_datasette(path, metadata(path.stem), host, port)
+
+
+def _run_datasette(path: Path, meta: dict, host: str, port: int) -> None:
+    import json
+
+    from datasette.cli import serve as datasette_serve
+    from datasette.plugins import pm
+
+    from shahrnameh.warehouse import datasette_metadata
+
+    if not pm.is_registered(datasette_metadata):
+        pm.register(datasette_metadata, name="shahrnameh")
+    with tempfile.TemporaryDirectory(prefix="shahrnameh-serve-") as folder:
+        meta_file = Path(folder) / "metadata.json"
+        meta_file.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        typer.echo(f"Datasette on http://{host}:{port}/ (read-only; Ctrl-C stops it)", err=True)
+        # Not --immutable: SQLite's immutable mode ignores the write-ahead log, so numbers a
+        # nightly run has not yet checkpointed would be missing. Datasette reads a mutable file
+        # through mode=ro connections, and it gets no write query and no write plugin.
+        datasette_serve.main(
+            args=[str(path), "--metadata", str(meta_file), "--host", host, "--port", str(port),
+                  "--setting", "sql_time_limit_ms", "5000", "--setting", "allow_download", "off"],
+            prog_name="shahrnameh serve", standalone_mode=True)
+
+
+def parse_day(text: str) -> date:
+    """A Gregorian or Jalali (year before 1700) date, digits Latin or Persian."""
+    from shahrnameh.nlp.digits import to_latin_digits
+
+    match = _DATE.fullmatch(to_latin_digits(text.strip()))
+    if not match:
+        raise ValueError(f"not a date: {text!r} (expected YYYY-MM-DD, Gregorian or Jalali like 1403-09-05)")
+    year, month, day = (int(part) for part in match.groups())
+    try:
+        if year < 1700:
+            import jdatetime
+
+            return jdatetime.date(year, month, day).togregorian()
+        return date(year, month, day)
+    except ValueError as error:
+        raise ValueError(f"not a date: {text!r} ({error})") from None
+
+
+def _when(item: dict) -> str:
+    from shahrnameh.charts import jalali_label
+
+    if not item["dated"]:
+        return f"undated, stored {item['date']}"
+    return f"{item['date']} ({jalali_label(date.fromisoformat(item['date']))})"
+
+
+def _number(item: dict) -> str:
+    from shahrnameh.charts import format_value
+
+    qualifier = QUALIFIER_WORDS.get(item["qualifier"], item["qualifier"])
+    value = format_value(item["value"])
+    if item["status"] == "changed":
+        value = f"{format_value(item['old_value'])} → {value}"
+    elif item["status"] == "dropped":
+        value = f"{format_value(item['old_value'])} → (no longer stated)"
+    return f"{qualifier + ' ' if qualifier else ''}{value} {item['unit']}"
+
+
+def _counts(groups: dict[str, list[dict]]) -> str:
+    items = [item for group in groups.values() for item in group]
+    by_status = {status: sum(item["status"] == status for item in items) for status in ("new", "changed", "dropped")}
+    return (f"{len(items)} numbers: {by_status['new']} new, {by_status['changed']} changed, "
+            f"{by_status['dropped']} dropped, in {len(groups)} municipalities")
+
+
+def render_markdown(groups: dict[str, list[dict]], since: date) -> str:
+    from shahrnameh.charts import jalali_label
+
+    lines = [f"# What's new since {since.isoformat()} ({jalali_label(since)})", "", _counts(groups), ""]
+    for place, items in groups.items():
+        lines += [f"## {place or 'No municipality named'}", ""]
+        for item in items:
+            programme = f"{item['programme']} · " if item["programme"] else ""
+            link = f"[{item['source']}]({item['url'].replace(' ', '%20').replace(')', '%29')})"
+            lines.append(f"- **{item['status']}** · {programme}{item['category']}: {_number(item)} · "
+                         f"{_when(item)} · {link}")
+            evidence = " ".join(item["evidence"].split())
+            lines.append(f"  > {evidence}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def render_html(groups: dict[str, list[dict]], since: date) -> str:
+    from shahrnameh.charts import jalali_label
+
+    esc = html.escape
+    parts = ['<!DOCTYPE html>', '<html lang="fa"><head><meta charset="utf-8">',
+             f"<title>What's new since {since.isoformat()}</title>",
+             "<style>body{font-family:'Noto Naskh Arabic','Vazirmatn',sans-serif;max-width:60em;margin:auto}"
+             "blockquote{direction:rtl;border-right:3px solid #ccc;margin:.3em 0;padding-right:.8em}"
+             ".changed{color:#b3541e}.dropped{color:#888}</style></head><body>",
+             f"<h1>What's new since {esc(since.isoformat())} ({esc(jalali_label(since))})</h1>",
+             f"<p>{esc(_counts(groups))}</p>"]
+    for place, items in groups.items():
+        parts.append(f'<section><h2 dir="auto">{esc(place or "No municipality named")}</h2><ul>')
+        for item in items:
+            programme = f'<span dir="rtl">{esc(item["programme"])}</span> · ' if item["programme"] else ""
+            parts.append(
+                f'<li class="{esc(item["status"])}"><b>{esc(item["status"])}</b> · {programme}{esc(item["category"])}: '
+                f'<span dir="auto">{esc(_number(item))}</span> · {esc(_when(item))} · '
+                f'<a href="{esc(item["url"], quote=True)}">{esc(item["source"])}</a>'
+                f'<blockquote>{esc(item["evidence"])}</blockquote></li>')
+        parts.append("</ul></section>")
+    parts.append("</body></html>\n")
+    return "\n".join(parts)

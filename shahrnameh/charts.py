@@ -1,0 +1,174 @@
+"""The timeline chart: one panel per category, one colour per municipality, Jalali and
+Gregorian dates on the axis. Pure drawing: rows in, PNG out (no SQL, no warehouse).
+
+matplotlib lays text out left to right one code point at a time: Persian must be shaped
+(letters joined into their contextual forms, arabic-reshaper) and put in visual order
+(python-bidi) before it is drawn, and drawn with a font that has the Arabic-script glyphs.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+import jdatetime
+
+# Persian-capable fonts in the order tried: Debian's fonts-noto-core, then fonts-farsiweb,
+# fonts-vazirmatn, then what fontconfig elsewhere may hold.
+FONT_CANDIDATES = (
+    "NotoNaskhArabic-Regular.ttf", "NotoSansArabic-Regular.ttf", "Vazirmatn-Regular.ttf",
+    "nazli.ttf", "Nazli.ttf", "titr.ttf", "DejaVuSans.ttf",
+)
+FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", str(Path.home() / ".local/share/fonts"))
+# Letters a font must have to draw Persian (Persian-only letters included, not just Arabic).
+PERSIAN_PROBE = "شهرداری پژوهگچ"
+MAX_PANELS = 6
+_PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+_PALETTE = ("#1b6ca8", "#d1495b", "#2e933c", "#edae49", "#66418a", "#00798c", "#8f5e15", "#555555")
+
+
+class ChartError(Exception):
+    """The chart cannot be drawn (no Persian font, nothing to draw, an unwritable file)."""
+
+
+def persian_font() -> Path:
+    """A font file with every Persian letter: $SHAHRNAMEH_FONT, else the first candidate found."""
+    from matplotlib.ft2font import FT2Font
+
+    override = os.environ.get("SHAHRNAMEH_FONT")
+    paths = [Path(override)] if override else [
+        path for name in FONT_CANDIDATES for root in FONT_DIRS if Path(root).is_dir()
+        for path in sorted(Path(root).rglob(name))]
+    for path in paths:
+        try:
+            font = FT2Font(str(path))
+        except (OSError, RuntimeError, ValueError):
+            continue
+        # Shaped text is drawn with the presentation forms, which some Arabic fonts lack.
+        letters = set(PERSIAN_PROBE + _reshape(PERSIAN_PROBE)) - {" "}
+        if all(font.get_char_index(ord(letter)) for letter in letters):
+            return path
+    if override:
+        raise ChartError(f"SHAHRNAMEH_FONT={override} is not a font with Persian letters")
+    raise ChartError("no Persian-capable font found: install Debian's fonts-noto-core (or fonts-farsiweb), "
+                     "or set SHAHRNAMEH_FONT to a .ttf file")
+
+
+def rtl(text: str) -> str:
+    """Persian text shaped and in visual order, ready for a left-to-right renderer."""
+    from bidi import get_display
+
+    return get_display(_reshape(text)) if text else text
+
+
+def _reshape(text: str) -> str:
+    import arabic_reshaper
+
+    return arabic_reshaper.reshape(text)
+
+
+def jalali_label(day: date) -> str:
+    """«۲۹ اردیبهشت ۱۴۰۳» for 2024-05-18."""
+    jalali = jdatetime.date.fromgregorian(date=day)
+    month = jdatetime.date.j_months_fa[jalali.month - 1]
+    return f"{str(jalali.day).translate(_PERSIAN_DIGITS)} {month} {str(jalali.year).translate(_PERSIAN_DIGITS)}"
+
+
+def format_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{int(value):,}"
+
+
+def timeline_png(rows: list[dict], title: str, path: Path, subtitle: str = "") -> Path:
+    """Draw `rows` (date: ISO text, dated: bool, value, category, unit, municipality) into `path`.
+
+    Rows without a published date are drawn hollow at the day they were first stored.
+    """
+    if not rows:
+        raise ChartError("nothing to draw: the timeline has no numbers")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+    from matplotlib import font_manager
+    from matplotlib.lines import Line2D
+
+    font = persian_font()
+    font_manager.fontManager.addfont(str(font))
+    family = font_manager.FontProperties(fname=str(font)).get_name()
+    # Latin letters and digits the Persian font lacks fall back to DejaVu Sans.
+    matplotlib.rcParams["font.family"] = [family, "DejaVu Sans"]
+
+    panels: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        panels[row["category"]].append(row)
+    ordered = sorted(panels, key=lambda c: (-len(panels[c]), c))
+    shown, hidden = ordered[:MAX_PANELS], ordered[MAX_PANELS:]
+    places = sorted({row["municipality"] or "" for row in rows})
+    colour = {place: _PALETTE[i % len(_PALETTE)] for i, place in enumerate(places)}
+    days = sorted({date.fromisoformat(row["date"]) for row in rows})
+
+    fig, axes = plt.subplots(len(shown), 1, figsize=(11, 1.2 + 2.6 * len(shown)), squeeze=False,
+                             sharex=True, layout="constrained")
+    for axis, category in zip(axes[:, 0], shown):
+        items = panels[category]
+        for row in items:
+            day = date.fromisoformat(row["date"])
+            place = row["municipality"] or ""
+            axis.scatter([day], [float(row["value"])], s=60, zorder=3, color=colour[place],
+                         facecolors=colour[place] if row["dated"] else "white", linewidths=1.8)
+            label = f"{format_value(row['value'])} {row['unit']}"
+            axis.annotate(rtl(label), (day, float(row["value"])), textcoords="offset points",
+                          xytext=(8, 4), fontsize=9, color="#333333")
+        # Lines join one municipality's values of one unit over time.
+        series: dict[tuple, list] = defaultdict(list)
+        for row in items:
+            series[(row["municipality"] or "", row["unit"])].append(
+                (date.fromisoformat(row["date"]), float(row["value"])))
+        for (place, _unit), points in series.items():
+            if len({d for d, _ in points}) > 1:
+                points.sort()
+                axis.plot([d for d, _ in points], [v for _, v in points], color=colour[place], alpha=0.6)
+        values = [float(row["value"]) for row in items if row["value"] is not None]
+        if min(values) > 0 and max(values) / min(values) >= 1000:
+            axis.set_yscale("log")
+        axis.set_title(f"{category}", loc="left", fontsize=11)
+        axis.grid(True, alpha=0.3)
+        axis.margins(x=0.15, y=0.25)
+
+    bottom = axes[-1, 0]
+    bottom.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=2, maxticks=7))
+    if len(days) <= 7:
+        bottom.set_xticks(days)
+    bottom.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(
+        lambda x, _pos: f"{mdates.num2date(x).date().isoformat()}\n{rtl(jalali_label(mdates.num2date(x).date()))}"))
+    if len(days) == 1:
+        only = mdates.date2num(days[0])
+        bottom.set_xlim(only - 30, only + 30)
+
+    handles = [Line2D([], [], marker="o", linestyle="", color=colour[p], label=rtl(p or "شهر نامشخص"))
+               for p in places]
+    if not all(row["dated"] for row in rows):
+        handles.append(Line2D([], [], marker="o", linestyle="", color="#555555", markerfacecolor="white",
+                              label="hollow: article gives no date, placed on the day first stored"))
+    fig.legend(handles=handles, loc="outside lower center", ncols=min(4, len(handles)), fontsize=9, frameon=False)
+    heading = rtl(title)
+    if subtitle:
+        heading += "\n" + rtl(subtitle)
+    if hidden:
+        heading += f"\n(+ {len(hidden)} more categories in the table: {', '.join(hidden)})"
+    fig.suptitle(heading, fontsize=14)
+    path = Path(path)
+    try:
+        fig.savefig(path, dpi=110)
+    except OSError as error:
+        raise ChartError(f"cannot write {path}: {error.strerror or error}") from error
+    finally:
+        plt.close(fig)
+    return path
