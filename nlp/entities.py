@@ -24,6 +24,7 @@ _LETTER_FOLDS = str.maketrans({
 # Diacritics, tatweel, ZWNJ/ZWJ and everything that is not a letter, a digit or the
 # city/district slash: spacing and half-spaces are where spellings differ most.
 _DROPPED = re.compile(r"[\u064B-\u065F\u0670\u0640]|[^\w/]|_")
+_EZAFE_AFTER_HEH = re.compile(r"ه\u200cی(?=\s|$)")
 _DOUBLED = re.compile(r"([^\W\d])\1+")
 _PLURAL = re.compile(r"(?:ها|های)$")
 _DISTRICT = re.compile(r"منطقه\s*(\d+)")
@@ -39,6 +40,8 @@ SYNONYMS = {
 
 
 def _folded_key(text: str) -> str:
+    # The ezafe after «ه» is written «ۀ» (folded to «ه» below), «هٔ» or «ه‌ی»: all are «ه».
+    text = _EZAFE_AFTER_HEH.sub("ه", text)
     key = _DROPPED.sub("", to_latin_digits(text).translate(_LETTER_FOLDS).lower())
     # «شورای‌یاری» writes the ezafe ی that «شورایاری» merges: a letter doubled is one letter
     # (digits are not: «منطقه 11» is not «منطقه 1»).

@@ -17,10 +17,12 @@ from conftest import CORPUS, GOLD
 SEED = "000_79683cf1f56b498c.txt"
 URL = "https://example.org/news/79683cf1f56b498c"
 
-# Set to a PostgreSQL URL (e.g. postgresql+psycopg://user@localhost/shahrnameh_test) to run
-# these tests there: each test gets its own schema, dropped afterwards.
+# A PostgreSQL URL (scripts/services/postgres.sh starts a throwaway cluster and sets it): every
+# test taking `warehouse_url` or `engine` runs on SQLite and on PostgreSQL, where it gets its
+# own schema, dropped afterwards. Unset, the PostgreSQL runs are skipped.
 POSTGRES = os.environ.get("SHAHRNAMEH_TEST_POSTGRES")
-sqlite_only = pytest.mark.skipif(bool(POSTGRES), reason="about SQLite files and URLs")
+ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
+    not POSTGRES, reason="SHAHRNAMEH_TEST_POSTGRES is not set (scripts/services/postgres.sh sets it)"))]
 
 
 def _seed_text() -> str:
@@ -46,9 +48,9 @@ def _document(text: str) -> Document:
                     text=text, facts=facts)
 
 
-@pytest.fixture
-def warehouse_url(tmp_path):
-    if not POSTGRES:
+@pytest.fixture(params=ENGINES)
+def warehouse_url(request, tmp_path):
+    if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'warehouse.sqlite'}"
         return
     schema = f"test_{uuid.uuid4().hex[:12]}"
@@ -98,7 +100,7 @@ def test_upgrade_from_empty_then_connecting_again_changes_nothing(warehouse_url,
     head = ScriptDirectory.from_config(db.migration_config()).get_current_head()
     assert rows == [(head,)]
     assert all(n == 0 for n in queries.table_counts(again).values())
-    if not POSTGRES:
+    if url.startswith("sqlite"):
         # A removed SQLite file is created and migrated again, not served from the old engine.
         load.upsert_source(again, name="seeds", start_urls=[], allowed_domains=[], municipality=None)
         again.dispose()
@@ -354,7 +356,6 @@ def test_a_failing_query_is_one_line_naming_the_problem(engine, statement, param
     assert "\n" not in str(caught.value) and "sqlalche.me" not in str(caught.value)
 
 
-@sqlite_only
 @pytest.mark.parametrize("url, message", [
     ("nosuchengine://x", "unknown database type 'nosuchengine'"),
     ("not a url", "not a database URL"),
@@ -370,7 +371,6 @@ def test_a_bad_url_is_a_warehouse_error(url, message):
     assert "\n" not in str(caught.value)
 
 
-@sqlite_only
 def test_default_url_lives_in_the_data_home(tmp_path, monkeypatch):
     assert db.default_url() == f"sqlite:///{tmp_path / 'home'}/warehouse.sqlite"
     assert (tmp_path / "home").is_dir()

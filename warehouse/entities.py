@@ -38,10 +38,11 @@ class Entities:
     def programme_id(self, name: str | None) -> int | None:
         if not name or not alias_key(name):
             return None
-        key = alias_key(name)
-        if key not in self._programmes:
-            self._programmes[key] = self._resolve(Programme, ProgrammeAlias, "programme_id", name, key, {})
-        return self._programmes[key]
+        # Cached by spelling, not key: each new spelling of a known entity becomes one more alias.
+        if name not in self._programmes:
+            self._programmes[name] = self._resolve(Programme, ProgrammeAlias, "programme_id", name,
+                                                   alias_key(name), {})
+        return self._programmes[name]
 
     def municipality_id(self, name: str | None) -> int | None:
         """«تهران / منطقه 3» is the district «تهران / منطقه 3», whose parent is the city «تهران»."""
@@ -52,8 +53,8 @@ class Entities:
 
     def _municipality(self, name: str) -> tuple[int, str] | None:
         key = alias_key(name)
-        if key in self._municipalities:
-            return self._municipalities[key]
+        if name in self._municipalities:
+            return self._municipalities[name]
         parent: tuple[int, str] | None = None
         result = None
         for part, kind in municipality_parts(name):
@@ -72,7 +73,7 @@ class Entities:
         if result is not None and alias_key(name) != alias_key(result[1]):
             # The name as written («تهران / منطقه ۳») is an alias of what it resolved to.
             self._add_alias(MunicipalityAlias, "municipality_id", name, key, result[0])
-        self._municipalities[key] = result
+        self._municipalities[name] = result
         return result
 
     def _resolve(self, entity, aliases, foreign_key: str, name: str, key: str, extra: dict) -> int:
