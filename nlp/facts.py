@@ -23,11 +23,18 @@ _GANEH = re.compile(r"^\s*[‌ ]?گانه")
 _CURRENCY_CONTEXT = ("اعتبار", "بودجه", "هزینه", "سرمایه", "ارزش", "مبلغ", "درآمد", "تسهیلات")
 _MONEY_SCALES = ("میلیون", "میلیارد", "همت")
 _STANDS_FOR = {"مورد"}
+_SHARED_HEAD = ("تا", "الی", "و", "یا")
+_LENGTH_UNITS = ("متر", "کیلومتر")
 _PERIOD_ORDINALS = {"نخست", "اول", "دوم", "سوم", "چهارم", "پایانی", "آخر"}
 
 
 def _fold(text: str) -> str:
     return text.replace("ي", "ی").replace("ك", "ک").replace("ى", "ی").replace("ة", "ه").replace("ۀ", "ه")
+
+
+def _gap(text: str) -> str:
+    """ZWNJ and space as one gap: «بالغ‌بر» and «بالغ بر» are the same words."""
+    return text.replace(ZWNJ, " ")
 
 
 def _bare(text: str) -> str:
@@ -48,10 +55,10 @@ def _lines(name: str) -> list[list[str]]:
 def _tables():
     heads = {_bare(row[0]): row[1] for row in _lines("head_nouns.tsv")}
     adjectives = {_bare(row[0]): row[1] for row in _lines("adjective_suffixes.tsv")}
-    qualifiers = sorted(((_fold(row[0]), row[1]) for row in _lines("qualifiers.tsv")),
+    qualifiers = sorted(((_gap(_fold(row[0])), row[1]) for row in _lines("qualifiers.tsv")),
                         key=lambda pair: -len(pair[0]))
     not_counts = sorted((_fold(row[0]) for row in _lines("not_counts.txt")), key=len, reverse=True)
-    classifiers = {_bare(row[0]) for row in _lines("classifiers.txt")}
+    classifiers = {_bare(row[0]): (row[1] if len(row) > 1 else "other") for row in _lines("classifiers.txt")}
     cities = sorted((row[0] for row in _lines("cities.txt")), key=len, reverse=True)
     programmes = [row[0] for row in _lines("programmes.txt")]
     return heads, adjectives, qualifiers, not_counts, classifiers, cities, programmes
@@ -78,7 +85,7 @@ def _head_category(words: list[str]) -> tuple[str, str, int] | None:
 
 def _qualifier(before: str) -> str:
     _, _, qualifiers, *_ = _tables()
-    tail = _fold(before).rstrip()
+    tail = _gap(_fold(before)).rstrip()
     for words, qualifier in qualifiers:
         if tail.endswith(words) and (len(tail) == len(words) or not tail[-len(words) - 1].isalpha()):
             return qualifier
@@ -106,15 +113,18 @@ def _range_end(text: str, mention: NumberMention, following: list[NumberMention]
     after «و M» / «یا M» when two numbers share it."""
     if following:
         between = text[mention.end:following[0].start]
-        if _fold(between).strip() in ("تا", "و", "یا"):  # «۱۸ تا ۲۰ درصد», «۱۸ و ۲۰ درصد»
+        if _fold(between).strip() in _SHARED_HEAD:  # «۱۸ تا ۲۰ درصد», «۱۸ و ۲۰ درصد», «10 الی 40 درصد»
             return following[0].end
     return mention.end
 
 
-def _is_money_by_context(sentence_before: str, mention: NumberMention) -> bool:
+def _is_money_by_context(sentence_before: str, mention: NumberMention, after: list[str]) -> bool:
     raw = _fold(mention.raw)
-    return any(scale in raw for scale in _MONEY_SCALES) and any(
-        word in _fold(sentence_before)[-60:] for word in _CURRENCY_CONTEXT)
+    if not any(scale in raw for scale in _MONEY_SCALES):
+        return False
+    if after and _bare(after[0]) in _CURRENCY_CONTEXT:  # «تنها 5 میلیارد بودجه»
+        return True
+    return any(word in _fold(sentence_before)[-60:] for word in _CURRENCY_CONTEXT)
 
 
 def _classify(text: str, mention: NumberMention, following: list[NumberMention], before: str):
@@ -146,13 +156,15 @@ def _classify(text: str, mention: NumberMention, following: list[NumberMention],
         found = _head_category(after[1:])
         if found:
             return found[0], f"{after[0]} {found[1]}"
+        # «3 هزار واحد», «سه دستگاه الکتروپمپ»: a counting word always counts something.
+        return classifiers[_bare(after[0])], " ".join(after[:2])
     found = _head_category(after)
     if found:
         return found[0], found[1]
     scale = next((word for word in _MONEY_SCALES if raw.endswith(word)), None)
     if scale and text[mention.end:mention.end + 1] == "ی":
         return "money", scale + "ی"  # «بودجه ۲ هزار میلیاردی»: the amount is the adjective
-    if scale and _is_money_by_context(before, mention):
+    if scale and _is_money_by_context(before, mention, after):
         return "money", scale  # the currency is left implicit
     return None
 
@@ -241,7 +253,7 @@ def extract_facts(text: str) -> list[Fact]:
     """Every programme fact of a normalised article text, per mention, in text order."""
     date_spans = [(d.start, d.end) for d in find_dates(text)]
     places = _Places(text)
-    facts: list[Fact] = []
+    facts: list[list[Fact]] = []
     for s_start, s_end in _sentences(text):
         sentence = text[s_start:s_end]
         mentions = find_numbers(sentence)
@@ -259,14 +271,29 @@ def extract_facts(text: str) -> list[Fact]:
             if found is None:
                 continue
             category, unit = found
-            if _fold(mention.raw) == "یک" and (category not in ("facility", "project", "council")
-                                                or _is_distributive(before)):
-                continue  # «یک» is mostly the indefinite article, or «هر محله … یک سرا», a ratio
+            if _fold(mention.raw) == "یک" and _is_distributive(before):
+                continue  # «هر محله … یک سرا»: a ratio, not a count
+            if category == "area" and _is_distance(before, unit):
+                continue
             sentence_facts.append(Fact(
                 value=mention.value, category=category, unit=unit,
                 qualifier=_qualifier(before), evidence=sentence,
                 municipality=places.municipality(s_end), programme=places.programme(s_end),
                 sentence_start=s_start, sentence_end=s_end, number_start=start, number_end=end,
             ))
-        facts.extend(sentence_facts)
-    return facts
+        facts.append(sentence_facts)
+    return [fact for index, sentence_facts in enumerate(facts) for fact in sentence_facts
+            if _fold(text[fact.number_start:fact.number_end]) != "یک" or _set_against(fact, facts, index)]
+
+
+def _set_against(one: Fact, facts: list[list[Fact]], index: int) -> bool:
+    """«یک» is a count only when the text sets it against another count of its kind, in its
+    sentence or the next one to it («پنج ایستگاه … یک ایستگاه», «16 نفر … یک مورد»); else it
+    is the indefinite article («یک پل ارتباطی», «یک تیم ۹ نفره»)."""
+    near = [fact for sentence_facts in facts[max(0, index - 1):index + 2] for fact in sentence_facts]
+    return any(fact is not one and fact.category == one.category and fact.value != 1 for fact in near)
+
+
+def _is_distance(before: str, unit: str) -> bool:
+    """«در فاصله 30 کیلومتری کاشان و 180 کیلومتری اصفهان»: where a town lies, not a programme."""
+    return _bare(unit).startswith(_LENGTH_UNITS) and "فاصله" in _WORD.findall(_fold(before))[-6:]
