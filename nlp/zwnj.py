@@ -14,6 +14,8 @@ import re
 from functools import lru_cache
 from importlib import resources
 
+from shahrnameh.nlp.lexicon import adjectives as lexicon_adjectives, words as lexicon_words
+
 ZWNJ = "\u200c"
 _WORD = re.compile(r"[\u0621-\u06CC\u200c]+")
 _PLURAL = ("هایی", "های", "ها")
@@ -36,17 +38,9 @@ def _data_rows(name: str) -> list[list[str]]:
 @lru_cache(maxsize=1)
 def _lexicon() -> tuple[frozenset[str], dict[str, str], frozenset[str]]:
     """(words, glued spelling → ZWNJ spelling, adjectives)."""
-    words: set[str] = set()
-    adjectives: set[str] = set()
-    data = resources.files("hazm") / "data" / "words.dat"
-    with data.open(encoding="utf-8") as lines:
-        for line in lines:
-            word, _, rest = line.rstrip("\n").partition("\t")
-            word = word.strip()
-            if word:
-                words.add(word)
-                if "AJ" in rest.rpartition("\t")[2].split(","):
-                    adjectives.add(word)
+    listed = lexicon_words()
+    words = set(listed)
+    adjectives = lexicon_adjectives()
     glued: dict[str, str] = {}
     ambiguous: set[str] = set()
     for word in words:
