@@ -403,3 +403,68 @@ def test_two_threads_loading_at_once_both_succeed(engine, run_id):
         thread.join()
     assert errors == []
     assert queries.table_counts(engine)["pages"] == 120
+
+
+_LOADER = """
+import sys
+from shahrnameh.warehouse import db, load
+from test_warehouse import _document, _seed_text
+
+url, count = sys.argv[1], int(sys.argv[2])
+engine = db.connect(url)
+run_id = load.start_run(engine)
+text = _seed_text()
+first, second = _document(text), _document(text[: text.index("شاهد رویدادهای تازه")])
+for i in range(count):
+    for document in (first, second):  # a new article, then a changed text of it
+        load.load_document(engine, run_id, page_id=None, source="seeds",
+                           url=f"https://example.org/news/{i}", document=document)
+    print(i, flush=True)
+"""
+
+
+def _consistent(engine) -> dict[int, int]:
+    """Asserts no article lacks a fact of its text and no URL has two current versions;
+    returns {version: articles}."""
+    _, rows = queries.run_sql(engine, "SELECT a.version, count(f.id) FROM articles a "
+                                      "LEFT JOIN facts f ON f.article_id = a.id GROUP BY a.id, a.version")
+    assert all(facts == (3 if version == 1 else 1) for version, facts in rows), rows
+    _, rows = queries.run_sql(engine, "SELECT url, count(*) FROM articles WHERE superseded_by IS NULL "
+                                      "GROUP BY url HAVING count(*) <> 1")
+    assert rows == []
+    _, rows = queries.run_sql(engine, "SELECT url FROM articles GROUP BY url HAVING max(version) = 2 AND "
+                                      "min(CASE WHEN version = 2 THEN superseded_by END) IS NOT NULL")
+    assert rows == []
+    _, rows = queries.run_sql(engine, "SELECT version, count(*) FROM articles GROUP BY version")
+    return dict(rows)
+
+
+def test_a_load_killed_half_way_leaves_a_consistent_warehouse_and_the_next_completes_it(warehouse_url):
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    tests = str(Path(__file__).resolve().parent)
+    command = [sys.executable, "-c", _LOADER, warehouse_url]
+    child = subprocess.Popen([*command, "100"], stdout=subprocess.PIPE, text=True,
+                             env={**os.environ, "PYTHONPATH": tests})
+    for _ in range(10):  # ten articles in, the child is in the middle of loading more
+        assert child.stdout.readline(), "the loader ended before it was killed"
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    child.stdout.close()
+    assert child.returncode == -signal.SIGKILL
+
+    engine = db.connect(warehouse_url)
+    try:
+        versions = _consistent(engine)
+        assert 10 <= versions[1] < 100
+        # The next load goes over the same articles: done ones are unchanged, the rest loaded.
+        subprocess.run([*command, "100"], check=True, capture_output=True,
+                       env={**os.environ, "PYTHONPATH": tests})
+        assert _consistent(engine) == {1: 100, 2: 100}
+        assert queries.summary(engine)["articles"] == 100
+    finally:
+        db._engines.pop(warehouse_url, None)
+        engine.dispose()
