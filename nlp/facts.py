@@ -24,7 +24,9 @@ _CURRENCY_CONTEXT = ("اعتبار", "بودجه", "هزینه", "سرمایه",
 _MONEY_SCALES = ("میلیون", "میلیارد", "همت")
 _STANDS_FOR = {"مورد"}
 _SHARED_HEAD = ("تا", "الی", "و", "یا")
+_NOT_STOOD_FOR = ("duration", "money", "percent", "area")
 _LENGTH_UNITS = ("متر", "کیلومتر")
+_CLOCK = re.compile(r"[0-9۰-۹]\s*:\s*$")
 _PERIOD_ORDINALS = {"نخست", "اول", "دوم", "سوم", "چهارم", "پایانی", "آخر"}
 
 
@@ -104,8 +106,15 @@ def _is_distributive(before: str) -> bool:
     return "هر" in _WORD.findall(_fold(before))[-6:]
 
 
+_CLAUSE_BREAK = re.compile(r"[،,؛;:()«»\[\]]")
+
+
 def _words_after(text: str, position: int, limit: int = 4) -> list[str]:
-    return _WORD.findall(text[position:position + 80])[:limit]
+    """The words right after a number, up to a comma or bracket: «مطهری، 1364، مجموعه آثار»
+    puts no head noun after the year."""
+    window = text[position:position + 80]
+    cut = _CLAUSE_BREAK.search(window)
+    return _WORD.findall(window[:cut.start()] if cut else window)[:limit]
 
 
 def _range_end(text: str, mention: NumberMention, following: list[NumberMention]) -> int:
@@ -142,12 +151,14 @@ def _classify(text: str, mention: NumberMention, following: list[NumberMention],
             return found[0], found[1]
         return None
     if after and _bare(after[0]) in _STANDS_FOR:
-        # «مورد» takes the category of the noun it stands for: the nearest head noun before.
+        # «مورد» takes the category of the noun it stands for, the nearest counted noun before
+        # it («16 نفر … یک مورد شکستگی»). A case is never a year, an amount or a measure
+        # («در سال 96، 554 مورد بازرسی» → other).
         previous = _WORD.findall(before)
         counted = [i + 1 for i, word in enumerate(previous) if word == "تعداد"]  # «تعداد X … N مورد»
         for i in counted[-1:] + list(range(len(previous) - 1, -1, -1)):
             found = _head_category(previous[i:i + 2])
-            if found:
+            if found and found[0] not in _NOT_STOOD_FOR:
                 return found[0], f"{after[0]} ({found[1]})"
         return "other", after[0]
     if after and len(after) > 1 and _bare(after[1]) in _PERIOD_ORDINALS:
@@ -263,14 +274,18 @@ def extract_facts(text: str) -> list[Fact]:
             if any(a <= start < b for a, b in date_spans):
                 continue
             before = sentence[:mention.start]
-            if _is_identifier(before):
-                continue
+            if _is_identifier(before) and isinstance(mention.value, int):
+                continue  # a decimal is never a year or a name («سال 9/2 درصد رشد»)
+            if _CLOCK.search(before):
+                continue  # «۱۶:۲۰ دقیقه»: minutes of a clock time
             if _fold(mention.raw) == "یک" and not _words_after(sentence, mention.end, 1):
                 continue
             found = _classify(sentence, mention, mentions[index + 1:], before)
             if found is None:
                 continue
             category, unit = found
+            if _fold(mention.raw) == "نه" and category == "other":
+                continue  # «نه» is mostly "not" («نه برابری جنسیتی»); as 9 it counts a known noun
             if _fold(mention.raw) == "یک" and _is_distributive(before):
                 continue  # «هر محله … یک سرا»: a ratio, not a count
             if category == "area" and _is_distance(before, unit):

@@ -34,11 +34,14 @@ _SCALE = "|".join(sorted(SCALES, key=len, reverse=True))
 _ATOM = rf"(?:{_DIGITS}|(?:{_WORDS})(?![\u0600-\u06FF])(?!\u200c(?!\s*(?:{_SCALE}|در\u200c?صد))))"
 _SCALE_WORD = rf"(?:{_SCALE})(?![\u0600-\u06CB\u06CD-\u06FF])"  # «میلیاردی» allowed: ی may follow
 _PIECE = rf"{_ATOM}(?:[\s\u200c]*{_SCALE_WORD})*"  # «هفت‌میلیاردی»: a ZWNJ may stand before the scale
+# Only «هزار» stands alone for a number («هزار واحد مسکونی»); a lone «همت» is "effort"
+# («به همت مرکز»), «میلیون‌ها» and «محموله میلیاردی» are no amount.
+_LONE_SCALE = r"هزار(?![\u0600-\u06CB\u06CD-\u06FF])"
 # A number: pieces joined by «و», each optionally followed by a scale word; «و نیم» halves.
 # Digits glued to more digits by a separator the number did not take are a date, a
 # version or an id («1399/04/12», «1399.04.12»), never two numbers.
 NUMBER = re.compile(
-    rf"(?<![\w{DIGIT_CLASS}/])(?<![{DIGIT_CLASS}][.٫/,٬])(?:{_PIECE}|{_SCALE_WORD}(?:\s*{_SCALE_WORD})*)(?:\s+و\s+(?:{_PIECE}|{HALF}(?:\s*{_SCALE_WORD})?))*"
+    rf"(?<![\w{DIGIT_CLASS}/])(?<![{DIGIT_CLASS}][.٫/,٬])(?:{_PIECE}|{_LONE_SCALE}(?:\s*{_SCALE_WORD})*)(?:\s+و\s+(?:{_PIECE}|{HALF}(?:\s*{_SCALE_WORD})?))*"
     rf"(?![.٫/,٬]?[{DIGIT_CLASS}])"
 )
 _TOKEN = re.compile(rf"{_DIGITS}|{_SCALE}|{_WORDS}|{HALF}")
