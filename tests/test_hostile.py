@@ -1,0 +1,165 @@
+"""`shahrnameh run` against the hostile local site: every failure recorded per URL, none fatal."""
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from conftest import CORPUS
+from shahrnameh.hostilesite import (
+    ARABIC, ARTICLES, BUSY, DISALLOWED, CP1256, ERROR, HUGE, MISSING, MOVED, SLOW, TRUNCATED, ZIPPED, HostileSite,
+    cut_inside_a_character,
+)
+from shahrnameh.nlp.document import decode_page, read_document
+from shahrnameh.warehouse import db, queries
+
+# Every URL that must end as a failures row, and a piece of its recorded reason.
+EXPECTED_FAILURES = {
+    f"/news/missing-{MISSING}.html": "HTTP 404",
+    f"/news/error-{ERROR}.html": "HTTP 500",
+    f"/news/slow-{SLOW}.html": "took longer than 1.5 seconds",
+    "/news/loop-b.html": "redirect loop: ",
+    f"/news/huge-{HUGE}.html": "larger than download max size (200000)",
+    "/news/arvancloud-bot-challenge.html": "block_page: ",
+    "/news/shiraz-municipality-js-redirect.html": "empty: ",
+    f"/news/files/{ZIPPED}": "not_html: application/zip",
+    f"{DISALLOWED}{ARTICLES[2]}.html": "Forbidden by robots.txt",
+    f"/news/moved-{MOVED}.html": "offsite redirect to http://localhost:",
+}
+EXPECTED_ARTICLES = {f"/news/{name}.html" for name in ARTICLES} | {
+    f"/news/busy-{BUSY}.html", f"/news/arabic-{ARABIC}.html", "/news/cp1256-khabaronline.html",
+    "/news/truncated-aryanews.html"}
+
+
+def rows(engine, sql):
+    return queries.run_sql(engine, sql)[1]
+
+
+@pytest.fixture(scope="module")
+def hostile_run(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("hostile")
+    db_url = f"sqlite:///{tmp / 'warehouse.sqlite'}"
+    with HostileSite() as site:
+        sources = tmp / "sources.yaml"
+        sources.write_text(site.sources_yaml(), encoding="utf-8")
+        started = time.monotonic()
+        done = subprocess.run(
+            [sys.executable, "-m", "shahrnameh.flows", "run", "--sources", str(sources), "--db", db_url,
+             "--archive", str(tmp / "archive")],
+            capture_output=True, text=True, timeout=120,
+            env={**os.environ, "SHAHRNAMEH_HOME": str(tmp / "home"), "COLUMNS": "200"})
+        seconds = time.monotonic() - started
+        yield {"site": site, "done": done, "seconds": seconds, "engine": db.connect(db_url),
+               "base": site.base_url, "requests": list(site.requests), "archive": tmp / "archive",
+               "sources": sources}
+
+
+@pytest.mark.slow
+def test_the_run_completes_in_bounded_time_and_prints_the_health_line(hostile_run):
+    done = hostile_run["done"]
+    # Exit 0: every source was crawled; per-URL failures are recorded, not fatal.
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    # Bounded by the settings (1.5 s timeout, one retry, 0.2 s back-off) and the subprocess
+    # timeout above, not by a timed assert: about 40 s, most of it Prefect's temporary server.
+    print(f"shahrnameh run on the hostile site: {hostile_run['seconds']:.1f} s")
+    [line] = [line for line in done.stdout.splitlines() if "│ hostile" in line]
+    cells = [cell.strip() for cell in line.strip("│ ").split("│")]
+    assert cells[0] == "hostile"
+    engine = hostile_run["engine"]
+    [stored] = rows(engine, "SELECT rs.fetched, rs.new, rs.changed, rs.unchanged, rs.failed, rs.blocked "
+                            "FROM run_sources rs JOIN sources s ON s.id = rs.source_id WHERE s.name = 'hostile'")
+    # The printed line is the stored line.
+    assert [int(c) for c in cells[1:7]] == list(stored)
+    fetched, new, changed, unchanged, failed, blocked = stored
+    assert new >= len(EXPECTED_ARTICLES) and changed == 0
+    assert failed >= 5 and blocked >= 3  # robots, offsite redirect, the ArvanCloud challenge
+
+
+@pytest.mark.slow
+def test_every_failure_is_recorded_once_per_url_with_its_reason(hostile_run):
+    base, engine = hostile_run["base"], hostile_run["engine"]
+    failures = rows(engine, "SELECT url, stage, message FROM failures")
+    by_url = {}
+    for url, stage, message in failures:
+        by_url.setdefault(url.removeprefix(base), []).append((stage, message))
+    for path, reason in EXPECTED_FAILURES.items():
+        assert path in by_url, f"{path} not in failures: {sorted(by_url)}"
+        assert len(by_url[path]) == 1 and reason in by_url[path][0][1], (path, by_url[path])
+        assert "\n" not in by_url[path][0][1]
+    # Nothing else failed: the busy page was retried to success, the odd encodings were read.
+    assert set(by_url) == set(EXPECTED_FAILURES)
+
+
+@pytest.mark.slow
+def test_nothing_outside_the_site_and_nothing_disallowed_was_requested(hostile_run):
+    site_host = hostile_run["base"].removeprefix("http://")
+    requests = hostile_run["requests"]
+    assert {host for host, _ in requests} == {site_host}  # never the offsite host name
+    assert not [path for _, path in requests if path.startswith(DISALLOWED)]
+    # 503 then 200: retried once, with back-off, and then stored; 500 and the slow page: tried twice.
+    count = {path: sum(1 for _, p in requests if p == path) for _, path in requests}
+    assert count[f"/news/busy-{BUSY}.html"] == 2
+    assert count[f"/news/error-{ERROR}.html"] == 2 and count[f"/news/slow-{SLOW}.html"] == 2
+    # Found from the listing (twice, once with a fragment) and the sitemap: requested once.
+    assert count[f"/news/{ARTICLES[0]}.html"] == 1
+
+
+def test_the_offsite_host_name_reaches_the_site_so_an_offsite_request_would_show():
+    # The control for the test above: a request to http://localhost:<port>/ is logged as such.
+    with HostileSite() as site:
+        with urllib.request.urlopen(f"{site.offsite_url}/news/{ARTICLES[0]}.html", timeout=10) as answer:
+            assert answer.status == 200
+        assert site.requests == [(f"localhost:{site.port}", f"/news/{ARTICLES[0]}.html")]
+
+
+@pytest.mark.slow
+def test_articles_are_stored_once_each_and_read_right(hostile_run):
+    base, engine = hostile_run["base"], hostile_run["engine"]
+    articles = {url.removeprefix(base): (language, text, facts) for url, language, text, facts in rows(
+        engine, "SELECT url, language, text, (SELECT count(*) FROM facts f WHERE f.article_id = a.id) "
+                "FROM articles a")}
+    assert set(articles) == EXPECTED_ARTICLES
+    assert rows(engine, "SELECT count(*) FROM articles")[0][0] == len(EXPECTED_ARTICLES)
+    # windows-1256 with no charset in the header and utf-8 in the markup: read as the original.
+    original = (CORPUS / "html" / "persian-news" / f"{CP1256}.html").read_bytes()
+    expected = read_document(decode_page(original), is_html=True, url=base + "/news/cp1256-khabaronline.html")
+    assert articles["/news/cp1256-khabaronline.html"][1] == expected.text
+    assert articles["/news/cp1256-khabaronline.html"][2] == len(expected.facts) > 0
+    # Cut inside a UTF-8 character: still UTF-8, no mojibake.
+    truncated = articles["/news/truncated-aryanews.html"]
+    assert truncated[0] == "fa" and "ط±" not in truncated[1] and "ظˆ" not in truncated[1]  # «ر», «و» misread
+    # Arabic: stored as Arabic, and no Persian facts taken from it.
+    assert articles[f"/news/arabic-{ARABIC}.html"][0] == "ar" and articles[f"/news/arabic-{ARABIC}.html"][2] == 0
+    # ArvanCloud's challenge never became an article.
+    assert not [text for _, text, _ in articles.values() if "ArvanCloud" in text]
+
+
+@pytest.mark.slow
+def test_a_second_run_adds_no_article_and_no_failure_row(hostile_run):
+    from shahrnameh.flows import pipeline
+    from shahrnameh.spiders.sources import load_sources
+    from shahrnameh.warehouse import load
+
+    engine = hostile_run["engine"]
+    before = {t: n for t, n in queries.table_counts(engine).items() if t in ("articles", "facts", "failures")}
+    run_id = load.start_run(engine)
+    [source] = load_sources(hostile_run["sources"])
+    records = pipeline.crawl(source, hostile_run["archive"], run_id, None)
+    health = pipeline.load_crawl(engine, hostile_run["archive"], run_id, source.name, records)
+    load.finish_run(engine, run_id, status="succeeded", counts={}, errors=[])
+    after = {t: n for t, n in queries.table_counts(engine).items() if t in ("articles", "facts", "failures")}
+    assert after == before
+    assert health.articles_new == health.articles_changed == 0 and health.new == 0
+
+
+def test_the_cut_ends_inside_a_character():
+    body = (CORPUS / "html" / "persian-news" / f"{TRUNCATED}.html").read_bytes()
+    cut = cut_inside_a_character(body)
+    assert len(body) // 2 <= len(cut) < len(body)
+    with pytest.raises(UnicodeDecodeError, match="unexpected end of data"):
+        cut.decode("utf-8")
+    text = decode_page(cut, "utf-8")
+    assert text == cut.decode("utf-8", "ignore") and "بورس" in text
