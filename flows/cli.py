@@ -219,3 +219,4 @@ def main() -> None:
     app()
 from shahrnameh.flows import cli_quality  # noqa: E402,F401
 from shahrnameh.flows import cli_journalism  # noqa: E402,F401
+from shahrnameh.flows import cli_research  # noqa: E402,F401
