@@ -220,3 +220,4 @@ def main() -> None:
 from shahrnameh.flows import cli_quality  # noqa: E402,F401
 from shahrnameh.flows import cli_journalism  # noqa: E402,F401
 from shahrnameh.flows import cli_research  # noqa: E402,F401
+from shahrnameh.flows import cli_archive  # noqa: E402,F401

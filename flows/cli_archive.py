@@ -1,0 +1,50 @@
+"""`shahrnameh reparse`: rebuild articles and facts from the raw archive, without the network."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from shahrnameh.flows.cli import ArchiveOption, DbOption, _connect, _err, app
+from shahrnameh.flows.settings import default_archive_root
+
+
+@app.command()
+def reparse(
+    db: DbOption = None,
+    archive: ArchiveOption = None,
+    source: Annotated[Optional[str], typer.Option(help="only this source's pages (its name in sources.yaml)")] = None,
+) -> None:
+    """Read every archived article page again with the current nlp and load what changed.
+
+    Touches no network. An article whose text reads the same is left as it is; one that reads
+    differently gets a new version (the old one and its facts stay, superseded). Exit code 0
+    when every page was read (pages that failed are recorded in the failures table and
+    listed), 2 when the warehouse, the archive or the source cannot be used.
+    """
+    from shahrnameh.flows.pipeline import reparse as reparse_archive
+    from shahrnameh.spiders.archive import ArchiveError
+    from shahrnameh.warehouse.db import WarehouseError
+
+    engine = _connect(db)
+    archive_root = (archive or default_archive_root()).resolve()
+    try:
+        result = reparse_archive(engine, archive_root, source=source)
+    except (ArchiveError, WarehouseError) as error:
+        _err(str(error))
+        raise typer.Exit(2)
+    healths = result.health.values()
+    typer.echo(
+        f"reparse (run {result.run_id}): pages read {result.pages}, "
+        f"articles new {sum(h.articles_new for h in healths)}, "
+        f"changed {sum(h.articles_changed for h in healths)}, unchanged {result.unchanged}, "
+        f"not articles {result.not_articles}, new facts {sum(h.facts_new for h in healths)}, "
+        f"failed {sum(h.failed for h in healths)}")
+    if result.stale_facts:
+        typer.echo(f"  {len(result.stale_facts)} unchanged texts now give other facts; their stored facts "
+                   "are kept (a version is keyed by its text), e.g. " + result.stale_facts[0])
+    for error in result.errors[:10]:
+        typer.echo(f"  failure: {error}")
+    if len(result.errors) > 10:
+        typer.echo(f"  … and {len(result.errors) - 10} more (table failures)")
