@@ -38,17 +38,21 @@ def _err(message: str) -> None:
 
 
 @app.command()
-def extract(files: Annotated[list[Path], typer.Argument(help=".html or .txt files")]) -> None:
+def extract(files: Annotated[list[Path], typer.Argument(help=".html, .txt or .pdf files")]) -> None:
     """Read each file as a page and print one JSON object per line: title, date, language, text, facts."""
     from shahrnameh.nlp.document import decode_page, read_document
+    from shahrnameh.nlp.pdf import read_pdf
 
     failed = 0
     for path in _progress(files, "extracting"):
         try:
             is_html = path.suffix.lower() in (".html", ".htm")
-            if not is_html and path.suffix.lower() != ".txt":
-                raise ValueError(f"unsupported file type {path.suffix or '(none)'}: expected .html or .txt")
-            document = read_document(decode_page(path.read_bytes()), is_html=is_html)
+            if path.suffix.lower() == ".pdf":
+                document = read_pdf(path.read_bytes())
+            elif not is_html and path.suffix.lower() != ".txt":
+                raise ValueError(f"unsupported file type {path.suffix or '(none)'}: expected .html, .txt or .pdf")
+            else:
+                document = read_document(decode_page(path.read_bytes()), is_html=is_html)
         except Exception as error:  # one bad file must not stop the others
             failed += 1
             reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
