@@ -25,6 +25,7 @@ import statistics
 import unicodedata
 from dataclasses import dataclass
 from io import BytesIO
+from urllib.parse import urlsplit
 
 from bidi import get_display
 from pdfminer.high_level import extract_pages
@@ -42,6 +43,7 @@ from shahrnameh.nlp.records import Document
 # A report longer than this is read up to here: the first pages hold the summary, and a
 # 2,000-page annex must not stall a nightly run.
 MAX_PAGES = 200
+_PDF_TYPES = ("application/pdf", "application/x-pdf", "application/acrobat")
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _PAGE_NUMBER = re.compile(r"^[\s\d۰-۹\-–—/|.]*$")
@@ -68,7 +70,21 @@ def is_pdf(content: bytes, content_type: str | None = None) -> bool:
     """By the bytes first (servers often say application/octet-stream), else the Content-Type."""
     if content[:1024].lstrip().startswith(b"%PDF-"):
         return True
-    return bool(content_type) and content_type.split(";")[0].strip().lower() == "application/pdf"
+    return bool(content_type) and _media(content_type) in _PDF_TYPES
+
+
+def looks_like_pdf(content_type: str | None, url: str | None = None) -> bool:
+    """Before the bytes are read: a PDF by its Content-Type, or a .pdf URL served as generic bytes."""
+    media = _media(content_type or "")
+    if media in _PDF_TYPES:
+        return True
+    path = urlsplit(url or "").path.lower()
+    return path.endswith(".pdf") and media in ("", "application/octet-stream", "binary/octet-stream",
+                                               "application/download", "application/force-download")
+
+
+def _media(content_type: str) -> str:
+    return content_type.split(";")[0].strip().lower()
 
 
 def pdf_text(content: bytes) -> tuple[str | None, str]:

@@ -9,7 +9,7 @@ import pytest
 
 from shahrnameh.nlp.document import read_document
 from shahrnameh.nlp.normalize import normalize
-from shahrnameh.nlp.pdf import PdfError, is_pdf, pdf_text, read_pdf
+from shahrnameh.nlp.pdf import PdfError, is_pdf, looks_like_pdf, pdf_text, read_pdf
 
 from conftest import CORPUS
 
@@ -97,11 +97,16 @@ def test_a_broken_pdf_is_one_clear_error(content, message):
         read_pdf("%PDF- a str")
 
 
-def test_is_pdf_by_bytes_or_content_type():
+def test_a_pdf_is_known_by_its_bytes_its_content_type_or_a_pdf_url_served_as_bytes():
     body = (PDF / SCANNED).read_bytes()
     assert is_pdf(body) and is_pdf(body, "application/octet-stream")
     assert is_pdf(b"", "application/pdf; qs=0.001") and is_pdf(b"", "Application/PDF")
     assert not is_pdf(b"<html>", "text/html") and not is_pdf(b"<html>")
+    assert looks_like_pdf("application/pdf") and looks_like_pdf("application/x-pdf; charset=binary")
+    assert looks_like_pdf("application/octet-stream", "https://www.tehran.ir/Portals/0/budget-1403.PDF?ver=2")
+    assert looks_like_pdf(None, "http://127.0.0.1:8719/news/report.pdf")
+    assert not looks_like_pdf("text/html", "http://127.0.0.1:8719/news/report.pdf")
+    assert not looks_like_pdf("application/octet-stream", "http://127.0.0.1:8719/news/archive.zip")
 
 
 def test_extract_reads_pdf_files_too(tmp_path):
