@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from shahrnameh.nlp.document import decode_page, read_document
+from shahrnameh.nlp.pdf import is_pdf, looks_like_pdf, read_pdf
 from shahrnameh.spiders.archive import Archive
 from shahrnameh.spiders.crawl import crawl_source
 from shahrnameh.spiders.records import FetchRecord
@@ -65,7 +66,7 @@ def load_crawl(engine, archive_root: Path, run_id: int, source: str, records: li
         page_id, _ = load.record_fetch(engine, run_id, record)
         if record.error:
             health.errors.append(f"{record.url}: {record.error}")
-        if (record.role != "article" or record.outcome in ("failed", "blocked")
+        if (record.role not in ("article", "report") or record.outcome in ("failed", "blocked")
                 or record.sha256 is None or record.archive_path is None):
             continue
         read_and_load(engine, archive, run_id, source, health, url=record.url, page_id=page_id,
@@ -89,14 +90,17 @@ def read_and_load(engine, archive: Archive, run_id: int, source: str, health: So
     is not an article (recorded in `failures` when `first_seen`: an unchanged block page is
     not a new event) or could not be read or loaded (always recorded). `health` is updated.
     """
-    if not _is_page(content_type):
+    if not _is_page(content_type) and not looks_like_pdf(content_type, url):
         if first_seen:
             _failure(engine, run_id, source, url, health, "classify",
                      f"not_html: {content_type.split(';')[0].strip()} is not a page to read")
         return None
     try:
         body = archive.read_body(archive_path, archive_offset)
-        document = read_document(decode_page(body, encoding), is_html=True, url=url)
+        if is_pdf(body, content_type):  # a report: kind "report", or "empty" when scanned
+            document = read_pdf(body, url=url)
+        else:
+            document = read_document(decode_page(body, encoding), is_html=True, url=url)
     except Exception as error:  # one bad page must not lose the rest of the run
         health.failed += 1
         _failure(engine, run_id, source, url, health, "read", f"{type(error).__name__}: {error}")
