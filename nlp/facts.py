@@ -12,7 +12,7 @@ from functools import lru_cache
 from importlib import resources
 
 from shahrnameh.nlp.dates import find_dates
-from shahrnameh.nlp.numbers import NumberMention, find_numbers
+from shahrnameh.nlp.numbers import SCALES, NumberMention, find_numbers
 from shahrnameh.nlp.records import Fact
 
 ZWNJ = "\u200c"
@@ -125,6 +125,22 @@ def _range_end(text: str, mention: NumberMention, following: list[NumberMention]
         if _fold(between).strip() in _SHARED_HEAD:  # «۱۸ تا ۲۰ درصد», «۱۸ و ۲۰ درصد», «10 الی 40 درصد»
             return following[0].end
     return mention.end
+
+
+def _range_scaled(text: str, mention: NumberMention, following: list[NumberMention]) -> int | float:
+    """«20 تا 23 میلیارد تومان»: a range's first number takes the scale words the second
+    ends with, when it has none of its own."""
+    if not following or _fold(text[mention.end:following[0].start]).strip() not in ("تا", "الی", "یا"):
+        return mention.value
+    if any(word in SCALES for word in _fold(mention.raw).replace(ZWNJ, " ").split()):
+        return mention.value
+    factor = 1
+    for word in reversed(_fold(following[0].raw).replace(ZWNJ, " ").split()):
+        if word not in SCALES:
+            break
+        factor *= SCALES[word]
+    value = mention.value * factor
+    return int(value) if float(value).is_integer() else value
 
 
 def _is_money_by_context(sentence_before: str, mention: NumberMention, after: list[str]) -> bool:
@@ -291,7 +307,7 @@ def extract_facts(text: str) -> list[Fact]:
             if category == "area" and _is_distance(before, unit):
                 continue
             sentence_facts.append(Fact(
-                value=mention.value, category=category, unit=unit,
+                value=_range_scaled(sentence, mention, mentions[index + 1:]), category=category, unit=unit,
                 qualifier=_qualifier(before), evidence=sentence,
                 municipality=places.municipality(s_end), programme=places.programme(s_end),
                 sentence_start=s_start, sentence_end=s_end, number_start=start, number_end=end,

@@ -38,10 +38,10 @@ _PIECE = rf"{_ATOM}(?:[\s\u200c]*{_SCALE_WORD})*"  # «هفت‌میلیاردی
 # («به همت مرکز»), «میلیون‌ها» and «محموله میلیاردی» are no amount.
 _LONE_SCALE = r"هزار(?![\u0600-\u06CB\u06CD-\u06FF])"
 # A number: pieces joined by «و», each optionally followed by a scale word; «و نیم» halves.
-# Digits glued to more digits by a separator the number did not take are a date, a
-# version or an id («1399/04/12», «1399.04.12»), never two numbers.
+# A number never starts after a ZWNJ: «در‌صد» holds no hundred. Digits glued to more
+# digits by a separator the number did not take are a date, a version or an id («1399/04/12», «1399.04.12»), never two numbers.
 NUMBER = re.compile(
-    rf"(?<![\w{DIGIT_CLASS}/])(?<![{DIGIT_CLASS}][.٫/,٬])(?:{_PIECE}|{_LONE_SCALE}(?:\s*{_SCALE_WORD})*)(?:\s+و\s+(?:{_PIECE}|{HALF}(?:\s*{_SCALE_WORD})?))*"
+    rf"(?<![\w{DIGIT_CLASS}/\u200c])(?<![{DIGIT_CLASS}][.٫/,٬])(?:{_PIECE}|{_LONE_SCALE}(?:\s*{_SCALE_WORD})*)(?:\s+و\s+(?:{_PIECE}|{HALF}(?:\s*{_SCALE_WORD})?))*"
     rf"(?![.٫/,٬]?[{DIGIT_CLASS}])"
 )
 _TOKEN = re.compile(rf"{_DIGITS}|{_SCALE}|{_WORDS}|{HALF}")

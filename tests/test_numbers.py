@@ -66,3 +66,53 @@ def test_digits_round_trip(n):
     assert parse_number(str(n)) == n
     assert parse_number(str(n).translate(PERSIAN)) == n
     assert [m.value for m in find_numbers(f"بیش از {n} نفر")] == [n]
+
+
+@pytest.mark.parametrize("phrase, value", [
+    # Old Fars items store a Persian decimal slash between Latin digits in visual order.
+    ("5/1 ميليارد", 1_500_000_000),           # fars-municipal abadan: the body says 1.4–1.6 billion
+    ("5/1", 1.5),                             # fars-municipal hamedan_government_week: «5/1 كيلومتر»
+    ("۱/۵", 1.5),                             # Persian digits are in reading order
+    ("یک‌هزار میلیارد", 1_000_000_000_000),    # fars-municipal shahreza_compost
+    ("هزار و 500", 1500),                     # fars-municipal qom_terminals: «هزار و 500 بسته»
+])
+def test_parse_number_more_corpus_forms(phrase, value):
+    assert parse_number(phrase) == value
+
+
+def test_words_that_are_not_numbers():
+    # «نه‌تنها» "not only" (seed 000), «به همت» "by the effort of" (yjc headline),
+    # «میلیون‌ها» "millions", a lone «میلیاردی»: none is an amount.
+    assert find_numbers("افراد تاثیرگذار در هر محله نه‌تنها صاحب‌نظر هستند") == []
+    assert find_numbers("توزیع بسته‌های معیشتی به همت بسیجیان بافقی") == []
+    assert find_numbers("میلیون‌ها نفر") == []
+    assert find_numbers("توقیف محموله میلیاردی کالای قاچاق") == []
+    # «صد» joined to «درصد» is a hundred (fars-municipal gorgan «صددرصد», as hazm splits it).
+    assert [m.value for m in find_numbers("تامین و اجرای صد\u200cدر\u200cصد پارکینگ")] == [100]
+    # A lone «هزار» is a thousand (fars-municipal dogonbadan title).
+    assert [m.value for m in find_numbers("هزار واحد مسکونی در زلزله خسارت دید")] == [1000]
+
+
+def test_a_range_is_two_numbers_and_two_facts():
+    from shahrnameh.nlp.facts import extract_facts
+    from shahrnameh.nlp.normalize import normalize
+    # corpus/fars-heldout/fars_8612260275_tehran_council_brt_…
+    text = normalize("سود حاصل از اين حساب درآمدي معادل 20 تا 23 ميليارد تومان سالانه عايد شهرداري مي‌كند")
+    assert [m.value for m in find_numbers(text)] == [20, 23_000_000_000]
+    assert [(f.value, f.category, f.qualifier) for f in extract_facts(text)] == [
+        (20_000_000_000, "money", "exact"), (23_000_000_000, "money", "up_to")]
+
+
+def test_ordinals_years_and_identifiers_are_not_counts():
+    from shahrnameh.nlp.facts import extract_facts
+    from shahrnameh.nlp.normalize import normalize
+
+    def facts(sentence):
+        return [(f.value, f.category) for f in extract_facts(normalize(sentence))]
+    # corpus/fars-municipal/fars_13960431000844_tehran_council_…: «پنجمین دوره» is an ordinal.
+    assert facts("انتخاب این 7 گزینه اولین شکست منتخبین پنجمین دوره شورای اسلامی شهر تهران است") == [(7, "people")]
+    # corpus/text/fars_8812130218_…: «منطقه 20» names a district, «سال 88» is a year.
+    assert facts("شهردار منطقه 20 تهران با اشاره به اينكه در سال 88 بيش از 100 پروژه در اين منطقه اجرا شد") == [
+        (100, "project")]
+    # corpus/fars-municipal/fars_8906061664_hamedan_…: «فاز 1» is «phase one».
+    assert (1, "phase") not in facts("افتتاح فاز 1 بوستان تفريحي توريستي شاهد جوكار با مساحت 32 هزار متر مربع")
