@@ -17,7 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import IO
 
-from sqlalchemy import Engine, Table, select, text
+from sqlalchemy import Date, Engine, Table, bindparam, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from shahrnameh.nlp.entities import alias_key
@@ -106,7 +106,10 @@ def _statement(connection, request: Export):
     order = "fact_id" if request.table == "programme_timeline" else "id"
     if request.table in VIEWS or order in Base.metadata.tables[request.table].c:
         sql += f" ORDER BY {order}"
-    return text(sql), params
+    statement = text(sql)
+    if "since" in params:  # typed, so SQLite gets ISO text like the dates it stores
+        statement = statement.bindparams(bindparam("since", type_=Date))
+    return statement, params
 
 
 def _relation(connection, name: str) -> str:
