@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # What the spider took a URL to be when it requested it.
-ROLES = ("robots", "sitemap", "feed", "listing", "article", "document")
+ROLES = ("robots", "sitemap", "feed", "listing", "article", "report", "document")
 
 # How a fetch ended.
 OUTCOMES = (
