@@ -90,7 +90,15 @@ class NewsSpider(scrapy.Spider):
                                      meta={"role": "listing", "listing_depth": depth + 1})
 
     def parse_article(self, response):
-        yield self._page(response, "article")
+        report = _is_pdf(response) or response.status == 304 and response.meta.get("role") == "report"
+        yield self._page(response, "report" if report else "article")
+        if isinstance(response, TextResponse):
+            # Reports (PDF) linked from an article, fetched within the same page budget.
+            for href in response.css("a::attr(href)").getall():
+                parts = urlsplit(response.urljoin(href.strip()))
+                if (parts.path.lower().endswith(".pdf") and parts.scheme in ("http", "https")
+                        and _in_domains(parts.hostname, self.allowed_domains)):
+                    yield from self._article_request(urlunsplit(parts), from_listing=False, role="report")
 
     def on_error(self, failure):
         request = failure.request
@@ -112,10 +120,10 @@ class NewsSpider(scrapy.Spider):
         return [FetchedPage(source=self.source.name, url=request.url, requested_url=_requested_url(request),
                             role=role, fetched_at=_now(), error=error, blocked=blocked)]
 
-    def _article_request(self, url: str, *, from_listing: bool):
+    def _article_request(self, url: str, *, from_listing: bool, role: str = "article"):
         # The form Scrapy requests and the archive indexes: percent-encoded, no fragment.
         url = safe_url_string(urlunsplit(urlsplit(url)._replace(fragment="")))
-        if not self._is_article(url, from_listing):
+        if role == "article" and not self._is_article(url, from_listing):
             return
         headers = {}
         previous = self.index.last_fetch(url)
@@ -125,7 +133,7 @@ class NewsSpider(scrapy.Spider):
             if previous.get("last_modified"):
                 headers["If-Modified-Since"] = previous["last_modified"]
         yield scrapy.Request(url, headers=headers, callback=self.parse_article, errback=self.on_error,
-                             meta={"role": "article", "handle_httpstatus_list": [304]})
+                             meta={"role": role, "handle_httpstatus_list": [304]})
 
     def _is_article(self, url: str, from_listing: bool) -> bool:
         parts = urlsplit(url)
@@ -160,6 +168,11 @@ def _now() -> str:
 def _requested_url(request) -> str:
     redirects = request.meta.get("redirect_urls") or []
     return redirects[0] if redirects else request.url
+
+
+def _is_pdf(response) -> bool:
+    media = (response.headers.get(b"Content-Type") or b"").split(b";")[0].strip().lower()
+    return media == b"application/pdf" or response.body[:1024].lstrip().startswith(b"%PDF-")
 
 
 def _robots_url(url: str) -> str:
