@@ -28,11 +28,13 @@ ARTICLES = (
 _FARS_ID = re.compile(r"fars_(\d{2})(\d{2})(\d{2})\d+_")
 
 
-def corpus_document(relative: str, text_change: tuple[str, str] | None = None):
-    """The article as nlp reads it; a Fars News article gets the date its id encodes."""
+def corpus_document(relative: str, *text_changes: tuple[str, str]):
+    """The article as nlp reads it, after (old, new) text replacements as a site's update would
+    make them; a Fars News article gets the date its id encodes."""
     raw = (CORPUS / relative).read_bytes()
-    if text_change:
-        raw = raw.decode("utf-8").replace(*text_change).encode("utf-8")
+    for old, new in text_changes:
+        assert old in raw.decode("utf-8")
+        raw = raw.decode("utf-8").replace(old, new).encode("utf-8")
     document = read_document(decode_page(raw), is_html=False)
     fars = _FARS_ID.search(relative)
     if document.published is None and fars:

@@ -145,9 +145,16 @@ def _versions_seen_at(earlier: list[dict]) -> dict[str, list[dict]]:
         if row["url"] not in latest or mark > latest[row["url"]]:
             latest[row["url"]] = mark
     facts: dict[str, list[dict]] = defaultdict(list)
+    stated: set[tuple] = set()
     for row in sorted(earlier, key=lambda r: r["ordinal"]):
-        if (str(row["created_at"]), row["article_id"]) == latest[row["url"]]:
-            facts[row["url"]].append({**row, "value": _plain_value(row["value"])})
+        if (str(row["created_at"]), row["article_id"]) != latest[row["url"]]:
+            continue
+        value = _plain_value(row["value"])
+        # As programme_timeline does: a value said twice in one article is one number.
+        said = (row["url"], row["programme"], row["municipality"], row["category"], value)
+        if said not in stated:
+            stated.add(said)
+            facts[row["url"]].append({**row, "value": value})
     return facts
 
 

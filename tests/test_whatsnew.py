@@ -1,0 +1,115 @@
+"""`shahrnameh whatsnew --since DATE`: numbers stored since a date, new and changed, by municipality."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from shahrnameh.flows.cli import app
+from shahrnameh.flows.cli_journalism import parse_day
+from shahrnameh.warehouse import db, load
+from test_timeline import CORPUS, corpus_document, load_corpus
+
+SEED = "seeds/004_2c1a495e2d80be16.txt"
+# The article as the site later updated it: more people in more councils.
+UPDATE = ("۳۵۰ نفر در ۵۰ شورای محله", "۴۲۰ نفر در ۶۰ شورای محله")
+FESTIVAL = "text/fars_8307140301_tehran_participation_festival_200_projects.txt"
+
+
+@pytest.fixture
+def warehouse(tmp_path) -> str:
+    """Last week's run stored two articles; this week's stored a changed version of one and a new one."""
+    url = f"sqlite:///{tmp_path / 'warehouse.sqlite'}"
+    load_corpus(url, articles=(SEED, "seeds/000_79683cf1f56b498c.txt"))
+    engine = db.connect(url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE articles SET created_at = '2026-11-16 01:00:00.000000'"))
+    run_id = load.start_run(engine)
+    _, outcome = load.load_document(engine, run_id, page_id=None, source="corpus", url=(CORPUS / SEED).as_uri(),
+                                    document=corpus_document(SEED, UPDATE))
+    assert outcome == "changed"
+    load.load_document(engine, run_id, page_id=None, source="corpus", url=(CORPUS / FESTIVAL).as_uri(),
+                       document=corpus_document(FESTIVAL))
+    yield url
+    db._engines.pop(url).dispose()
+
+
+def _run(*args: str):
+    return CliRunner().invoke(app, list(args))
+
+
+def test_a_changed_article_shows_old_and_new_numbers_and_a_new_article_its_numbers(warehouse):
+    result = _run("whatsnew", "--since", "2026-11-20", "--db", warehouse)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert out.startswith("# What's new since 2026-11-20 (۲۹ آبان ۱۴۰۵)")
+    rafsanjan = out.split("## رفسنجان", 1)[1].split("\n## ", 1)[0]
+    assert "**changed** · شورای محله · council: 50 → 60 شورای محله" in rafsanjan
+    assert "**changed** · شورای محله · people: 350 → 420 نفر" in rafsanjan
+    assert "> از همینرو تشکیل شورای محله را به تدریج آغاز کردیم و اکنون در ۵۰ محله، ۴۲۰ نفر در ۶۰ شورای محله" in rafsanjan
+    assert f"[corpus]({(CORPUS / SEED).as_uri()})" in rafsanjan
+    # What the update did not touch is not news: «۴۷ شورای بانوان» is stated in both versions.
+    assert "شورای بانوان" not in rafsanjan and "**new**" not in rafsanjan and "dropped" not in rafsanjan
+    tehran = out.split("## تهران", 1)[1].split("\n## ", 1)[0]
+    assert "**new** · جشنواره مشارکت‌های مردمی · project: 200 طرح · 2004-10-05 (۱۴ مهر ۱۳۸۳)" in tehran
+    # Seed 000 (Tehran district 3) was stored last week and did not change.
+    assert "منطقه 3" not in out
+
+
+def test_nothing_is_new_after_the_last_run_and_everything_before_the_first(warehouse):
+    later = _run("whatsnew", "--since", "2099-01-01", "--db", warehouse)
+    assert later.exit_code == 0 and "0 numbers: 0 new, 0 changed, 0 dropped, in 0 municipalities" in later.output
+    earlier = _run("whatsnew", "--since", "2026-01-01", "--db", warehouse)
+    assert "changed" not in earlier.output.split("\n", 3)[3]  # from before the first run every number is new
+    assert "## تهران / منطقه 3" in earlier.output
+
+
+def test_html_is_a_page_with_links_and_escaped_evidence(warehouse):
+    result = _run("whatsnew", "--since", "1405-08-29", "--format", "html", "--db", warehouse)  # Jalali
+    assert result.exit_code == 0, result.output
+    page = result.output
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert "What's new since 2026-11-20" in page
+    assert f'<a href="{(CORPUS / SEED).as_uri()}">corpus</a>' in page
+    assert '<li class="changed"><b>changed</b>' in page and "50 → 60 شورای محله" in page
+    assert "<blockquote>از همینرو" in page
+
+
+@pytest.mark.parametrize("since, message", [
+    ("last week", "not a date: 'last week' (expected YYYY-MM-DD"),
+    ("2026-02-30", "not a date: '2026-02-30' (day is out of range for month)"),
+    ("1405-13-01", "not a date: '1405-13-01'"),
+])
+def test_a_bad_date_is_one_clear_line(warehouse, since, message):
+    result = _run("whatsnew", "--since", since, "--db", warehouse)
+    assert result.exit_code == 2
+    assert result.output.strip().startswith("shahrnameh: " + message) and len(result.output.strip().splitlines()) == 1
+
+
+def test_a_bad_format_is_one_clear_line(warehouse):
+    result = _run("whatsnew", "--since", "2026-11-20", "--format", "pdf", "--db", warehouse)
+    assert result.exit_code == 2 and "unknown --format 'pdf': expected markdown or html" in result.output
+
+
+def test_dates_in_both_calendars_and_digits():
+    assert parse_day("2026-11-20") == date(2026, 11, 20)
+    assert parse_day("۱۴۰۵/۰۸/۲۹") == date(2026, 11, 20)
+    assert parse_day("1403-02-29") == date(2024, 5, 18)
+
+
+def test_a_number_the_new_version_no_longer_states_is_dropped_against_what_was_seen_at_the_date(warehouse):
+    # A second update the same week also removes a sentence: compared with last week's version,
+    # the two changes stay changes and the removed number is dropped.
+    engine = db.connect(warehouse)
+    run_id = load.start_run(engine)
+    removed = "هم اکنون ۴۷ شورای بانوان در محلات تاسیس شده است."
+    _, outcome = load.load_document(engine, run_id, page_id=None, source="corpus", url=(CORPUS / SEED).as_uri(),
+                                    document=corpus_document(SEED, UPDATE, (removed, "")))
+    assert outcome == "changed"
+    out = _run("whatsnew", "--since", "2026-11-20", "--db", warehouse).output
+    rafsanjan = out.split("## رفسنجان", 1)[1]
+    assert "**dropped** · شورای بانوان · council: 47 → (no longer stated) شورای بانوان" in rafsanjan
+    assert "council: 50 → 60 شورای محله" in rafsanjan and "people: 350 → 420 نفر" in rafsanjan
