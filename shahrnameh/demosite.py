@@ -101,6 +101,8 @@ def build_pages(corpus: Path, base_url: str) -> dict[str, Page]:
         url_path = f"/cityhall/{slug}.html"
         pages[url_path] = Page(200, "text/html; charset=utf-8", render_text(path, corpus).encode("utf-8"))
         cityhall.append(url_path)
+    for path in sorted((corpus / "pdf").glob("*.pdf")):  # reports, linked from the article they render
+        pages[f"/cityhall/reports/{path.name}"] = Page(200, "application/pdf", path.read_bytes())
     dari = []
     for path in sorted((corpus / "html" / "voa-dari").glob("*.html")):
         url_path = f"/dari/{path.name}"
@@ -144,6 +146,8 @@ def render_text(path: Path, corpus: Path) -> str:
     date = header.get("date") or header.get("published")
     time = f'<p><time datetime="{html.escape(date)}">{html.escape(date)}</time></p>\n' if date else ""
     body = "\n".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+    if (corpus / "pdf" / f"{path.stem}.pdf").is_file():
+        body += f'\n<p><a href="/cityhall/reports/{path.stem}.pdf">متن کامل گزارش (PDF)</a></p>'
     return (
         '<!DOCTYPE html>\n<html lang="fa" dir="rtl">\n<head><meta charset="utf-8">'
         f"<title>{html.escape(title)}</title></head>\n<body>\n<article>\n<h1>{html.escape(title)}</h1>\n"
