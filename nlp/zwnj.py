@@ -1,11 +1,20 @@
 """Put back the zero-width non-joiners (ZWNJ) that copied and syndicated text lost.
 
-Driven by hazm's word list (≈193k words, 13k spelled with a ZWNJ): a glued word is
-restored only when its ZWNJ spelling is listed and the glued spelling is not a word
-itself, so a correct word is never broken. Unlisted words get a ZWNJ before a plural
-or comparative suffix, or between two listed words when the first ends in ه (a medial
-ه there is what a lost ZWNJ looks like); nlp/data/zwnj_overrides.tsv settles the
-spellings the list cannot. The «می» verb prefix is hazm's Normalizer's job.
+Driven by hazm's word list (193k entries; 27k with a corpus frequency, the rest
+inflected forms listed with frequency 0 and no part of speech, glued «کتابها» and
+joined «کتاب‌ها» alike):
+- a glued word whose ZWNJ spelling is listed gets it, unless the glued spelling is a
+  word in its own right (a dictionary entry: «علیرضا», «چشمگیر») or two ZWNJ
+  spellings compete;
+- a plural or comparative suffix (ها، های، هایی، تر، ترین) gets a ZWNJ after a
+  listed stem, and ای، ام، اند… after a final ه; «Xهای» that reads as «X‌های» or
+  «Xه‌ای» is settled by the two stems' frequencies when one is ten times the other,
+  else left («نامهای»);
+- a listed word plus a joining suffix (ی، ان، ات…) stays joined («فرهنگی»,
+  «تنهایی»), so a correct word is never split;
+- two listed words glued after a medial ه (what a lost ZWNJ looks like) are split.
+nlp/data/zwnj_overrides.tsv settles the spellings the list cannot. The «می» prefix at
+the start of a word is nlp.normalize's job; «برمی»/«درمی» verbs are done here.
 """
 
 from __future__ import annotations
@@ -14,7 +23,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-from shahrnameh.nlp.lexicon import adjectives as lexicon_adjectives, words as lexicon_words
+from shahrnameh.nlp.lexicon import adjectives as lexicon_adjectives, verb_forms, words as lexicon_words
 
 ZWNJ = "\u200c"
 _WORD = re.compile(r"[\u0621-\u06CC\u200c]+")
@@ -24,9 +33,13 @@ _COMPARATIVE = ("ترین", "تر")
 # join («کتابی», «کتابم») and are not restored.
 _AFTER_HEH = ("ای", "ام", "ات", "اش", "ایم", "اید", "اند")
 _MIN_PART = 3
-# A listed word plus one of these is a correct joined word («فرهنگی», «انتهای»,
-# «شهروندان»), however it could otherwise be split.
+# A word plus one of these is a correct joined word («فرهنگی», «انتهای», «شهروندان»),
+# however it could otherwise be split.
 _JOINED = ("ی", "یی", "ان", "ات", "م", "ت", "ش")
+# How much likelier one reading of «Xهای» must be than the other to be chosen.
+_DOMINANCE = 10
+_SUFFIX_ENTRIES = tuple(ZWNJ + suffix for suffix in _PLURAL + _COMPARATIVE + _AFTER_HEH)
+_PREFIXED_MI = re.compile(r"^(بر|در|فرو|فرا|باز|وا)(ن?می)(.{2,})$")
 
 
 def _data_rows(name: str) -> list[list[str]]:
@@ -36,17 +49,21 @@ def _data_rows(name: str) -> list[list[str]]:
 
 
 @lru_cache(maxsize=1)
-def _lexicon() -> tuple[frozenset[str], dict[str, str], frozenset[str]]:
-    """(words, glued spelling → ZWNJ spelling, adjectives)."""
+def _lexicon() -> tuple[dict[str, tuple[int, tuple[str, ...]]], dict[str, str], frozenset[str]]:
+    """(listed words → (frequency, tags), glued spelling → ZWNJ spelling, adjectives)."""
     listed = lexicon_words()
-    words = set(listed)
-    adjectives = lexicon_adjectives()
     glued: dict[str, str] = {}
     ambiguous: set[str] = set()
-    for word in words:
+    for word, (frequency, tags) in listed.items():
         if ZWNJ in word:
+            if word[0] == ZWNJ or word[-1] == ZWNJ or ZWNJ * 2 in word:
+                continue  # a typo in the list («جوان‌»)
             key = word.replace(ZWNJ, "")
-            if key in words:
+            if _real_entry(listed.get(key)):
+                continue  # the glued spelling is a word of its own
+            if not _real_entry((frequency, tags)) and word.endswith(_SUFFIX_ENTRIES):
+                # The list's generated inflections («سال‌ها», «بسه‌ای»): the suffix rules
+                # read these, weighing «X‌های» against «Xه‌ای».
                 continue
             if key in glued and glued[key] != word:
                 ambiguous.add(key)
@@ -54,24 +71,62 @@ def _lexicon() -> tuple[frozenset[str], dict[str, str], frozenset[str]]:
     for key in ambiguous:
         del glued[key]
     glued.update({row[0].strip(): row[1].strip() for row in _data_rows("zwnj_overrides.tsv")})
-    return frozenset(words), glued, frozenset(adjectives)
+    return listed, glued, lexicon_adjectives()
+
+
+def _real_entry(entry: tuple[int, tuple[str, ...]] | None) -> bool:
+    # 158k of the list's entries are generated inflections, frequency 0 and tag «0»;
+    # the rest are dictionary words (a few with frequency 0 but a part of speech).
+    return entry is not None and (entry[0] > 0 or entry[1] != ("0",))
+
+
+def _frequency(word: str) -> int:
+    return _lexicon()[0].get(word, (0,))[0]
+
+
+def _is_real(word: str) -> bool:
+    """A dictionary word as written, not one of the list's generated inflections."""
+    return _real_entry(_lexicon()[0].get(word))
 
 
 def _known(word: str) -> str | None:
     """The word as it should be written, when the list knows it."""
-    words, glued, _ = _lexicon()
+    listed, glued, _ = _lexicon()
     if word in glued:
         return glued[word]
-    return word if word in words else None
+    return word if word in listed else None
+
+
+def _weight(word: str) -> int:
+    _, glued, _ = _lexicon()
+    return max(1, _frequency(word), _frequency(glued.get(word, word)))
+
+
+def _plural_or_heh(word: str) -> str | None | bool:
+    """«Xهای»: «X‌های» or «Xه‌ای»; None when neither stem is listed, False when both are
+    and neither is clearly the likelier."""
+    stem = word[:-3]
+    plural, heh = _known(stem), _known(stem + "ه")
+    if plural is None or heh is None:
+        return None
+    if _weight(stem) >= _DOMINANCE * _weight(stem + "ه"):
+        return plural + ZWNJ + "های"
+    if _weight(stem + "ه") >= _DOMINANCE * _weight(stem):
+        return heh + ZWNJ + "ای"
+    return False
 
 
 def _with_suffix(word: str) -> str | None:
-    words, _, adjectives = _lexicon()
-    if word.endswith("های") and word[:-3] in words and word[:-3] + "ه" in words:
-        return None  # «X‌های» or «Xه‌ای» («آبهای», «کدهای»): both readings are words
+    _, _, adjectives = _lexicon()
+    if word.endswith("های") and len(word) >= 5:
+        settled = _plural_or_heh(word)
+        if settled is not None:
+            return settled or None
+    # Two-letter stems («آنها», «شبها») only where the list has the inflected form.
+    shortest = 2 if word in _lexicon()[0] else _MIN_PART
     for suffix in _PLURAL + _COMPARATIVE + _AFTER_HEH:
         stem = word[: -len(suffix)]
-        if not word.endswith(suffix) or len(stem) < _MIN_PART:
+        if not word.endswith(suffix) or len(stem) < shortest:
             continue
         if suffix in _AFTER_HEH and not stem.endswith("ه"):
             continue
@@ -94,6 +149,27 @@ def _compound(word: str) -> str | None:
     return splits[0] if len(splits) == 1 else None
 
 
+def _joined(word: str) -> str | None:
+    """`word` as a word plus a joining suffix: unchanged after a real word, with the
+    stem's ZWNJ back after a glued one («دانشآموزان» → «دانش‌آموزان»)."""
+    _, glued, _ = _lexicon()
+    for suffix in _JOINED:
+        stem = word[: -len(suffix)]
+        if word.endswith(suffix) and len(stem) >= _MIN_PART:
+            if _is_real(stem):
+                return word
+            if stem in glued:
+                return glued[stem] + suffix
+    return None
+
+
+def _prefixed_verb(word: str) -> str | None:
+    match = _PREFIXED_MI.match(word)
+    if match and f"{match[2]}{ZWNJ}{match[3]}" in verb_forms():
+        return f"{match[1]}{match[2]}{ZWNJ}{match[3]}"  # «برمیگردد» → «برمی‌گردد»
+    return None
+
+
 def is_listed_word(word: str) -> bool:
     """Whether hazm's word list has `word` (as written, or glued from a listed ZWNJ form)."""
     return _known(word) is not None
@@ -104,13 +180,17 @@ def restore_word(word: str) -> str:
     """`word` with its lost ZWNJs back, or unchanged when the list cannot tell."""
     if ZWNJ in word or len(word) < 4:
         return word
-    known = _known(word)
-    if known is not None:
-        return known
-    words = _lexicon()[0]
-    if any(word.endswith(suffix) and word[: -len(suffix)] in words for suffix in _JOINED):
+    if _is_real(word):
         return word
-    return _with_suffix(word) or _compound(word) or word
+    joined = _joined(word)  # «دستگیری», «تنهایی» stay; «دانشآموزان» is restored
+    if joined is not None:
+        return joined
+    listed, glued, _ = _lexicon()
+    if word in glued:
+        return glued[word]
+    if word in listed:  # an inflection entry: «کتابها» is «کتاب‌ها», «میدانی» stays
+        return _with_suffix(word) or word
+    return _with_suffix(word) or _prefixed_verb(word) or _compound(word) or word
 
 
 def restore_zwnj(text: str) -> str:
