@@ -126,3 +126,52 @@ def test_extract_reads_pdf_files_too(tmp_path):
     assert any(f["value"] == 700000000000 and f["category"] == "money" for f in first["facts"])
     assert scanned["kind"] == "empty"
     assert f"{broken}: unreadable PDF" in result.stderr
+
+
+@pytest.mark.slow
+def test_the_demo_crawl_fetches_the_linked_report_and_loads_it_in_the_story_of_its_article(tmp_path):
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from shahrnameh.demosite import DemoSite
+    from shahrnameh.flows import pipeline
+    from shahrnameh.flows.settings import DEMO_SOURCES
+    from shahrnameh.spiders.crawl import crawl_source
+    from shahrnameh.spiders.sources import load_sources
+    from shahrnameh.warehouse import db, load
+    from shahrnameh.warehouse.models import Article
+
+    fast = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS_PER_DOMAIN": 8}
+    name = "fars_13930707000829_ardabil_fire_stations_budget"
+    engine = db.connect(f"sqlite:///{tmp_path / 'warehouse.sqlite'}")
+    archive = tmp_path / "archive"
+    with DemoSite() as site:
+        cityhall = next(s for s in load_sources(DEMO_SOURCES, substitutions={"site": site.base_url})
+                        if s.name == "demo-cityhall")
+        load.upsert_source(engine, name=cityhall.name, start_urls=list(cityhall.start_urls),
+                           allowed_domains=list(cityhall.allowed_domains), municipality=None)
+        runs = []
+        for _ in range(2):
+            run_id = load.start_run(engine)
+            records = crawl_source(cityhall, archive, run_id=run_id, settings_overrides=fast, timeout_s=120)
+            runs.append((records, pipeline.load_crawl(engine, archive, run_id, cityhall.name, records)))
+        report_url = f"{site.base_url}/cityhall/reports/{name}.pdf"
+        article_url = f"{site.base_url}/cityhall/{name}.html"
+        # Only the PDF linked from an article is fetched, not the others the site serves; and only
+        # once: the second crawl finds the article unchanged (304) and follows none of its links.
+        assert [p for p in site.requests if p.startswith("/cityhall/reports/")] == [f"/cityhall/reports/{name}.pdf"]
+
+    (first, health), (second, again) = runs
+    reports = [r for r in first if r.role == "report"]
+    assert [(r.url, r.status, r.outcome, r.content_type) for r in reports] == [
+        (report_url, 200, "new", "application/pdf")]
+    assert not [r for r in second if r.url == report_url]
+    assert health.articles_new == 8 and again.articles_new == again.facts_new == 0
+    with Session(engine) as session:
+        report = session.scalar(select(Article).where(Article.url == report_url))
+        article = session.scalar(select(Article).where(Article.url == article_url))
+        assert report.kind == "report" and article.kind == "article"
+        assert report.title == "دو ایستگاه جدید آتش‌نشانی سال آینده به بهره‌برداری می‌رسد"
+        # The report is the article's text: one story, both copies stored.
+        assert report.story_id == article.story_id == article.id
+        assert session.scalar(select(Article.id).where(Article.url == report_url, Article.id != article.id))
