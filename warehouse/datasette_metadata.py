@@ -187,6 +187,8 @@ TABLES["facts_full"]["columns"] = {
     "story_id": "the story (syndicated copies share it)", "article_version": "the article's version number",
 }
 TABLES["alembic_version"]["columns"] = {"version_num": "schema revision"}
+TABLES["pages"]["columns"]["sha256"] = "hex SHA-256 of the raw body"
+TABLES["articles"]["columns"]["text_sha256"] = "hex SHA-256 of `text` (UTF-8)"
 
 PERSIAN_TITLES = {
     "sources": "منابع", "runs": "اجراها", "run_sources": "اجرا به تفکیک منبع", "pages": "صفحه‌ها",
