@@ -302,8 +302,8 @@ def extract_facts(text: str) -> list[Fact]:
             category, unit = found
             if _fold(mention.raw) == "نه" and category == "other":
                 continue  # «نه» is mostly "not" («نه برابری جنسیتی»); as 9 it counts a known noun
-            if _fold(mention.raw) == "یک" and _is_distributive(before):
-                continue  # «هر محله … یک سرا»: a ratio, not a count
+            if _fold(mention.raw) == "یک" and (_is_distributive(before) or category == "duration"):
+                continue  # «هر محله … یک سرا» is a ratio; «در طول یک سال گذشته» a span (MANIFEST ruling)
             if category == "area" and _is_distance(before, unit):
                 continue
             sentence_facts.append(Fact(
