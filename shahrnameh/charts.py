@@ -1,15 +1,17 @@
 """The timeline chart: one panel per category, one colour per municipality, Jalali and
 Gregorian dates on the axis. Pure drawing: rows in, PNG out (no SQL, no warehouse).
 
-matplotlib lays text out left to right one code point at a time: Persian must be shaped
-(letters joined into their contextual forms, arabic-reshaper) and put in visual order
-(python-bidi) before it is drawn, and drawn with a font that has the Arabic-script glyphs.
+Since 3.11 matplotlib lays text out with libraqm (HarfBuzz shaping and the Unicode bidi
+algorithm), so Persian is drawn joined and right to left as written: text goes in logical
+order, unreshaped (reshaping it first, the old workaround, would reverse it twice). It only
+needs a font with the Arabic-script glyphs.
 """
 
 from __future__ import annotations
 
 import os
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -46,27 +48,12 @@ def persian_font() -> Path:
             font = FT2Font(str(path))
         except (OSError, RuntimeError, ValueError):
             continue
-        # Shaped text is drawn with the presentation forms, which some Arabic fonts lack.
-        letters = set(PERSIAN_PROBE + _reshape(PERSIAN_PROBE)) - {" "}
-        if all(font.get_char_index(ord(letter)) for letter in letters):
+        if all(font.get_char_index(ord(letter)) for letter in PERSIAN_PROBE if letter != " "):
             return path
     if override:
         raise ChartError(f"SHAHRNAMEH_FONT={override} is not a font with Persian letters")
     raise ChartError("no Persian-capable font found: install Debian's fonts-noto-core (or fonts-farsiweb), "
                      "or set SHAHRNAMEH_FONT to a .ttf file")
-
-
-def rtl(text: str) -> str:
-    """Persian text shaped and in visual order, ready for a left-to-right renderer."""
-    from bidi import get_display
-
-    return get_display(_reshape(text)) if text else text
-
-
-def _reshape(text: str) -> str:
-    import arabic_reshaper
-
-    return arabic_reshaper.reshape(text)
 
 
 def jalali_label(day: date) -> str:
@@ -89,21 +76,43 @@ def timeline_png(rows: list[dict], title: str, path: Path, subtitle: str = "") -
 
     Rows without a published date are drawn hollow at the day they were first stored.
     """
-    if not rows:
-        raise ChartError("nothing to draw: the timeline has no numbers")
+    import matplotlib.pyplot as plt
+
+    path = Path(path)
+    with _persian_text():
+        fig = draw_timeline(rows, title, subtitle)
+        try:
+            fig.savefig(path, dpi=110, metadata={"Title": title, "Description": subtitle})
+        except OSError as error:
+            raise ChartError(f"cannot write {path}: {error.strerror or error}") from error
+        finally:
+            plt.close(fig)
+    return path
+
+
+@contextmanager
+def _persian_text():
+    """matplotlib's defaults with the Persian font first (Latin letters it lacks from DejaVu Sans)."""
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.dates as mdates
-    import matplotlib.pyplot as plt
     from matplotlib import font_manager
-    from matplotlib.lines import Line2D
 
     font = persian_font()
     font_manager.fontManager.addfont(str(font))
     family = font_manager.FontProperties(fname=str(font)).get_name()
-    # Latin letters and digits the Persian font lacks fall back to DejaVu Sans.
-    matplotlib.rcParams["font.family"] = [family, "DejaVu Sans"]
+    with matplotlib.rc_context({"font.family": [family, "DejaVu Sans"]}):
+        yield
+
+
+def draw_timeline(rows: list[dict], title: str, subtitle: str = ""):
+    """The timeline as a matplotlib Figure; call inside `_persian_text()`."""
+    if not rows:
+        raise ChartError("nothing to draw: the timeline has no numbers")
+    import matplotlib
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
 
     panels: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
@@ -118,17 +127,24 @@ def timeline_png(rows: list[dict], title: str, path: Path, subtitle: str = "") -
                              sharex=True, layout="constrained")
     for axis, category in zip(axes[:, 0], shown):
         items = panels[category]
-        for row in items:
+        # Labels of one day alternate right-above and left-below, so close values stay readable.
+        nth_on_day: dict[str, int] = defaultdict(int)
+        for row in sorted(items, key=lambda r: (r["date"], -float(r["value"]))):
             day = date.fromisoformat(row["date"])
             place = row["municipality"] or ""
             axis.scatter([day], [float(row["value"])], s=60, zorder=3, color=colour[place],
                          facecolors=colour[place] if row["dated"] else "white", linewidths=1.8)
             label = f"{format_value(row['value'])} {row['unit']}"
-            axis.annotate(rtl(label), (day, float(row["value"])), textcoords="offset points",
-                          xytext=(8, 4), fontsize=9, color="#333333")
+            odd = nth_on_day[row["date"]] % 2
+            nth_on_day[row["date"]] += 1
+            axis.annotate(label, (day, float(row["value"])), textcoords="offset points",
+                          xytext=(-8, -14) if odd else (8, 4), ha="right" if odd else "left",
+                          fontsize=9, color="#333333")
         # Lines join one municipality's values of one unit over time.
         series: dict[tuple, list] = defaultdict(list)
         for row in items:
+            if not row["dated"]:
+                continue  # the day first stored is not when the number held
             series[(row["municipality"] or "", row["unit"])].append(
                 (date.fromisoformat(row["date"]), float(row["value"])))
         for (place, _unit), points in series.items():
@@ -141,34 +157,33 @@ def timeline_png(rows: list[dict], title: str, path: Path, subtitle: str = "") -
         axis.set_title(f"{category}", loc="left", fontsize=11)
         axis.grid(True, alpha=0.3)
         axis.margins(x=0.15, y=0.25)
+        if axis.get_yscale() == "linear":
+            if min(values) >= 0:
+                axis.set_ylim(0, max(values) * 1.2 or 1)
+            axis.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _pos: format_value(v)))
 
     bottom = axes[-1, 0]
     bottom.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=2, maxticks=7))
-    if len(days) <= 7:
+    span = (days[-1] - days[0]).days
+    # The data's own days as ticks, unless two would print over each other.
+    if len(days) <= 7 and all((b - a).days * 9 >= span for a, b in zip(days, days[1:])):
         bottom.set_xticks(days)
     bottom.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(
-        lambda x, _pos: f"{mdates.num2date(x).date().isoformat()}\n{rtl(jalali_label(mdates.num2date(x).date()))}"))
+        lambda x, _pos: f"{mdates.num2date(x).date().isoformat()}\n{jalali_label(mdates.num2date(x).date())}"))
     if len(days) == 1:
         only = mdates.date2num(days[0])
         bottom.set_xlim(only - 30, only + 30)
 
-    handles = [Line2D([], [], marker="o", linestyle="", color=colour[p], label=rtl(p or "شهر نامشخص"))
+    handles = [Line2D([], [], marker="o", linestyle="", color=colour[p], label=p or "شهر نامشخص")
                for p in places]
     if not all(row["dated"] for row in rows):
         handles.append(Line2D([], [], marker="o", linestyle="", color="#555555", markerfacecolor="white",
                               label="hollow: article gives no date, placed on the day first stored"))
     fig.legend(handles=handles, loc="outside lower center", ncols=min(4, len(handles)), fontsize=9, frameon=False)
-    heading = rtl(title)
+    heading = title
     if subtitle:
-        heading += "\n" + rtl(subtitle)
+        heading += "\n" + subtitle
     if hidden:
         heading += f"\n(+ {len(hidden)} more categories in the table: {', '.join(hidden)})"
     fig.suptitle(heading, fontsize=14)
-    path = Path(path)
-    try:
-        fig.savefig(path, dpi=110)
-    except OSError as error:
-        raise ChartError(f"cannot write {path}: {error.strerror or error}") from error
-    finally:
-        plt.close(fig)
-    return path
+    return fig

@@ -261,7 +261,7 @@ def metadata(database: str) -> dict:
                     "timeline": {
                         "title": "روند زمانی یک برنامه · Timeline of a programme",
                         "description": "Every number of one programme by date, with its source and sentence. "
-                                       "Any spelling of the name works («شورایاری», «شورای‌یاری»).",
+                                       "Any spelling of the name works: with or without ZWNJ, Arabic ي or Persian ی.",
                         "sql": TIMELINE_QUERY.strip(),
                     },
                     "whatsnew": {
