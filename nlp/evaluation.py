@@ -11,6 +11,8 @@ what one reads when a score drops.
 from __future__ import annotations
 
 import json
+import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
 from shahrnameh.nlp.records import CATEGORIES, QUALIFIERS
@@ -186,3 +188,112 @@ def format_report(report: Mapping) -> str:
     lines.append(f"qualifier accuracy: {report['qualifier_accuracy']:.3f}  "
                  f"({report['qualifier_right']} of {report['matched']} matched)")
     return "\n".join(lines)
+
+
+# --- ZWNJ: how many of a text's half-spaces survive the pipeline, and how many come back ---
+
+ZWNJ = "\u200c"
+
+
+def _boundaries(text: str) -> tuple[str, dict[int, str]]:
+    """The text's letters, and where words break among them: position k (before the
+    k-th letter) → "z" for a ZWNJ, "s" for a space, punctuation, digit or anything else.
+    Diacritics, tatweel and other marks are neither, so hazm removing them moves nothing."""
+    letters: list[str] = []
+    bounds: dict[int, str] = {}
+    for char in text:
+        if char == ZWNJ:
+            bounds.setdefault(len(letters), "z")
+        elif char.isalpha() and char != "\u0640":
+            letters.append(char)
+        elif unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        else:
+            bounds[len(letters)] = "s"
+    return "".join(letters), bounds
+
+
+def _word_spans(letters: str, bounds: Mapping[int, str]):
+    """(start, end, inner ZWNJ positions) of each word: letters between two non-ZWNJ breaks."""
+    start, inner = 0, []
+    for position in sorted(set(bounds) | {len(letters)}):
+        if position == start:
+            continue
+        if bounds.get(position) == "z" and position < len(letters):
+            inner.append(position)
+            continue
+        yield start, position, tuple(inner)
+        start, inner = position, []
+
+
+def _spelled(letters: str, start: int, end: int, bounds: Mapping[int, str]) -> str:
+    marks = {"z": ZWNJ, "s": " "}
+    return "".join((marks.get(bounds.get(i), "") if i > start else "") + letters[i] for i in range(start, end))
+
+
+def zwnj_survival(reference: str, output: str, *, dictionary=None, align_end: bool = False) -> dict | None:
+    """Compare word by word how `output` writes the words of `reference`.
+
+    `reference` is the text as its author wrote it (ZWNJs where they belong); `output`
+    is what the pipeline made of it, or of a copy of it that lost its ZWNJs. Words are
+    matched by letter position, so hazm's spacing and punctuation changes do not shift
+    them. Returns None when the two do not hold the same letters.
+
+    - zwnj_words / zwnj_kept: words written with a ZWNJ, and how many `output` writes
+      with exactly those ZWNJs (joining a neighbour with a ZWNJ, «شده اند» → «شده‌اند»,
+      is fine; a ZWNJ lost, moved or added inside the word is not);
+    - plain_words / plain_changed: words written without one, and how many `output`
+      writes differently (a ZWNJ or space put inside, or glued to a neighbour);
+    - plain_broken: those of the changed ones that `dictionary(word)` says were already
+      a correct spelling; the rest are respellings of glued forms («کشورهای» →
+      «کشور‌های»), listed in `respelled`;
+    - lost / wrong: ZWNJ words left glued / given other ZWNJs; `broken`, `respelled`:
+      word → how output wrote it.
+    `align_end`: `output` ends with `reference`'s text (a title line before it).
+    """
+    ref_letters, ref_bounds = _boundaries(reference)
+    out_letters, out_bounds = _boundaries(output)
+    offset = len(out_letters) - len(ref_letters) if align_end else 0
+    if offset < 0 or (not align_end and offset):
+        return None
+    if len(ref_letters) != len(out_letters) - offset:
+        return None
+    counts = {"zwnj_words": 0, "zwnj_kept": 0, "plain_words": 0, "plain_changed": 0, "plain_broken": 0}
+    lost: Counter = Counter()
+    wrong: Counter = Counter()
+    broken: Counter = Counter()
+    respelled: Counter = Counter()
+    shifted = {k - offset: kind for k, kind in out_bounds.items() if k >= offset}
+    for start, end, inner in _word_spans(ref_letters, ref_bounds):
+        got = {k: kind for k, kind in shifted.items() if start < k < end}
+        edges = (start == 0 or start in shifted) and (end == len(ref_letters) or end in shifted)
+        word = _spelled(ref_letters, start, end, ref_bounds)
+        written = _spelled(out_letters[offset:], start, end, shifted)
+        if inner:
+            counts["zwnj_words"] += 1
+            if edges and got == {k: "z" for k in inner}:
+                counts["zwnj_kept"] += 1
+            elif got:
+                wrong[(word, written)] += 1
+            else:
+                lost[word] += 1
+        else:
+            counts["plain_words"] += 1
+            if edges and not got:
+                continue
+            counts["plain_changed"] += 1
+            if dictionary is not None and dictionary(word):
+                counts["plain_broken"] += 1
+                broken[(word, written)] += 1
+            else:
+                respelled[(word, written)] += 1
+    return {**counts, "lost": lost, "wrong": wrong, "broken": broken, "respelled": respelled}
+
+
+def add_survival(total: dict | None, one: Mapping) -> dict:
+    """Sum zwnj_survival() results over pages."""
+    if total is None:
+        return {key: (Counter(value) if isinstance(value, Counter) else value) for key, value in one.items()}
+    for key, value in one.items():
+        total[key] = total[key] + value
+    return total

@@ -17,6 +17,9 @@ _PROTECTED = re.compile(
     rf"https?://\S+|www\.\S+|[{DIGIT_CLASS}]+(?:[.,٫٬/:][{DIGIT_CLASS}]+)+"
 )
 _AROUND_NEWLINE = re.compile(r"[ \t]*\n[ \t]*")
+# Left-to-right/right-to-left marks inside a Persian word are invisible leftovers of
+# editors; hazm drops a ZWNJ that stands next to one («می‌\u200eرود» → «می\u200eرود»).
+_BIDI_IN_WORD = re.compile(r"(?<=[\u0600-\u06FF\u200c])[\u200e\u200f]+(?=[\u0600-\u06FF\u200c])")
 
 
 _MI_VERB = re.compile(r"\bن?می[آابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی]+")
@@ -92,7 +95,7 @@ def normalize(text: str) -> str:
         kept[key] = match.group(0)
         return f"{marker}{key}Q"
 
-    shielded = _PROTECTED.sub(protect, text)
+    shielded = _PROTECTED.sub(protect, _BIDI_IN_WORD.sub("", text))
     # One call for the whole text: hazm's fixed cost per call (it rebuilds its translation
     # table) doubled the time when it ran line by line. It leaves spaces around newlines
     # and folds runs of blank lines into one.

@@ -9,7 +9,7 @@ joined «کتاب‌ها» alike):
 - a plural or comparative suffix (ها، های، هایی، تر، ترین) gets a ZWNJ after a
   listed stem, and ای، ام، اند… after a final ه; «Xهای» that reads as «X‌های» or
   «Xه‌ای» is settled by the two stems' frequencies when one is ten times the other,
-  else left («نامهای»);
+  else by the one reading the list spells, else left («نامهای»);
 - a listed word plus a joining suffix (ی، ان، ات…) stays joined («فرهنگی»,
   «تنهایی»), so a correct word is never split;
 - two listed words glued after a medial ه (what a lost ZWNJ looks like) are split.
@@ -113,7 +113,11 @@ def _plural_or_heh(word: str) -> str | None | bool:
         return plural + ZWNJ + "های"
     if _weight(stem + "ه") >= _DOMINANCE * _weight(stem):
         return heh + ZWNJ + "ای"
-    return False
+    # Too close to call on frequency: the list's own inflections may hold one reading
+    # only («منطقه‌ای», not «منطق‌های»).
+    listed = _lexicon()[0]
+    readings = [r for r in (plural + ZWNJ + "های", heh + ZWNJ + "ای") if r in listed]
+    return readings[0] if len(readings) == 1 else False
 
 
 def _with_suffix(word: str) -> str | None:
@@ -168,6 +172,12 @@ def _prefixed_verb(word: str) -> str | None:
     if match and f"{match[2]}{ZWNJ}{match[3]}" in verb_forms():
         return f"{match[1]}{match[2]}{ZWNJ}{match[3]}"  # «برمیگردد» → «برمی‌گردد»
     return None
+
+
+def is_dictionary_word(word: str) -> bool:
+    """Whether `word`, as written, is a dictionary word of hazm's list (not one of its
+    generated inflections): a spelling nothing here may change."""
+    return _is_real(word)
 
 
 def is_listed_word(word: str) -> bool:
