@@ -468,3 +468,43 @@ def test_a_load_killed_half_way_leaves_a_consistent_warehouse_and_the_next_compl
     finally:
         db._engines.pop(warehouse_url, None)
         engine.dispose()
+
+
+def test_bulk_loading_stores_what_loading_one_by_one_stores(warehouse_url, tmp_path):
+    text = _seed_text()
+    shorter = text[: text.index("شاهد رویدادهای تازه")]
+    items = [(f"https://example.org/news/{i}", None, _document(text)) for i in range(25)]
+    # A URL twice in one batch (new then changed), and one already in the warehouse.
+    items += [("https://example.org/news/3", None, _document(shorter)), (URL, None, _document(shorter))]
+
+    def rows(engine):
+        _, articles = queries.run_sql(engine, "SELECT url, version, superseded_by IS NULL, text_sha256, story_id "
+                                              "IS NOT NULL FROM articles ORDER BY url, version")
+        _, facts = queries.run_sql(engine, "SELECT a.url, a.version, f.ordinal, f.value, f.evidence, "
+                                           "f.programme_id, f.municipality_id FROM facts f JOIN articles a "
+                                           "ON a.id = f.article_id ORDER BY 1, 2, 3")
+        return articles, facts
+
+    results = []
+    for bulk in (False, True):
+        url = warehouse_url if bulk else f"sqlite:///{tmp_path / 'one-by-one.sqlite'}"
+        engine = db.connect(url)
+        try:
+            run = load.start_run(engine)
+            load.load_document(engine, run, page_id=None, source="seeds", url=URL, document=_document(text))
+            if bulk:
+                counts = load.load_documents(engine, run, source="seeds", documents=iter(items), batch_size=10)
+                assert counts == {"new": 25, "changed": 2}
+                again = load.load_documents(engine, run, source="seeds", documents=iter(items), batch_size=10)
+                assert again == {"unchanged": 25, "changed": 2}  # news/3 goes back to its text, then on
+            else:
+                for item_url, page_id, document in items:
+                    load.load_document(engine, run, page_id=page_id, source="seeds", url=item_url, document=document)
+                for item_url, page_id, document in items:
+                    load.load_document(engine, run, page_id=page_id, source="seeds", url=item_url, document=document)
+            results.append(rows(engine))
+        finally:
+            db._engines.pop(url, None)
+            engine.dispose()
+    assert results[0] == results[1]
+    assert len(results[0][0]) == 28 and len(results[0][1]) == 26 * 3 + 2  # 26 URLs, 2 of them twice
