@@ -7,15 +7,17 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from shahrnameh.nlp.document import decode_page, read_document
 from shahrnameh.nlp.pdf import is_pdf, looks_like_pdf, read_pdf
-from shahrnameh.spiders.archive import Archive
+from shahrnameh.nlp.records import Document
+from shahrnameh.spiders.archive import INDEX_NAME, Archive, ArchiveError
 from shahrnameh.spiders.crawl import crawl_source
 from shahrnameh.spiders.records import FetchRecord
 from shahrnameh.spiders.sources import Source
-from shahrnameh.warehouse import load
+from shahrnameh.warehouse import archive_queries, load
 from shahrnameh.warehouse.db import WarehouseError
 
 _READABLE_KINDS = {"article", "report"}
@@ -83,18 +85,19 @@ def load_crawl(engine, archive_root: Path, run_id: int, source: str, records: li
 
 def read_and_load(engine, archive: Archive, run_id: int, source: str, health: SourceHealth, *, url: str,
                   page_id: int | None, content_type: str | None, encoding: str | None, archive_path: str,
-                  archive_offset: int, first_seen: bool) -> str | None:
+                  archive_offset: int, first_seen: bool) -> tuple[str | None, Document | None]:
     """One archived body → article and facts in the warehouse; the crawl and `reparse` share it.
 
-    Returns the article's load outcome ("new", "changed", "unchanged"), or None when the body
-    is not an article (recorded in `failures` when `first_seen`: an unchanged block page is
-    not a new event) or could not be read or loaded (always recorded). `health` is updated.
+    Returns the article's load outcome ("new", "changed", "unchanged") and the document read;
+    (None, the document) when the body is not an article (recorded in `failures` when
+    `first_seen`: an unchanged block page is not a new event); (None, None) when it could
+    not be read or loaded (always recorded). `health` is updated.
     """
     if not _is_page(content_type) and not looks_like_pdf(content_type, url):
         if first_seen:
             _failure(engine, run_id, source, url, health, "classify",
                      f"not_html: {content_type.split(';')[0].strip()} is not a page to read")
-        return None
+        return None, None
     try:
         body = archive.read_body(archive_path, archive_offset)
         if is_pdf(body, content_type):  # a report: kind "report", or "empty" when scanned
@@ -104,26 +107,101 @@ def read_and_load(engine, archive: Archive, run_id: int, source: str, health: So
     except Exception as error:  # one bad page must not lose the rest of the run
         health.failed += 1
         _failure(engine, run_id, source, url, health, "read", f"{type(error).__name__}: {error}")
-        return None
+        return None, None
     if document.kind not in _READABLE_KINDS:
         if first_seen:
             health.blocked += document.kind == "block_page"
             _failure(engine, run_id, source, url, health, "classify",
                      f"{document.kind}: {document.reason or 'no article text'}")
-        return None
+        return None, document
     try:
         _, outcome = load.load_document(engine, run_id, page_id=page_id, source=source, url=url, document=document)
     except WarehouseError as error:  # the warehouse refused this document; the rest go on
         health.failed += 1
         _failure(engine, run_id, source, url, health, "load", str(error))
-        return None
+        return None, None
     if outcome in ("new", "changed"):
         setattr(health, f"articles_{outcome}", getattr(health, f"articles_{outcome}") + 1)
         health.facts_new += len(document.facts)
         health.facts_by_category.update(fact.category for fact in document.facts)
-    return outcome
+    return outcome, document
 
 
 def _failure(engine, run_id: int, source: str, url: str, health: SourceHealth, stage: str, message: str) -> None:
     load.record_failure(engine, run_id, source=source, url=url, stage=stage, message=message)
     health.errors.append(f"{url}: {message}")
+
+
+@dataclass
+class ReparseResult:
+    run_id: int
+    pages: int = 0
+    unchanged: int = 0
+    not_articles: int = 0
+    # Same text, other facts: stored facts belong to a text version, so they stay as they are.
+    stale_facts: list[str] = field(default_factory=list)
+    health: dict[str, SourceHealth] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[str]:
+        return [error for health in self.health.values() for error in health.errors]
+
+
+def reparse(engine, archive_root: Path, *, source: str | None = None) -> ReparseResult:
+    """Read every current article page again from the raw archive (no network) and load it.
+
+    For after an nlp improvement: a text that reads the same changes nothing; a text that
+    reads differently becomes the article's new version (the old one and its facts stay,
+    superseded). It is a run of its own in `runs`, and its failures go to `failures`.
+    """
+    archive_root = Path(archive_root)
+    if not (archive_root / INDEX_NAME).is_file():
+        raise ArchiveError(f"no raw archive at {archive_root} (expected {INDEX_NAME} there)")
+    if source is not None and source not in archive_queries.source_names(engine):
+        raise WarehouseError(f"no source named {source!r} in the warehouse")
+    pages = archive_queries.current_article_pages(engine, source)
+    run_id = load.start_run(engine)
+    result = ReparseResult(run_id)
+    archive = Archive(archive_root)
+    try:
+        for page in pages:
+            health = result.health.setdefault(page["source"], SourceHealth(page["source"]))
+            result.pages += 1
+            outcome, document = read_and_load(
+                engine, archive, run_id, page["source"], health, url=page["url"], page_id=page["page_id"],
+                content_type=page["content_type"], encoding=page["encoding"],
+                archive_path=page["archive_path"], archive_offset=page["archive_offset"], first_seen=True)
+            if outcome is None and document is not None:
+                result.not_articles += 1
+            elif outcome == "unchanged":
+                result.unchanged += 1
+                if _fact_rows(document) != archive_queries.current_facts(engine, page["url"]):
+                    result.stale_facts.append(page["url"])
+    except BaseException as error:
+        load.finish_run(engine, run_id, status="failed", counts=_reparse_counts(result),
+                        errors=[*result.errors, f"reparse stopped: {type(error).__name__}: {error}"])
+        raise
+    finally:
+        archive.close()
+    load.finish_run(engine, run_id, status="succeeded", counts=_reparse_counts(result), errors=result.errors)
+    return result
+
+
+def _fact_rows(document: Document) -> list[tuple]:
+    return [(Decimal(fact.value) if isinstance(fact.value, int) else Decimal(repr(fact.value)),
+             fact.category, fact.unit, fact.qualifier, fact.evidence) for fact in document.facts]
+
+
+def _reparse_counts(result: ReparseResult) -> dict:
+    healths = result.health.values()
+    by_category: Counter = Counter()
+    for health in healths:
+        by_category.update(health.facts_by_category)
+    return {
+        "kind": "reparse", "pages_read": result.pages,
+        "articles_new": sum(h.articles_new for h in healths),
+        "articles_changed": sum(h.articles_changed for h in healths),
+        "articles_unchanged": result.unchanged, "not_articles": result.not_articles,
+        "facts_new": sum(h.facts_new for h in healths), "facts_new_by_category": dict(by_category),
+        "stale_facts": len(result.stale_facts), "failed": sum(h.failed for h in healths),
+    }

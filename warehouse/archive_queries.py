@@ -1,0 +1,52 @@
+"""What `reparse` needs to know from the warehouse: which archived bodies are the current pages."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from shahrnameh.warehouse.db import WarehouseError, first_line
+from shahrnameh.warehouse.models import Article, Fact, Page, Source
+
+
+def current_article_pages(engine: Engine, source: str | None = None) -> list[dict]:
+    """Per article (or report) URL, the body it was last seen with: the one to read again.
+
+    An older body of the same URL is history; reading it again would make its text the
+    current version once more. "Last seen" is the page's last run, then its id (the later
+    insert), so a page that went back to an earlier body is read as that body.
+    """
+    query = (select(Page.id, Page.url, Page.content_type, Page.encoding, Page.archive_path, Page.archive_offset,
+                    Source.name)
+             .join(Source, Source.id == Page.source_id)
+             .where(Page.role.in_(("article", "report")), Page.outcome.not_in(("failed", "blocked")),
+                    Page.archive_path.is_not(None), Page.archive_offset.is_not(None))
+             .order_by(Page.url, Page.last_run_id.desc(), Page.id.desc()))
+    if source is not None:
+        query = query.where(Source.name == source)
+    try:
+        with Session(engine) as session:
+            rows = session.execute(query).all()
+    except Exception as error:  # SQLAlchemy's errors, as one line naming what was asked
+        raise WarehouseError(f"listing the archived article pages: {first_line(error)}") from error
+    pages: dict[str, dict] = {}
+    for page_id, url, content_type, encoding, archive_path, archive_offset, source_name in rows:
+        pages.setdefault(url, {"page_id": page_id, "url": url, "content_type": content_type,
+                               "encoding": encoding, "archive_path": archive_path,
+                               "archive_offset": archive_offset, "source": source_name})
+    return list(pages.values())
+
+
+def source_names(engine: Engine) -> list[str]:
+    with Session(engine) as session:
+        return list(session.scalars(select(Source.name).order_by(Source.name)))
+
+
+def current_facts(engine: Engine, url: str) -> list[tuple]:
+    """(value, category, unit, qualifier, evidence) of the current version of an article, in order."""
+    query = (select(Fact.value, Fact.category, Fact.unit, Fact.qualifier, Fact.evidence)
+             .join(Article, Article.id == Fact.article_id)
+             .where(Article.url == url, Article.superseded_by.is_(None))
+             .order_by(Fact.ordinal))
+    with Session(engine) as session:
+        return [tuple(row) for row in session.execute(query)]
