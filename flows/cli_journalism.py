@@ -53,8 +53,8 @@ def timeline(
     table.add_column("category")
     table.add_column("value", justify="right")
     table.add_column("qualifier")
-    table.add_column("source", overflow="fold", max_width=28)
-    table.add_column("evidence", ratio=1)
+    table.add_column("source", overflow="fold", max_width=24)
+    table.add_column("evidence", ratio=1, min_width=40)
     for row in found.rows:
         day = date.fromisoformat(row["date"])
         when = (f"{row['date']}\n{jalali_label(day)}" if row["dated"]
@@ -79,6 +79,9 @@ def timeline(
 def whatsnew(
     since: Annotated[str, typer.Option("--since", help="YYYY-MM-DD, Gregorian or Jalali (1403-09-05)")],
     format: Annotated[str, typer.Option("--format", help="markdown or html")] = "markdown",
+    programme: Annotated[Optional[str], typer.Option("--programme", "-p", help="only this programme")] = None,
+    municipality: Annotated[Optional[str], typer.Option(
+        "--municipality", "-m", help="only this city (its districts included) or district")] = None,
     db: DbOption = None,
 ) -> None:
     """New and changed programme numbers stored since a date, by municipality, with link and evidence."""
@@ -95,7 +98,7 @@ def whatsnew(
         raise typer.Exit(2)
     engine = _connect(db)
     try:
-        groups = journalism.whatsnew(engine, day)
+        groups = journalism.whatsnew(engine, day, programme, municipality)
     except WarehouseError as error:
         _err(str(error))
         raise typer.Exit(2)

@@ -113,10 +113,14 @@ def timeline(engine: Engine, programme: str, municipality: str | None = None) ->
     return Timeline(programme=name, municipalities=municipalities, rows=rows)
 
 
-def whatsnew(engine: Engine, since: date) -> dict[str, list[dict]]:
+def whatsnew(engine: Engine, since: date, programme: str | None = None,
+             municipality: str | None = None) -> dict[str, list[dict]]:
     """Numbers stored since `since` (00:00 UTC), by municipality: each `status` is `new`,
     `changed` (a new version of an article states another value: `old_value`) or `dropped`
-    (the new version no longer states a number the earlier one did)."""
+    (the new version no longer states a number the earlier one did). Optionally only one
+    programme's, or one municipality's (its districts included)."""
+    wanted_programme = find_programme(engine, programme) if programme else None
+    wanted_places = set(find_municipalities(engine, municipality)) if municipality else None
     moment = datetime(since.year, since.month, since.day)
     params = {"since": moment}
     with _reading(engine, f"reading what is new since {since.isoformat()}") as connection:
@@ -131,6 +135,10 @@ def whatsnew(engine: Engine, since: date) -> dict[str, list[dict]]:
         by_url[row["url"]].append(row)
     for url, rows in by_url.items():
         items.extend(_compare(before.get(url), rows))
+    if wanted_programme is not None:
+        items = [item for item in items if item["programme"] == wanted_programme]
+    if wanted_places is not None:
+        items = [item for item in items if item["municipality"] in wanted_places]
     grouped: dict[str, list[dict]] = defaultdict(list)
     for item in sorted(items, key=lambda i: (i["municipality"] or "\uffff", i["date"], i["url"], i["fact_id"] or 0)):
         grouped[item["municipality"] or ""].append(item)
