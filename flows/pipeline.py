@@ -56,11 +56,13 @@ def crawl(source: Source, archive_root: Path, run_id: int, crawl_settings: dict 
 def load_crawl(engine, archive_root: Path, run_id: int, source: str, records: list[FetchRecord]) -> SourceHealth:
     """Archive records of one source's crawl → pages, articles and facts in the warehouse.
 
-    Every article record with a body is read again, unchanged ones included: loading is
-    idempotent, and a run that died between fetching and loading is completed this way.
+    New and changed bodies are read. An unchanged body is read only if no earlier load read
+    it to the end (a run that died between fetching and loading is completed this way);
+    re-reading every archived body with today's nlp is `reparse`'s job, not the nightly's.
     """
     health = SourceHealth(source)
     archive = Archive(archive_root)
+    to_read = []
     for record in records:
         if record.status is not None:
             health.fetched += 1
@@ -70,6 +72,12 @@ def load_crawl(engine, archive_root: Path, run_id: int, source: str, records: li
             health.errors.append(f"{record.url}: {record.error}")
         if (record.role not in ("article", "report") or record.outcome in ("failed", "blocked")
                 or record.sha256 is None or record.archive_path is None):
+            continue
+        to_read.append((record, page_id))
+    already_read = archive_queries.pages_already_read(
+        engine, [page_id for record, page_id in to_read if record.outcome == "unchanged" and page_id is not None])
+    for record, page_id in to_read:
+        if record.outcome == "unchanged" and page_id in already_read:
             continue
         read_and_load(engine, archive, run_id, source, health, url=record.url, page_id=page_id,
                       content_type=record.content_type, encoding=record.encoding,

@@ -56,3 +56,24 @@ def test_two_runs_over_the_demo_site_store_everything_once(tmp_path):
         engine, "SELECT count(*), sum((SELECT count(*) FROM facts f WHERE f.article_id = a.id)) "
                 "FROM articles a WHERE a.language = 'ar'")
     assert rows[0][0] >= 7 and not rows[0][1]
+
+
+def test_a_crawl_never_loaded_is_loaded_by_the_next_run_and_read_pages_are_not_read_again(tmp_path, monkeypatch):
+    engine = db.connect(f"sqlite:///{tmp_path / 'warehouse.sqlite'}")
+    archive = tmp_path / "archive"
+    with DemoSite() as site:
+        [cityhall] = [s for s in load_sources(DEMO_SOURCES, substitutions={"site": site.base_url})
+                      if s.name == "demo-cityhall"]
+        # Run 1 dies after crawling: the archive has the bodies, the warehouse nothing.
+        died = load.start_run(engine)
+        pipeline.crawl(cityhall, archive, died, DEMO_CRAWL_SETTINGS)
+        load.finish_run(engine, died, status="failed", counts={}, errors=["killed"])
+        [second] = _run(engine, archive, [cityhall])
+        assert second.new == 0 and second.unchanged >= 7  # all 304: nothing downloaded again
+        assert second.articles_new >= 7
+        # Run 3: everything unchanged and already read, so nothing is read at all.
+        reads = []
+        real = pipeline.read_and_load
+        monkeypatch.setattr(pipeline, "read_and_load", lambda *a, **k: reads.append(k["url"]) or real(*a, **k))
+        [third] = _run(engine, archive, [cityhall])
+    assert third.unchanged == second.unchanged and third.articles_new == 0 and reads == []

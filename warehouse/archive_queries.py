@@ -6,7 +6,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from shahrnameh.warehouse.db import WarehouseError, first_line
-from shahrnameh.warehouse.models import Article, Fact, Page, Source
+from shahrnameh.warehouse.models import Article, Fact, Failure, Page, Source
 
 
 def current_article_pages(engine: Engine, source: str | None = None) -> list[dict]:
@@ -50,3 +50,21 @@ def current_facts(engine: Engine, url: str) -> list[tuple]:
              .order_by(Fact.ordinal))
     with Session(engine) as session:
         return [tuple(row) for row in session.execute(query)]
+
+
+def pages_already_read(engine: Engine, page_ids: list[int]) -> set[int]:
+    """Those of these pages that an earlier load read to the end: an article version came from
+    it, or its URL was classified as no article since the page was first stored."""
+    if not page_ids:
+        return set()
+    wanted = list(dict.fromkeys(page_ids))
+    read: set[int] = set()
+    with Session(engine) as session:
+        for start in range(0, len(wanted), 500):  # bound the IN list
+            chunk = wanted[start:start + 500]
+            read.update(session.scalars(select(Article.page_id).where(Article.page_id.in_(chunk))))
+            classified = (select(Page.id).join(Failure, Failure.url == Page.url)
+                          .where(Page.id.in_(chunk), Failure.stage == "classify",
+                                 Failure.last_run_id >= Page.first_run_id))
+            read.update(session.scalars(classified))
+    return read

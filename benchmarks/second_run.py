@@ -1,0 +1,97 @@
+"""Crawl the local demo site twice into a fresh archive and warehouse; the second run must be cheap.
+
+Targets (issue 5): run 2 takes <= 10% of run 1's time and downloads no unchanged article
+body again (a 304 Not Modified carries no body and does not count).
+
+What is timed: the nightly run's own steps (flows/pipeline.py: crawl each source in its
+Scrapy child process, read, load), the same functions the Prefect flow calls, without
+Prefect. Prefect's temporary server costs ~20 s per `shahrnameh` process whatever the
+work, so with it no second run could be 10% of the first; for honesty the full
+`shahrnameh demo` command is timed too (twice, on its own fresh warehouse), unless
+--no-cli.
+
+    .venv/bin/python benchmarks/second_run.py [--no-cli]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from shahrnameh.demosite import DemoSite
+from shahrnameh.flows import pipeline
+from shahrnameh.flows.settings import DEMO_CRAWL_SETTINGS, DEMO_SOURCES
+from shahrnameh.spiders.sources import load_sources
+from shahrnameh.warehouse import db, load
+
+TARGET_RATIO = 0.10
+
+
+def one_run(engine, archive: Path, sources) -> dict:
+    started = time.perf_counter()
+    run_id = load.start_run(engine)
+    crawl_seconds = load_seconds = 0.0
+    records = []
+    for source in sources:
+        load.upsert_source(engine, name=source.name, start_urls=list(source.start_urls),
+                           allowed_domains=list(source.allowed_domains), municipality=source.municipality)
+        t = time.perf_counter()
+        fetched = pipeline.crawl(source, archive, run_id, DEMO_CRAWL_SETTINGS)
+        crawl_seconds += time.perf_counter() - t
+        t = time.perf_counter()
+        pipeline.load_crawl(engine, archive, run_id, source.name, fetched)
+        load_seconds += time.perf_counter() - t
+        records += fetched
+    load.finish_run(engine, run_id, status="succeeded", counts={}, errors=[])
+    bodies = [r for r in records if r.role in ("article", "report") and r.status is not None and r.status != 304]
+    return {"seconds": time.perf_counter() - started, "crawl": crawl_seconds, "load": load_seconds,
+            "requests": len([r for r in records if r.status is not None]),
+            "not_modified": len([r for r in records if r.status == 304]),
+            "bodies": len(bodies), "changed_bodies": len([r for r in bodies if r.outcome in ("new", "changed")])}
+
+
+def cli_demo(db_url: str, home: Path) -> float:
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "shahrnameh.flows", "demo", "--db", db_url],
+                          capture_output=True, text=True, env={**os.environ, "SHAHRNAMEH_HOME": str(home)})
+    if done.returncode != 0:
+        raise SystemExit(f"shahrnameh demo failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-cli", action="store_true", help="skip timing the full `shahrnameh demo` command")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="shahrnameh-second-run-") as scratch:
+        scratch = Path(scratch)
+        engine = db.connect(f"sqlite:///{scratch / 'warehouse.sqlite'}")
+        with DemoSite() as site:
+            sources = load_sources(DEMO_SOURCES, substitutions={"site": site.base_url})
+            first = one_run(engine, scratch / "archive", sources)
+            second = one_run(engine, scratch / "archive", sources)
+        ratio = second["seconds"] / first["seconds"]
+        for name, run in (("run 1", first), ("run 2", second)):
+            print(f"{name}: {run['seconds']:6.2f} s (crawl {run['crawl']:.2f} s, read+load {run['load']:.2f} s); "
+                  f"{run['requests']} responses, {run['not_modified']} of them 304, "
+                  f"{run['bodies']} article bodies downloaded")
+        print(f"ratio run 2 / run 1: {ratio:.1%} (target <= {TARGET_RATIO:.0%})")
+        print(f"article bodies re-downloaded in run 2: {second['bodies']} (target 0)")
+        ok = ratio <= TARGET_RATIO and second["bodies"] == 0
+        if not args.no_cli:
+            home = scratch / "home"
+            db_url = f"sqlite:///{scratch / 'cli.sqlite'}"
+            cli_first, cli_second = cli_demo(db_url, home), cli_demo(db_url, home)
+            print(f"`shahrnameh demo` (Prefect flow, temporary server included): run 1 {cli_first:.1f} s, "
+                  f"run 2 {cli_second:.1f} s, ratio {cli_second / cli_first:.0%}")
+        print("PASS" if ok else "FAIL")
+        return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
