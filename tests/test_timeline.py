@@ -4,11 +4,14 @@ warehouse loaded from real corpus articles."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
+import uuid
 from pathlib import Path
 
 import jdatetime
 import pytest
+from sqlalchemy import create_engine
 from typer.testing import CliRunner
 
 from shahrnameh.flows.cli import app
@@ -55,12 +58,41 @@ def load_corpus(url: str, articles=ARTICLES) -> None:
     load.finish_run(engine, run_id, status="succeeded", counts={}, errors=[])
 
 
-@pytest.fixture
-def warehouse(tmp_path) -> str:
-    url = f"sqlite:///{tmp_path / 'warehouse.sqlite'}"
-    load_corpus(url)
+POSTGRES = os.environ.get("SHAHRNAMEH_TEST_POSTGRES")
+ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
+    not POSTGRES, reason="SHAHRNAMEH_TEST_POSTGRES is not set (scripts/services/postgres.sh sets it)"))]
+
+
+@pytest.fixture(params=ENGINES)
+def empty_warehouse(request, tmp_path) -> str:
+    """A new warehouse URL on each engine: a SQLite file, or a PostgreSQL schema of its own."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'warehouse.sqlite'}"
+        yield url
+        _forget(url)
+        return
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    url = f"{POSTGRES}{'&' if '?' in POSTGRES else '?'}options=-csearch_path%3D{schema}"
     yield url
-    db._engines.pop(url).dispose()
+    _forget(url)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+    admin.dispose()
+
+
+def _forget(url: str) -> None:
+    engine = db._engines.pop(url, None)
+    if engine is not None:
+        engine.dispose()
+
+
+@pytest.fixture
+def warehouse(empty_warehouse) -> str:
+    load_corpus(empty_warehouse)
+    return empty_warehouse
 
 
 @pytest.fixture

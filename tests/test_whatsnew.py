@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import DateTime, bindparam, text
 from typer.testing import CliRunner
 
 from shahrnameh.flows.cli import app
 from shahrnameh.flows.cli_journalism import parse_day
 from shahrnameh.warehouse import db, load
-from test_timeline import CORPUS, corpus_document, load_corpus
+from test_timeline import CORPUS, corpus_document, empty_warehouse, load_corpus  # noqa: F401 (fixture)
 
 SEED = "seeds/004_2c1a495e2d80be16.txt"
 # The article as the site later updated it: more people in more councils.
@@ -20,21 +20,21 @@ FESTIVAL = "text/fars_8307140301_tehran_participation_festival_200_projects.txt"
 
 
 @pytest.fixture
-def warehouse(tmp_path) -> str:
+def warehouse(empty_warehouse) -> str:
     """Last week's run stored two articles; this week's stored a changed version of one and a new one."""
-    url = f"sqlite:///{tmp_path / 'warehouse.sqlite'}"
+    url = empty_warehouse
     load_corpus(url, articles=(SEED, "seeds/000_79683cf1f56b498c.txt"))
     engine = db.connect(url)
     with engine.begin() as connection:
-        connection.execute(text("UPDATE articles SET created_at = '2026-11-16 01:00:00.000000'"))
+        connection.execute(text("UPDATE articles SET created_at = :last_week").bindparams(
+            bindparam("last_week", type_=DateTime)), {"last_week": datetime(2026, 11, 16, 1, 0)})
     run_id = load.start_run(engine)
     _, outcome = load.load_document(engine, run_id, page_id=None, source="corpus", url=(CORPUS / SEED).as_uri(),
                                     document=corpus_document(SEED, UPDATE))
     assert outcome == "changed"
     load.load_document(engine, run_id, page_id=None, source="corpus", url=(CORPUS / FESTIVAL).as_uri(),
                        document=corpus_document(FESTIVAL))
-    yield url
-    db._engines.pop(url).dispose()
+    return url
 
 
 def _run(*args: str):
