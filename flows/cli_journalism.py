@@ -6,6 +6,7 @@ import html
 import re
 import sys
 import tempfile
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
@@ -131,9 +132,23 @@ def serve(
     if not path.is_file():
         _err(f"no warehouse at {path}")
         raise typer.Exit(2)
+    if not _is_warehouse(path):
+        _err(f"{path} is not a Shahrnameh warehouse (no alembic_version table)")
+        raise typer.Exit(2)
     # The canned queries read views of the newest schema: migrate before serving read-only.
     _connect(url).dispose()
     _run_datasette(path, metadata(path.stem), host, port)
+
+
+def _is_warehouse(path: Path) -> bool:
+    import sqlite3
+
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as connection:
+            return connection.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'").fetchone() is not None
+    except sqlite3.DatabaseError:
+        return False
 
 
 def _run_datasette(path: Path, meta: dict, host: str, port: int) -> None:

@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -163,3 +164,10 @@ def test_serve_needs_a_sqlite_file(tmp_path):
     missing = CliRunner().invoke(app, ["serve", "--db", f"sqlite:///{tmp_path / 'none.sqlite'}"])
     assert missing.exit_code == 2 and "no warehouse at" in missing.output
     assert not (tmp_path / "none.sqlite").exists()
+    other = tmp_path / "other.sqlite"
+    sqlite3.connect(other).execute("CREATE TABLE notes (body TEXT)").connection.close()
+    foreign = CliRunner().invoke(app, ["serve", "--db", f"sqlite:///{other}"])
+    assert foreign.exit_code == 2 and "is not a Shahrnameh warehouse" in foreign.output
+    text_file = tmp_path / "notes.txt"
+    text_file.write_text("not a database")
+    assert "is not a Shahrnameh warehouse" in CliRunner().invoke(app, ["serve", "--db", f"sqlite:///{text_file}"]).output
