@@ -11,14 +11,17 @@ of them, so a later `import hazm` or `import nltk` elsewhere in the process stil
 the whole package.
 
 hazm's Normalizer also reads words.dat twice and conjugates every verb at start-up
-(WordTokenizer, then Lemmatizer's own WordTokenizer); `words()` reads it once for both
-the Normalizer and nlp.zwnj.
+(WordTokenizer, then Lemmatizer's own WordTokenizer); here the word list is read once for
+both the Normalizer and nlp.zwnj, and what is read is kept in a cache file
+($SHAHRNAMEH_HOME/cache, else ~/.cache/shahrnameh) that the next process loads instead.
 """
 
 from __future__ import annotations
 
 import importlib
 import importlib.util
+import marshal
+import os
 import sys
 import threading
 from functools import lru_cache
@@ -92,35 +95,25 @@ def hazm_data(name: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "data" / name
 
 
-@lru_cache(maxsize=1)
-def _read_words() -> tuple[dict[str, tuple[int, tuple[str, ...]]], frozenset[str]]:
-    result: dict[str, tuple[int, tuple[str, ...]]] = {}
+# Bump when what _build() stores changes, so old cache files are not read.
+_CACHE_FORMAT = 2
+_VERB_JOINERS = ("\u200c", "_")
+
+
+def _parse_words() -> tuple[dict[str, tuple[int, str]], frozenset[str]]:
+    words: dict[str, tuple[int, str]] = {}
     adjectives: set[str] = set()
     with hazm_data("words.dat").open(encoding="utf-8") as lines:
         for line in lines:
             item = line.strip().split("\t")  # hazm.utils.words_list's own parsing
             if len(item) == 3:
-                tags = tuple(item[2].split(","))
-                result[item[0]] = (int(item[1]), tags)
-                if "AJ" in tags:
+                words[item[0]] = (int(item[1]), item[2])
+                if "AJ" in item[2].split(","):
                     adjectives.add(item[0])
-    return result, frozenset(adjectives)
+    return words, frozenset(adjectives)
 
 
-def words() -> dict[str, tuple[int, tuple[str, ...]]]:
-    """words.dat as hazm's WordTokenizer.words holds it: word → (frequency, POS tags)."""
-    return _read_words()[0]
-
-
-def adjectives() -> frozenset[str]:
-    """Words that any line of words.dat tags AJ (a few words are listed twice)."""
-    return _read_words()[1]
-
-
-@lru_cache(maxsize=1)
-def verb_forms() -> frozenset[str]:
-    """Every conjugated form of hazm's verbs, as `Lemmatizer(joined_verb_parts=False).verbs`
-    lists them: what the Normalizer checks before it joins «می» to a verb."""
+def _parse_verb_forms() -> frozenset[str]:
     conjugation = hazm_module("lemmatizer").Conjugation()
     forms = {"است"}
     with hazm_data("verbs.dat").open(encoding="utf-8") as lines:
@@ -128,4 +121,82 @@ def verb_forms() -> frozenset[str]:
             verb = verb.strip()
             if verb:
                 forms.update(conjugation.get_all(verb))
-    return frozenset(forms)
+    # Only forms with a ZWNJ or a «_» are ever looked up (see verb_forms()).
+    return frozenset(form for form in forms if any(joiner in form for joiner in _VERB_JOINERS))
+
+
+def _cache_file() -> Path:
+    home = os.environ.get("SHAHRNAMEH_HOME")
+    if home:
+        folder = Path(home) / "cache"
+    else:
+        folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "shahrnameh"
+    sources = [hazm_data(name).stat() for name in ("words.dat", "verbs.dat")]
+    key = "-".join(f"{s.st_size}.{s.st_mtime_ns}" for s in sources)
+    return folder / f"hazm-lexicon-{_CACHE_FORMAT}-{key}.marshal"
+
+
+def _build() -> tuple:
+    words, adjectives = _parse_words()
+    return words, adjectives, _parse_verb_forms()
+
+
+def _flat(tables: tuple) -> tuple:
+    # Strings joined by newlines and a list of counts: marshal loads these about twice as
+    # fast as 193k (count, tags) tuples and a set of 213k strings.
+    words, adjectives, verbs = tables
+    return (_CACHE_FORMAT, "\n".join(words), [entry[0] for entry in words.values()],
+            "\n".join(entry[1] for entry in words.values()), "\n".join(adjectives), "\n".join(verbs))
+
+
+def _unflat(flat: tuple) -> tuple:
+    version, keys, counts, tags, adjectives, verbs = flat
+    if version != _CACHE_FORMAT:
+        raise ValueError("another cache format")
+    words = dict(zip(keys.split("\n"), zip(counts, tags.split("\n"))))
+    if len(words) != len(counts):
+        raise ValueError("damaged cache")
+    return words, frozenset(adjectives.split("\n")), frozenset(verbs.split("\n"))
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict[str, tuple[int, str]], frozenset[str], frozenset[str]]:
+    """(words, adjectives, verb forms), from the cache file when one matches hazm's data
+    files (loading it is several times faster than reading and conjugating), else built
+    and the cache file written for the next process. A cache that cannot be read or
+    written is only slower, never an error."""
+    path = None
+    try:
+        path = _cache_file()
+        return _unflat(marshal.loads(path.read_bytes()))
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    tables = _build()
+    if path is None:
+        return tables
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        partial.write_bytes(marshal.dumps(_flat(tables)))
+        os.replace(partial, path)  # whole or absent, for processes starting alongside
+    except (OSError, ValueError):
+        pass
+    return tables
+
+
+def words() -> dict[str, tuple[int, str]]:
+    """words.dat: word → (frequency, POS tags as written, comma-separated; «0» for the
+    list's generated inflections). hazm's Normalizer reads only the frequency."""
+    return _tables()[0]
+
+
+def adjectives() -> frozenset[str]:
+    """Words that any line of words.dat tags AJ (a few words are listed twice)."""
+    return _tables()[1]
+
+
+def verb_forms() -> frozenset[str]:
+    """The conjugated forms of hazm's verbs (`Lemmatizer(joined_verb_parts=False).verbs`)
+    that hold a ZWNJ or a «_»: the Normalizer looks up only «X‌Y» (joining two tokens)
+    and «X_Y», and the «می» rule only «می‌X»."""
+    return _tables()[2]

@@ -49,7 +49,7 @@ def _data_rows(name: str) -> list[list[str]]:
 
 
 @lru_cache(maxsize=1)
-def _lexicon() -> tuple[dict[str, tuple[int, tuple[str, ...]]], dict[str, str], frozenset[str]]:
+def _lexicon() -> tuple[dict[str, tuple[int, str]], dict[str, str], frozenset[str]]:
     """(listed words → (frequency, tags), glued spelling → ZWNJ spelling, adjectives)."""
     listed = lexicon_words()
     glued: dict[str, str] = {}
@@ -74,10 +74,10 @@ def _lexicon() -> tuple[dict[str, tuple[int, tuple[str, ...]]], dict[str, str], 
     return listed, glued, lexicon_adjectives()
 
 
-def _real_entry(entry: tuple[int, tuple[str, ...]] | None) -> bool:
+def _real_entry(entry: tuple[int, str] | None) -> bool:
     # 158k of the list's entries are generated inflections, frequency 0 and tag «0»;
     # the rest are dictionary words (a few with frequency 0 but a part of speech).
-    return entry is not None and (entry[0] > 0 or entry[1] != ("0",))
+    return entry is not None and (entry[0] > 0 or entry[1] != "0")
 
 
 def _frequency(word: str) -> int:
