@@ -133,7 +133,7 @@ def test_the_demo_crawl_fetches_the_linked_report_and_loads_it_in_the_story_of_i
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
-    from shahrnameh.demosite import DemoSite
+    from shahrnameh.demosite import DemoSite, Page
     from shahrnameh.flows import pipeline
     from shahrnameh.flows.settings import DEMO_SOURCES
     from shahrnameh.spiders.crawl import crawl_source
@@ -150,28 +150,39 @@ def test_the_demo_crawl_fetches_the_linked_report_and_loads_it_in_the_story_of_i
                         if s.name == "demo-cityhall")
         load.upsert_source(engine, name=cityhall.name, start_urls=list(cityhall.start_urls),
                            allowed_domains=list(cityhall.allowed_domains), municipality=None)
-        runs = []
-        for _ in range(2):
+        report_url = f"{site.base_url}/cityhall/reports/{name}.pdf"
+        article_path = f"/cityhall/{name}.html"
+
+        def crawl():
             run_id = load.start_run(engine)
             records = crawl_source(cityhall, archive, run_id=run_id, settings_overrides=fast, timeout_s=120)
-            runs.append((records, pipeline.load_crawl(engine, archive, run_id, cityhall.name, records)))
-        report_url = f"{site.base_url}/cityhall/reports/{name}.pdf"
-        article_url = f"{site.base_url}/cityhall/{name}.html"
-        # Only the PDF linked from an article is fetched, not the others the site serves; and only
-        # once: the second crawl finds the article unchanged (304) and follows none of its links.
-        assert [p for p in site.requests if p.startswith("/cityhall/reports/")] == [f"/cityhall/reports/{name}.pdf"]
+            return records, pipeline.load_crawl(engine, archive, run_id, cityhall.name, records)
 
-    (first, health), (second, again) = runs
+        (first, health), (second, again) = crawl(), crawl()
+        # Only the PDF linked from an article is fetched, not the others the site serves; and not
+        # by the second crawl, which finds the article unchanged (304) and so follows none of its links.
+        assert [p for p in site.requests if p.startswith("/cityhall/reports/")] == [f"/cityhall/reports/{name}.pdf"]
+        # The article is edited (its lead dropped): its links are followed again, the report is
+        # asked for conditionally and answers 304.
+        old = site.pages[article_path]
+        lead = old.body[old.body.index(b"<p>"):old.body.index(b"</p>") + 4]
+        site.pages[article_path] = Page(200, old.content_type, old.body.replace(lead, b"", 1))
+        third, _ = crawl()
+
     reports = [r for r in first if r.role == "report"]
     assert [(r.url, r.status, r.outcome, r.content_type) for r in reports] == [
         (report_url, 200, "new", "application/pdf")]
     assert not [r for r in second if r.url == report_url]
+    assert [(r.role, r.status, r.outcome) for r in third if r.url == report_url] == [("report", 304, "unchanged")]
     assert health.articles_new == 8 and again.articles_new == again.facts_new == 0
     with Session(engine) as session:
         report = session.scalar(select(Article).where(Article.url == report_url))
-        article = session.scalar(select(Article).where(Article.url == article_url))
-        assert report.kind == "report" and article.kind == "article"
+        versions = session.scalars(select(Article).where(Article.url.endswith(article_path))
+                                   .order_by(Article.version)).all()
+        assert report.kind == "report" and [v.kind for v in versions] == ["article", "article"]
         assert report.title == "دو ایستگاه جدید آتش‌نشانی سال آینده به بهره‌برداری می‌رسد"
-        # The report is the article's text: one story, both copies stored.
-        assert report.story_id == article.story_id == article.id
-        assert session.scalar(select(Article.id).where(Article.url == report_url, Article.id != article.id))
+        # The report is the article's text: one story, both copies stored; the edited
+        # version of the article stays in it.
+        first_version = versions[0]
+        assert report.story_id == first_version.story_id == versions[1].story_id == first_version.id
+        assert report.id != first_version.id and len(report.text) > 2000
