@@ -48,7 +48,7 @@ def timeline(
         raise typer.Exit(1 if png else 0)
 
     console = Console()
-    table = Table(title=f"{found.programme}{where}: {len(found.rows)} numbers", show_lines=True)
+    table = Table(title=f"{found.programme}{where}: {_plural(len(found.rows), 'number')}", show_lines=True)
     table.add_column("date", no_wrap=True)
     table.add_column("municipality")
     table.add_column("category")
@@ -67,7 +67,7 @@ def timeline(
     if png:
         from shahrnameh.charts import ChartError, timeline_png
 
-        subtitle = f"{len(found.rows)} numbers" + (f" · {', '.join(found.municipalities)}" if found.municipalities else "")
+        subtitle = _plural(len(found.rows), "number") + (f" · {', '.join(found.municipalities)}" if found.municipalities else "")
         try:
             timeline_png(found.rows, found.programme, png, subtitle=subtitle)
         except ChartError as error:
@@ -215,8 +215,12 @@ def _number(item: dict) -> str:
 def _counts(groups: dict[str, list[dict]]) -> str:
     items = [item for group in groups.values() for item in group]
     by_status = {status: sum(item["status"] == status for item in items) for status in ("new", "changed", "dropped")}
-    return (f"{len(items)} numbers: {by_status['new']} new, {by_status['changed']} changed, "
-            f"{by_status['dropped']} dropped, in {len(groups)} municipalities")
+    return (f"{_plural(len(items), 'number')}: {by_status['new']} new, {by_status['changed']} changed, "
+            f"{by_status['dropped']} dropped, in {_plural(len(groups), 'municipality', 'municipalities')}")
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else many or one + 's'}"
 
 
 def render_markdown(groups: dict[str, list[dict]], since: date) -> str:

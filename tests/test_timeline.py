@@ -133,7 +133,8 @@ def test_a_municipality_narrows_the_timeline_and_a_city_takes_its_districts(ware
     assert both.exit_code == 0 and "رفسنجان" in both.output and "کرمان" in both.output
     kerman = _run("timeline", "مدیریت مشارکتی", "-m", "كرمان", "--db", warehouse)
     assert kerman.exit_code == 0, kerman.output
-    assert "1 numbers" in kerman.output and "رفسنجان" not in kerman.output.split("numbers", 1)[1]
+    assert "مدیریت مشارکتی in کرمان: 1 number" in [line.strip() for line in kerman.output.splitlines()]
+    assert "رفسنجان" not in kerman.output.split("1 number", 1)[1]
     tehran = _run("timeline", "سرای محله", "--municipality", "تهران", "--db", warehouse)
     assert tehran.exit_code == 0, tehran.output
     assert "تهران / منطقه 20" in tehran.output and "شهرری" not in tehran.output.split("numbers", 1)[1]

@@ -118,7 +118,7 @@ def test_a_number_the_new_version_no_longer_states_is_dropped_against_what_was_s
 def test_only_one_programme_or_one_municipality(warehouse):
     councils = _run("whatsnew", "--since", "2026-11-20", "--programme", "شوراي‌محله", "--db", warehouse)
     assert councils.exit_code == 0, councils.output
-    assert "2 numbers: 0 new, 2 changed, 0 dropped, in 1 municipalities" in councils.output
+    assert "2 numbers: 0 new, 2 changed, 0 dropped, in 1 municipality" in councils.output
     tehran = _run("whatsnew", "--since", "2026-11-20", "-m", "تهران", "--db", warehouse)
     assert "4 numbers: 4 new" in tehran.output and "رفسنجان" not in tehran.output
     unknown = _run("whatsnew", "--since", "2026-11-20", "-p", "شورا", "--db", warehouse)
