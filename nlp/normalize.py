@@ -46,6 +46,46 @@ def _normalizer():
     return normalizer
 
 
+@lru_cache(maxsize=1)
+def _steps():
+    """hazm's normalize() for our options, step by step, with its translation table built
+    once (hazm rebuilds it on every call) and its pattern lists compiled once."""
+    constants = hazm_module("constants")
+
+    def compiled(patterns):
+        return [(re.compile(p) if isinstance(p, str) else p, replacement) for p, replacement in patterns]
+
+    table = hazm_module("utils").maketrans(constants.TRANSLATION_SRC, constants.TRANSLATION_DST)
+    # str.translate looks every character up (0.15 s per 128k characters here); the
+    # characters it changes are rare, so a regex finds them and only they are looked up.
+    by_char = {chr(code): replacement for code, replacement in table.items()}
+    translate = re.compile("[" + "".join(re.escape(char) for char in by_char) + "]")
+    return ((translate, lambda match: by_char[match.group(0)]), compiled(constants.PERSIAN_STYLE_PATTERNS), compiled(constants.DIACRITICS_PATTERNS),
+            compiled(constants.EXTRA_SPACE_PATTERNS), compiled(constants.AFFIX_SPACING_PATTERNS),
+            compiled(constants.PUNCTUATION_SPACING_PATTERNS), compiled(constants.SPECIAL_CHARS_PATTERNS))
+
+
+def _replace_all(patterns, text: str) -> str:
+    for pattern, replacement in patterns:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _hazm_normalize(text: str) -> str:
+    """`_normalizer().normalize(text)`, in the same order: translate, Persian style,
+    diacritics, spacing (line by line: tokens, then token_spacing), Unicode
+    replacements, special characters."""
+    normalizer = _normalizer()
+    translate, style, diacritics, extra_space, affix_spacing, punctuation_spacing, specials = _steps()
+    text = _replace_all(diacritics, _replace_all(style, translate[0].sub(translate[1], text)))
+    lines = _replace_all(extra_space, text).split("\n")
+    for index, line in enumerate(lines):
+        if line.strip():
+            lines[index] = " ".join(normalizer.token_spacing(normalizer._tokenizer.tokenize(line)))
+    text = _replace_all(punctuation_spacing, _replace_all(affix_spacing, "\n".join(lines)))
+    return _replace_all(specials, normalizer.unicodes_replacement(text))
+
+
 def _separate_mi(text: str) -> str:
     """hazm's «می» rule («میشود» → «می‌شود»), except on words that are words as written:
     hazm would write «بازدید می‌دانی» for «بازدید میدانی» (field visit) and «می‌انجی» for
@@ -99,7 +139,7 @@ def normalize(text: str) -> str:
     # One call for the whole text: hazm's fixed cost per call (it rebuilds its translation
     # table) doubled the time when it ran line by line. It leaves spaces around newlines
     # and folds runs of blank lines into one.
-    normalized = restore_zwnj(_separate_mi(_AROUND_NEWLINE.sub("\n", _normalizer().normalize(shielded))))
+    normalized = restore_zwnj(_separate_mi(_AROUND_NEWLINE.sub("\n", _hazm_normalize(shielded))))
     if not kept:
         return normalized
     return re.sub(f"{marker}([a-z]+)Q", lambda m: kept.get(m.group(1), m.group(0)), normalized)
