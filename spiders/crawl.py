@@ -1,16 +1,23 @@
-"""Crawl one source in a child process and return its FetchRecords.
+"""Crawl one source and return its FetchRecords: in a child process, or on a shared reactor thread.
 
-Scrapy's Twisted reactor cannot be restarted in a process, so every crawl gets a fresh
-Python: `python -m shahrnameh.spiders.crawl` is that child's entry point.
+Scrapy's Twisted reactor cannot be restarted in a process. Two ways around it:
+- isolated (the default of crawl_source): every crawl gets a fresh Python,
+  `python -m shahrnameh.spiders.crawl`; a crash or leak in a crawl dies with its child.
+  It costs a Python start and Scrapy's imports per source, 2-5 s each.
+- in process: one reactor runs for the life of the process in a daemon thread, and every
+  crawl (from any thread, several at once) is scheduled on it. No per-crawl start-up, which
+  is most of a nightly run in which nothing changed (benchmarks/second_run.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 from shahrnameh.spiders.records import FetchRecord
@@ -24,11 +31,18 @@ class CrawlError(RuntimeError):
 
 
 def crawl_source(source: Source, archive_root: Path, *, run_id: int, settings_overrides: dict | None = None,
-                 timeout_s: float = 1800) -> list[FetchRecord]:
+                 timeout_s: float = 1800, isolated: bool | None = True) -> list[FetchRecord]:
+    """The source's FetchRecords; `isolated` None: on the shared reactor thread when this
+    process can host it, else in a child process."""
     archive_root = Path(archive_root).resolve()
     archive_root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="shahrnameh-crawl-") as scratch:
         records_path = Path(scratch) / "records.jsonl"
+        if isolated is None:
+            isolated = not _in_process_possible()
+        if not isolated:
+            _crawl_in_process(source, archive_root, run_id, records_path, settings_overrides or {}, timeout_s)
+            return _read_records(records_path)
         command = [
             sys.executable, "-m", "shahrnameh.spiders.crawl",
             "--source", json.dumps(source.to_json(), ensure_ascii=False),
@@ -43,10 +57,107 @@ def crawl_source(source: Source, archive_root: Path, *, run_id: int, settings_ov
                              f"{_tail(error.stderr)}") from error
         if done.returncode != 0:
             raise CrawlError(f"crawl of {source.name} exited with {done.returncode}:\n{_tail(done.stderr)}")
-        if not records_path.exists():
-            return []
-        with records_path.open(encoding="utf-8") as lines:
-            return [FetchRecord(**json.loads(line)) for line in lines if line.strip()]
+        return _read_records(records_path)
+
+
+def _read_records(records_path: Path) -> list[FetchRecord]:
+    if not records_path.exists():
+        return []
+    with records_path.open(encoding="utf-8") as lines:
+        return [FetchRecord(**json.loads(line)) for line in lines if line.strip()]
+
+
+_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+_reactor_lock = threading.Lock()
+_reactor_ready: threading.Event | None = None
+_reactor_failure: list[BaseException] = []
+
+
+def _in_process_possible() -> bool:
+    try:
+        _reactor()
+    except CrawlError:
+        return False
+    return True
+
+
+def _reactor():
+    """The process's reactor, running in its own daemon thread (started on first use)."""
+    global _reactor_ready
+    with _reactor_lock:
+        if _reactor_ready is None:
+            _reactor_ready = threading.Event()
+
+            def run() -> None:
+                try:
+                    # Installed in this thread, so the asyncio loop it drives is this thread's own.
+                    from scrapy.utils.reactor import install_reactor, is_asyncio_reactor_installed
+                    if "twisted.internet.reactor" not in sys.modules:
+                        install_reactor(_REACTOR)
+                    elif not is_asyncio_reactor_installed():
+                        raise CrawlError("another Twisted reactor is installed in this process")
+                    from twisted.internet import reactor
+                    if reactor.running:
+                        raise CrawlError("a Twisted reactor already runs in this process")
+                    # The crawl's own log lines are for its child process; here only errors,
+                    # since every failed URL is a FetchRecord anyway.
+                    logging.getLogger("scrapy").setLevel(logging.ERROR)
+                    reactor.callWhenRunning(_reactor_ready.set)
+                    reactor.run(installSignalHandlers=False)
+                except BaseException as error:  # noqa: BLE001 - handed to the waiting caller
+                    _reactor_failure.append(error)
+                    _reactor_ready.set()
+
+            threading.Thread(target=run, name="shahrnameh-reactor", daemon=True).start()
+    _reactor_ready.wait()
+    if _reactor_failure:
+        raise CrawlError(f"the crawl reactor could not start: {_reactor_failure[0]}")
+    from twisted.internet import reactor
+    return reactor
+
+
+def _crawl_in_process(source: Source, archive_root: Path, run_id: int, records_path: Path, overrides: dict,
+                      timeout_s: float) -> None:
+    reactor = _reactor()
+    records_path.touch()
+    done = threading.Event()
+    outcome: dict = {"bugs": []}
+
+    def start() -> None:
+        from scrapy import signals
+        from scrapy.crawler import CrawlerRunner
+
+        from shahrnameh.spiders.news import NewsSpider
+        from shahrnameh.spiders.settings import crawl_settings
+
+        try:
+            runner = CrawlerRunner({**crawl_settings(source, overrides), "TWISTED_REACTOR": _REACTOR})
+            crawler = runner.create_crawler(NewsSpider)
+            outcome["crawler"] = crawler
+            crawler.signals.connect(lambda failure, response, spider: outcome["bugs"].append(
+                f"callback failed on {response.url}: {failure.getErrorMessage()}"), signal=signals.spider_error,
+                weak=False)
+            crawler.signals.connect(lambda item, response, spider, failure: outcome["bugs"].append(
+                f"pipeline failed on {getattr(item, 'url', item)}: {failure.getErrorMessage()}"),
+                signal=signals.item_error, weak=False)
+            finished = runner.crawl(crawler, source_json=json.dumps(source.to_json(), ensure_ascii=False),
+                                    archive_root=str(archive_root), run_id=run_id, records_path=str(records_path))
+        except Exception as error:  # a bad setting or pipeline: the caller hears of it
+            outcome["bugs"].append(f"crawl failed: {type(error).__name__}: {error}")
+            done.set()
+            return
+        finished.addErrback(lambda failure: outcome["bugs"].append(f"crawl failed: {failure.getErrorMessage()}"))
+        finished.addBoth(lambda _: done.set())
+
+    reactor.callFromThread(start)
+    if not done.wait(timeout_s):
+        crawler = outcome.get("crawler")
+        if crawler is not None:
+            reactor.callFromThread(crawler.stop)
+        done.wait(60)
+        raise CrawlError(f"crawl of {source.name} timed out after {timeout_s:.0f} s")
+    if outcome["bugs"]:
+        raise CrawlError("\n".join([f"crawl of {source.name} finished with errors:", *outcome["bugs"][-10:]]))
 
 
 def _tail(stderr) -> str:
