@@ -244,3 +244,22 @@ def test_gzipped_sitemap_is_read(tmp_path, monkeypatch):
         out = list(news.parse_start(response))
     assert out[0].role == "sitemap"
     assert len([r for r in out[1:] if r.meta["role"] == "article"]) == 7
+
+
+def test_in_process_crawls_run_again_and_side_by_side_on_one_reactor(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with DemoSite() as site:
+        sources = {s.name: s for s in load_sources(DEMO_SOURCES, substitutions={"site": site.base_url})}
+        cityhall, news = sources["demo-cityhall"], sources["demo-news"]
+        first = crawl_source(cityhall, tmp_path, run_id=1, settings_overrides=FAST, isolated=False, timeout_s=120)
+        # Two threads at once, as the nightly flow's task runner does, and a second crawl of one source.
+        with ThreadPoolExecutor(2) as pool:
+            again, other = pool.map(lambda s: crawl_source(s, tmp_path, run_id=2, settings_overrides=FAST,
+                                                           isolated=False, timeout_s=120), (cityhall, news))
+    assert {r.outcome for r in first if r.role == "article"} == {"new"}
+    assert {(r.outcome, r.status) for r in again if r.role == "article"} == {("unchanged", 304)}
+    assert len([r for r in other if r.role == "article" and r.status is not None]) >= 10
+    with pytest.raises(CrawlError, match=r"crawl of broken finished with errors:[\s\S]*No module named 'no'"):
+        crawl_source(Source("broken", ("http://127.0.0.1:9/",), ("127.0.0.1",)), tmp_path, run_id=3,
+                     settings_overrides={"ITEM_PIPELINES": {"no.such.Pipeline": 1}}, isolated=False, timeout_s=60)
