@@ -7,8 +7,9 @@ asks for (hazm.normalizer needs hazm.utils, hazm.constants, hazm.word_tokenizer,
 hazm.lemmatizer and two small nltk interface modules), with the package bodies of hazm,
 nltk, nltk.tokenize and nltk.stem deferred: their modules exist, with their real
 __spec__ and __path__, and run their own __init__ the first time anything else is asked
-of them, so a later `import hazm` or `import nltk` elsewhere in the process still gets
-the whole package.
+of them (or any other of their modules is imported), so a later `import hazm`,
+`import nltk` or `from nltk.corpus import …` elsewhere in the process still gets the
+whole package.
 
 hazm's Normalizer also reads words.dat twice and conjugates every verb at start-up
 (WordTokenizer, then Lemmatizer's own WordTokenizer); here the word list is read once for
@@ -19,6 +20,7 @@ both the Normalizer and nlp.zwnj, and what is read is kept in a cache file
 from __future__ import annotations
 
 import importlib
+import importlib.abc
 import importlib.util
 import marshal
 import os
@@ -79,12 +81,58 @@ def _defer(name: str) -> None:
         setattr(sys.modules[parent], child, module)
 
 
+def _is_deferred(name: str) -> bool:
+    module = sys.modules.get(name)
+    return module is not None and bool(module.__dict__.get("_shahrnameh_deferred"))
+
+
+class _AlreadyLoaded(importlib.abc.Loader):
+    """Hands the import system a module that completing its package just loaded."""
+
+    def __init__(self, module: ModuleType):
+        self.module, self.spec = module, module.__spec__
+
+    def create_module(self, spec):
+        return self.module
+
+    def exec_module(self, module) -> None:
+        module.__spec__ = self.spec  # the import system set ours; the module keeps its own
+
+
+class _CompleteDeferredPackages(importlib.abc.MetaPathFinder):
+    """Any other import from a deferred package (`import nltk.corpus`, `import
+    hazm.pos_tagger`) first runs that package's own __init__, as a normal import would."""
+
+    loading_light = False
+
+    def find_spec(self, fullname, path=None, target=None):
+        if self.loading_light or not fullname.startswith(_DEFERRED_PACKAGES):
+            return None
+        pending = [name for name in _DEFERRED_PACKAGES if fullname.startswith(name + ".") and _is_deferred(name)]
+        for name in pending:  # parents first: _DEFERRED_PACKAGES is in that order
+            _materialise_first(name)
+            _materialise(sys.modules[name])
+        module = sys.modules.get(fullname)
+        if not pending or module is None:
+            return None  # the usual finders go on, the parents now whole
+        return importlib.util.spec_from_loader(fullname, _AlreadyLoaded(module))
+
+
+_FINDER = _CompleteDeferredPackages()
+
+
 def hazm_module(name: str) -> ModuleType:
     """`hazm.<name>` (e.g. "normalizer"), imported without running hazm/__init__ or nltk's."""
     with _lock:
+        if _FINDER not in sys.meta_path:
+            sys.meta_path.insert(0, _FINDER)
         for package in _DEFERRED_PACKAGES:
             _defer(package)
-        return importlib.import_module(f"hazm.{name}")
+        _FINDER.loading_light = True
+        try:
+            return importlib.import_module(f"hazm.{name}")
+        finally:
+            _FINDER.loading_light = False
 
 
 def hazm_data(name: str) -> Path:

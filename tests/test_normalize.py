@@ -128,10 +128,12 @@ def test_normalizer_start_up_imports_neither_nltk_nor_scipy_whole():
     code = ("import sys; from shahrnameh.nlp.normalize import normalize; "
             "assert normalize('میشود') == 'می\\u200cشود'; "
             "print(sorted(m for m in ('scipy', 'nltk.corpus', 'hazm.pos_tagger', 'hazm.corpus_readers') if m in sys.modules)); "
+            "import nltk.corpus; from nltk.stem import PorterStemmer; from hazm import POSTagger; "
             "import hazm, nltk; print(hazm.Lemmatizer().lemmatize('کتاب\\u200cها'), bool(nltk.word_tokenize))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    # Nothing heavy at start-up; and a later `import hazm` still gets the whole package.
+    # Nothing heavy at start-up; and later imports of hazm or nltk, of the packages or of
+    # any of their modules, still get the whole packages.
     assert result.stdout.splitlines() == ["[]", "کتاب True"]
 
 
