@@ -162,6 +162,8 @@ def _classify(text: str, mention: NumberMention, following: list[NumberMention],
     # «محلات ۱۲ گانه»: the head comes before the number.
     if _GANEH.match(text[mention.end:mention.end + 8]):
         previous = _WORD.findall(before[-40:])
+        if len(previous) > 1 and _bare(previous[-1]) in ("ها", "های"):
+            previous.pop()  # «مولفه های هفت گانه»: the plural suffix written apart
         found = _head_category(previous[-1:]) if previous else None
         if found:
             return found[0], found[1]

@@ -29,9 +29,11 @@ _DOTTED_THOUSANDS = rf"{_D}{{1,3}}(?:\.{_D}{{3}}){{2,}}(?![{DIGIT_CLASS}])"
 _DIGITS = rf"(?:{_DOTTED_THOUSANDS}|{_D}+(?:[,٬]{_D}{{3}})*(?:[.٫/]{_D}+)?)"
 _WORDS = "|".join(sorted(UNITS, key=len, reverse=True))
 _SCALE = "|".join(sorted(SCALES, key=len, reverse=True))
-# A number word joined by ZWNJ to anything but a scale word or «درصد» («صد‌درصد») is part
-# of another word («نه‌تنها» "not only", «یک‌طرفه», «دو‌جانبه»), not a number.
-_ATOM = rf"(?:{_DIGITS}|(?:{_WORDS})(?![\u0600-\u06FF])(?!\u200c(?!\s*(?:{_SCALE}|در\u200c?صد))))"
+# A number word joined by ZWNJ to anything but a scale word or a counting suffix
+# («صد‌درصد», «هفت‌گانه», «پنج‌ساله», as hazm writes them) is part of another word
+# («نه‌تنها» "not only", «یک‌طرفه», «دو‌جانبه»), not a number.
+_JOINED = r"در\u200c?صد|گانه|ساله|ماهه|روزه|نفره|نفری|ساعته|طبقه|برابر"
+_ATOM = rf"(?:{_DIGITS}|(?:{_WORDS})(?![\u0600-\u06FF])(?!\u200c(?!\s*(?:{_SCALE}|{_JOINED}))))"
 _SCALE_WORD = rf"(?:{_SCALE})(?![\u0600-\u06CB\u06CD-\u06FF])"  # «میلیاردی» allowed: ی may follow
 _PIECE = rf"{_ATOM}(?:[\s\u200c]*{_SCALE_WORD})*"  # «هفت‌میلیاردی»: a ZWNJ may stand before the scale
 # Only «هزار» stands alone for a number («هزار واحد مسکونی»); a lone «همت» is "effort"

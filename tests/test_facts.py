@@ -258,3 +258,9 @@ def test_one_before_a_time_unit_is_never_a_count():
     assert _facts("در این شب‌ها می‌توانیم با بهره‌گیری از برکات شب‌های قدر سرنوشت یک سال خود را رقم بزنیم.\n"
                   "وی در ادامه به موفقیت‌های ورزشکاران در المپیک لندن اشاره کرد و گفت: کسب مدال طلای حمید سوریان "
                   "در کشتی فرنگی پس از 40 سال بسیار حائز اهمیت بود") == [(40, "duration", "exact")]
+
+
+def test_ganeh_after_a_plural_suffix_written_apart():
+    # corpus/fars-heldout/fars_13900612000765_tehran_environment_report.txt (batch 2, seen).
+    assert _facts("هر یک از مولفه های هفت گانه هوا،آب، خاک تنوع زیستی ، بلایای طبیعی ،پسماند و زیستگاه انسانی "
+                  "بطور جداگانه مورد بررسی قرار گرفته است") == [(7, "other", "exact")]

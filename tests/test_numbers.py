@@ -116,3 +116,13 @@ def test_ordinals_years_and_identifiers_are_not_counts():
         (100, "project")]
     # corpus/fars-municipal/fars_8906061664_hamedan_…: «فاز 1» is «phase one».
     assert (1, "phase") not in facts("افتتاح فاز 1 بوستان تفريحي توريستي شاهد جوكار با مساحت 32 هزار متر مربع")
+
+
+def test_number_words_joined_to_a_counting_suffix():
+    # hazm writes «هفت گانه» as «هفت‌گانه» (corpus/fars-heldout/…tehran_environment_report,
+    # batch 2): the number word stays a number before «گانه», «ساله», «درصد» …, not before
+    # «تنها» or «طرفه».
+    from shahrnameh.nlp.normalize import normalize
+    assert [m.value for m in find_numbers(normalize("مولفه های هفت گانه هوا"))] == [7]
+    assert [m.value for m in find_numbers("برنامه پنج\u200cساله")] == [5]
+    assert find_numbers("یک\u200cطرفه") == []
