@@ -103,15 +103,17 @@ class _CompleteDeferredPackages(importlib.abc.MetaPathFinder):
     """Any other import from a deferred package (`import nltk.corpus`, `import
     hazm.pos_tagger`) first runs that package's own __init__, as a normal import would."""
 
-    loading_light = False
+    light_loader: int | None = None  # the thread inside hazm_module(), which imports lightly
 
     def find_spec(self, fullname, path=None, target=None):
-        if self.loading_light or not fullname.startswith(_DEFERRED_PACKAGES):
+        if not fullname.startswith(_DEFERRED_PACKAGES) or self.light_loader == threading.get_ident():
             return None
-        pending = [name for name in _DEFERRED_PACKAGES if fullname.startswith(name + ".") and _is_deferred(name)]
-        for name in pending:  # parents first: _DEFERRED_PACKAGES is in that order
-            _materialise_first(name)
-            _materialise(sys.modules[name])
+        with _lock:  # another thread's light import finishes first
+            pending = [name for name in _DEFERRED_PACKAGES
+                       if fullname.startswith(name + ".") and _is_deferred(name)]
+            for name in pending:  # parents first: _DEFERRED_PACKAGES is in that order
+                _materialise_first(name)
+                _materialise(sys.modules[name])
         module = sys.modules.get(fullname)
         if not pending or module is None:
             return None  # the usual finders go on, the parents now whole
@@ -126,13 +128,13 @@ def hazm_module(name: str) -> ModuleType:
     with _lock:
         if _FINDER not in sys.meta_path:
             sys.meta_path.insert(0, _FINDER)
-        for package in _DEFERRED_PACKAGES:
-            _defer(package)
-        _FINDER.loading_light = True
+        _FINDER.light_loader = threading.get_ident()
         try:
+            for package in _DEFERRED_PACKAGES:
+                _defer(package)
             return importlib.import_module(f"hazm.{name}")
         finally:
-            _FINDER.loading_light = False
+            _FINDER.light_loader = None
 
 
 def hazm_data(name: str) -> Path:
