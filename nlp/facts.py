@@ -80,6 +80,8 @@ def _head_category(words: list[str]) -> tuple[str, str, int] | None:
             stem = bare[: len(bare) - len(suffix.replace(ZWNJ, ""))] if suffix else bare
             if suffix and not bare.endswith(suffix.replace(ZWNJ, "")):
                 continue
+            if suffix == "ی" and not stem.endswith(("ا", "و", "ه")):
+                continue  # ezafe «ی» follows a vowel («خودروی»); «شهرداری» is no «شهردار»
             if stem in heads:
                 return heads[stem], phrase, size
     return None

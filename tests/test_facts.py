@@ -264,3 +264,13 @@ def test_ganeh_after_a_plural_suffix_written_apart():
     # corpus/fars-heldout/fars_13900612000765_tehran_environment_report.txt (batch 2, seen).
     assert _facts("هر یک از مولفه های هفت گانه هوا،آب، خاک تنوع زیستی ، بلایای طبیعی ،پسماند و زیستگاه انسانی "
                   "بطور جداگانه مورد بررسی قرار گرفته است") == [(7, "other", "exact")]
+
+
+def test_a_service_number_and_a_derived_noun_are_no_count():
+    # corpus/fars-heldout/fars_8604210013_tehran_council_environment_committee.txt (batch 3,
+    # seen): «سامانه 1888» names a hotline, and «شهرداری» (municipality) is no «شهردار» + ezafe.
+    assert _facts("رئيس كميته محيط زيست شوراي اسلامي شهر تهران با اشاره به بازديد اعضاي شوراي شهر از "
+                  "سامانه 1888 شهرداري تهران، گفت") == []
+    # The ezafe «ی» after a vowel still reaches the noun (corpus/fars-municipal/fars_8906061664_…).
+    assert (14, "other", "exact") in _facts(
+        "كلنگ‌زني آغاز ساماندهي گلزار شهداي تك‌مزاري در روستاي گليان و 14 روستاي ديگر با اعتباري بالغ بر 23 ميليون تومان")
