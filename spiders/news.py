@@ -27,6 +27,8 @@ _NOT_ARTICLE = re.compile(
     r"/(tag|tags|category|categories|service|section|search|login|register|author|archive|rss|feed"
     r"|redirect|ads?|banner)(/|$)"
     r"|\.(jpe?g|png|gif|svg|webp|pdf|zip|mp3|mp4|css|js|xml)$", re.I)
+# A page its sitemap says is unchanged is still asked for (conditionally) after this long.
+LASTMOD_TRUST_DAYS = 30
 # An id, a page file, or a slug of four words or more.
 _ARTICLE_LIKE = re.compile(r"\d{4,}|\.(html?|aspx|php)$|/[^/]*-[^/]*-[^/]*-[^/]*/?$", re.I)
 
@@ -43,6 +45,8 @@ class NewsSpider(scrapy.Spider):
         self.records_path = records_path
         self.article_pattern = re.compile(self.source.article_url_pattern) if self.source.article_url_pattern else None
         self.index = Archive(self.archive_root)
+        # URLs answered from the archive by their sitemap lastmod, never requested this run.
+        self._not_requested: set[str] = set()
 
     async def start(self):
         for robots_url in dict.fromkeys(_robots_url(u) for u in self.source.start_urls):
@@ -68,8 +72,8 @@ class NewsSpider(scrapy.Spider):
                                       meta={"role": "sitemap", "listing_depth": 0})
         elif kind == "urlset":
             yield self._page(response, "sitemap")
-            for loc in _locs(root, "url"):
-                yield from self._article_request(urljoin(response.url, loc), from_listing=False)
+            for loc, lastmod in _urls_with_lastmod(root):
+                yield from self._article_request(urljoin(response.url, loc), from_listing=False, lastmod=lastmod)
         elif kind == "feed":
             yield self._page(response, "feed")
             for link in _feed_links(root):
@@ -120,13 +124,21 @@ class NewsSpider(scrapy.Spider):
         return [FetchedPage(source=self.source.name, url=request.url, requested_url=_requested_url(request),
                             role=role, fetched_at=_now(), error=error, blocked=blocked)]
 
-    def _article_request(self, url: str, *, from_listing: bool, role: str = "article"):
+    def _article_request(self, url: str, *, from_listing: bool, role: str = "article", lastmod: str | None = None):
         # The form Scrapy requests and the archive indexes: percent-encoded, no fragment.
         url = safe_url_string(urlunsplit(urlsplit(url)._replace(fragment="")))
         if role == "article" and not self._is_article(url, from_listing):
             return
+        if url in self._not_requested:
+            return
         headers = {}
         previous = self.index.last_fetch(url)
+        if previous and _unchanged_since(lastmod, previous["fetched_at"]):
+            # The sitemap says the page has not changed since we downloaded it: no request at all.
+            self._not_requested.add(url)
+            yield FetchedPage(source=self.source.name, url=url, requested_url=url, role=role, fetched_at=_now(),
+                              previous=previous, not_requested=f"sitemap lastmod {lastmod}")
+            return
         if previous:
             if previous.get("etag"):
                 headers["If-None-Match"] = previous["etag"]
@@ -217,6 +229,42 @@ def _locs(root, parent: str) -> list[str]:
     return [el.text.strip() for el in root.iter() if isinstance(el.tag, str)
             and etree.QName(el).localname == "loc" and el.text
             and etree.QName(el.getparent()).localname == parent]
+
+
+def _urls_with_lastmod(root) -> list[tuple[str, str | None]]:
+    urls = []
+    for el in root.iter():
+        if not isinstance(el.tag, str) or etree.QName(el).localname != "url":
+            continue
+        fields = {etree.QName(child).localname: (child.text or "").strip() for child in el
+                  if isinstance(child.tag, str)}
+        if fields.get("loc"):
+            urls.append((fields["loc"], fields.get("lastmod") or None))
+    return urls
+
+
+def _unchanged_since(lastmod: str | None, downloaded_at: str) -> bool:
+    """Whether a sitemap's <lastmod> says the page is older than our last download of it.
+
+    A bare date is only trusted when it is an earlier day than the download (it may have
+    changed later that day). After LASTMOD_TRUST_DAYS a page is asked for again anyway (with
+    a conditional request), in case the site's lastmod is stale.
+    """
+    if not lastmod:
+        return False
+    try:
+        downloaded = datetime.fromisoformat(downloaded_at.replace("Z", "+00:00"))
+        if len(lastmod) == 10:
+            changed_day = datetime.fromisoformat(lastmod).date()
+            fresh = changed_day < downloaded.date()
+        else:
+            changed = datetime.fromisoformat(lastmod.replace("Z", "+00:00"))
+            if changed.tzinfo is None:
+                changed = changed.replace(tzinfo=timezone.utc)
+            fresh = changed <= downloaded
+    except ValueError:
+        return False
+    return fresh and (datetime.now(timezone.utc) - downloaded).days < LASTMOD_TRUST_DAYS
 
 
 def _feed_links(root) -> list[str]:

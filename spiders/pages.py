@@ -19,6 +19,8 @@ class FetchedPage:
     encoding: str | None = None
     error: str | None = None
     blocked: bool = False
+    # Why the URL was not requested at all (its sitemap lastmod); then `previous` is its body.
+    not_requested: str | None = None
     # The index entry for this URL before this fetch (set by the archive pipeline).
     previous: dict | None = None
     archive_path: str | None = None

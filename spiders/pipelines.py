@@ -67,7 +67,13 @@ def fetch_record(item: FetchedPage) -> FetchRecord:
     length = len(item.body) if item.status is not None else None
     content_type, encoding = item.content_type, item.encoding
     error = item.error
-    if error:
+    if item.not_requested and item.previous:
+        # Not fetched: the last archived body stands, as after a 304.
+        outcome = "unchanged"
+        archive_path, offset = item.previous["archive_path"], item.previous["offset"]
+        sha256, length = item.previous["sha256"], item.previous["length"]
+        content_type, encoding = item.previous["content_type"], item.previous["encoding"]
+    elif error:
         outcome = "blocked" if item.blocked else "failed"
     elif item.status == 304:
         if item.previous is None:
