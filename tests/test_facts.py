@@ -49,13 +49,13 @@ def _predicted(folder, docs):
 
 @pytest.mark.parametrize("gold_file, folder, f1_floor", [
     # Measured (value, category) F1: seeds 1.00, dev 0.99, fars-municipal 1.00 (27 articles,
-    # the set the rules were tuned on), fars-heldout 0.90 (27 articles in two batches, each
-    # annotated and committed before the extractor was run on it; corpus/MANIFEST.md).
-    # Floors leave room for small changes, not for regressions.
+    # the set the rules were tuned on), fars-heldout 0.92 (31 articles in three batches, each
+    # annotated and committed before the extractor was run on it; how each was used since is
+    # in corpus/MANIFEST.md). Floors leave room for small changes, not for regressions.
     ("seeds.jsonl", "seeds", 0.95),
     ("dev.jsonl", "text", 0.93),
-    ("fars-municipal.jsonl", "fars-municipal", 0.96),
-    ("fars-heldout.jsonl", "fars-heldout", 0.86),
+    ("fars-municipal.jsonl", "fars-municipal", 0.97),
+    ("fars-heldout.jsonl", "fars-heldout", 0.89),
 ])
 def test_gold_sets(gold_file, folder, f1_floor):
     gold = _gold(gold_file)
