@@ -26,84 +26,105 @@ _CREATION_LOCK = 7312
 _seeded: weakref.WeakSet = weakref.WeakSet()
 
 
+class _Kind:
+    """One entity table and its alias table, with what this transaction knows of them."""
+
+    def __init__(self, connection: Connection, entity, aliases, foreign_key: str):
+        self.entity, self.aliases, self.foreign_key = entity, aliases, foreign_key
+        self.by_alias: dict[str, int] = {}
+        self.by_key: dict[str, int] = {}
+        # The alias tables are small (a few per entity): read once, then most names cost a dict lookup.
+        rows = connection.execute(select(aliases.alias, aliases.key, getattr(aliases, foreign_key))
+                                  .order_by(aliases.id)).all()
+        for alias, key, entity_id in rows:
+            self.by_alias[alias] = entity_id
+            self.by_key.setdefault(key, entity_id)
+        self.names: dict[int, str] = dict(connection.execute(select(entity.id, entity.name)).all())
+
+
 class Entities:
     """Resolves names to entity ids inside one transaction, creating the unknown ones."""
 
     def __init__(self, connection: Connection):
         self.connection = connection
-        self._programmes: dict[str, int] = {}
-        self._municipalities: dict[str, tuple[int, str]] = {}
+        self._kinds: dict[str, _Kind] = {}
         self._locked = False
 
+    def _kind(self, name: str) -> _Kind:
+        if name not in self._kinds:
+            entity, aliases, foreign_key = {
+                "programme": (Programme, ProgrammeAlias, "programme_id"),
+                "municipality": (Municipality, MunicipalityAlias, "municipality_id"),
+            }[name]
+            self._kinds[name] = _Kind(self.connection, entity, aliases, foreign_key)
+        return self._kinds[name]
+
     def programme_id(self, name: str | None) -> int | None:
-        if not name or not alias_key(name):
+        if not name:
             return None
-        # Cached by spelling, not key: each new spelling of a known entity becomes one more alias.
-        if name not in self._programmes:
-            self._programmes[name] = self._resolve(Programme, ProgrammeAlias, "programme_id", name,
-                                                   alias_key(name), {})
-        return self._programmes[name]
+        kind = self._kind("programme")
+        found = kind.by_alias.get(name)
+        return found if found is not None else self._resolve(kind, name, {})
 
     def municipality_id(self, name: str | None) -> int | None:
         """«تهران / منطقه 3» is the district «تهران / منطقه 3», whose parent is the city «تهران»."""
-        if not name or not alias_key(name):
+        if not name:
             return None
-        found = self._municipality(name)
-        return found[0] if found else None
-
-    def _municipality(self, name: str) -> tuple[int, str] | None:
-        key = alias_key(name)
-        if name in self._municipalities:
-            return self._municipalities[name]
-        parent: tuple[int, str] | None = None
+        kind = self._kind("municipality")
+        found = kind.by_alias.get(name)
+        if found is not None:
+            return found
+        parent: int | None = None
         result = None
-        for part, kind in municipality_parts(name):
-            if kind == "city" and parent is None:
-                entity_id = self._resolve(Municipality, MunicipalityAlias, "municipality_id", part,
-                                          alias_key(part), {"kind": "city", "parent_id": None})
-                parent = (entity_id, self._name(Municipality, entity_id))
-                result = parent
-            elif kind == "district":
-                full = f"{parent[1]}{SEPARATOR}{part}" if parent else part
-                entity_id = self._resolve(Municipality, MunicipalityAlias, "municipality_id", full,
-                                          alias_key(full), {"kind": "district",
-                                                            "parent_id": parent[0] if parent else None})
-                result = (entity_id, full)
+        for part, part_kind in municipality_parts(name):
+            if part_kind == "city" and parent is None:
+                parent = result = self._resolve(kind, part, {"kind": "city", "parent_id": None})
+            elif part_kind == "district":
+                full = f"{kind.names[parent]}{SEPARATOR}{part}" if parent else part
+                result = self._resolve(kind, full, {"kind": "district", "parent_id": parent})
                 break
-        if result is not None and alias_key(name) != alias_key(result[1]):
+        if result is not None:
             # The name as written («تهران / منطقه ۳») is an alias of what it resolved to.
-            self._add_alias(MunicipalityAlias, "municipality_id", name, key, result[0])
-        self._municipalities[name] = result
+            self._add_alias(kind, name, alias_key(name), result)
         return result
 
-    def _resolve(self, entity, aliases, foreign_key: str, name: str, key: str, extra: dict) -> int:
-        entity_id = self._by_key(aliases, foreign_key, key)
+    def _resolve(self, kind: _Kind, name: str, extra: dict) -> int | None:
+        """The id of the entity `name` spells, its spelling added as an alias; created when unknown."""
+        spelling = " ".join(name.split())
+        if spelling in kind.by_alias:
+            return kind.by_alias[spelling]
+        key = alias_key(name)
+        if not key:
+            return None
+        entity_id = kind.by_key.get(key)
         if entity_id is None:
             self._lock()
-            entity_id = self._by_key(aliases, foreign_key, key)
+            entity_id = self.connection.scalar(select(getattr(kind.aliases, kind.foreign_key))
+                                               .where(kind.aliases.key == key).order_by(kind.aliases.id).limit(1))
         if entity_id is None:
             canonical = canonical_name(name)
             # The canonical name may exist under another key only if alias_key changed since
             # it was stored; then the name is that entity.
-            entity_id = self.connection.scalar(select(entity.id).where(entity.name == canonical))
+            entity_id = self.connection.scalar(select(kind.entity.id).where(kind.entity.name == canonical))
             if entity_id is None:
-                entity_id = self.connection.scalar(insert(entity).values(name=canonical, **extra)
-                                                   .returning(entity.id))
-            self._add_alias(aliases, foreign_key, canonical, key, entity_id)
-        self._add_alias(aliases, foreign_key, " ".join(name.split()), key, entity_id)
+                entity_id = self.connection.scalar(insert(kind.entity).values(name=canonical, **extra)
+                                                   .returning(kind.entity.id))
+            kind.names[entity_id] = canonical
+            self._add_alias(kind, canonical, key, entity_id)
+        self._add_alias(kind, spelling, key, entity_id)
         return entity_id
 
-    def _by_key(self, aliases, foreign_key: str, key: str) -> int | None:
-        return self.connection.scalar(select(getattr(aliases, foreign_key)).where(aliases.key == key)
-                                      .order_by(aliases.id).limit(1))
-
-    def _add_alias(self, aliases, foreign_key: str, alias: str, key: str, entity_id: int) -> None:
-        self.connection.execute(_insert(self.connection, aliases.__table__)
-                                .values(alias=alias, key=key, **{foreign_key: entity_id})
+    def _add_alias(self, kind: _Kind, alias: str, key: str, entity_id: int) -> None:
+        if alias in kind.by_alias:
+            return
+        self.connection.execute(_insert(self.connection, kind.aliases.__table__)
+                                .values(alias=alias, key=key, **{kind.foreign_key: entity_id})
                                 .on_conflict_do_nothing(index_elements=["alias"]))
-
-    def _name(self, entity, entity_id: int) -> str:
-        return self.connection.scalar(select(entity.name).where(entity.id == entity_id))
+        kind.by_alias[alias] = entity_id
+        kind.by_key.setdefault(key, entity_id)
+        if entity_id not in kind.names:
+            kind.names[entity_id] = self.connection.scalar(select(kind.entity.name)
+                                                           .where(kind.entity.id == entity_id))
 
     def _lock(self) -> None:
         if not self._locked and self.connection.dialect.name == "postgresql":
@@ -112,14 +133,10 @@ class Entities:
 
     def seed(self) -> None:
         """The cities and programmes of nlp/data, each an entity; known spellings are left as they are."""
-        programmes = set(self.connection.scalars(select(ProgrammeAlias.alias)))
-        municipalities = set(self.connection.scalars(select(MunicipalityAlias.alias)))
         for name in seed_programmes():
-            if " ".join(name.split()) not in programmes:
-                self.programme_id(name)
+            self.programme_id(name)
         for name in seed_cities():
-            if " ".join(name.split()) not in municipalities:
-                self.municipality_id(name)
+            self.municipality_id(name)
 
 
 def seed_once(engine: Engine) -> None:

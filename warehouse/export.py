@@ -156,6 +156,13 @@ def _plain(value):
     return value
 
 
+_AS_IS = {str, int, float, type(None)}
+
+
+def _plain_row(row) -> list:
+    return [value if type(value) in _AS_IS else _plain(value) for value in row]
+
+
 def _write_csv(columns: list[str], batches: Iterator[list], out: IO[bytes]) -> int:
     # UTF-8 with a byte-order mark: Excel opens a CSV without one in the machine's legacy
     # code page (Windows-1256 or 1252), which turns Persian into mojibake; with it, Excel,
@@ -165,7 +172,7 @@ def _write_csv(columns: list[str], batches: Iterator[list], out: IO[bytes]) -> i
     writer.writerow(columns)
     count = 0
     for batch in batches:
-        writer.writerows([[_plain(value) for value in row] for row in batch])
+        writer.writerows(map(_plain_row, batch))
         count += len(batch)
     stream.flush()
     stream.detach()
@@ -175,7 +182,7 @@ def _write_csv(columns: list[str], batches: Iterator[list], out: IO[bytes]) -> i
 def _write_jsonl(columns: list[str], batches: Iterator[list], out: IO[bytes]) -> int:
     count = 0
     for batch in batches:
-        out.write("".join(json.dumps(dict(zip(columns, map(_plain, row))), ensure_ascii=False) + "\n"
+        out.write("".join(json.dumps(dict(zip(columns, _plain_row(row))), ensure_ascii=False) + "\n"
                           for row in batch).encode("utf-8"))
         count += len(batch)
     return count

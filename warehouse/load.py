@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from itertools import islice
+from operator import itemgetter
 
 from sqlalchemy import Connection, Engine, Table, func, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
@@ -244,13 +245,30 @@ def _bulk_insert(connection: Connection, table: Table, columns: tuple[str, ...],
     one executemany on SQLite (a prepared statement run per row inside one transaction)."""
     if not rows:
         return
+    cursor = connection.connection.driver_connection.cursor()
+    values = itemgetter(*columns)
     if connection.dialect.name == "postgresql":
-        cursor = connection.connection.driver_connection.cursor()
         with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row(tuple(row[column] for column in columns))
-    else:
-        connection.execute(insert(table), rows)
+                copy.write_row(values(row))
+        return
+    # The sqlite3 cursor directly, with each column type's own conversion (ExactNumeric, dates):
+    # SQLAlchemy's per-row parameter processing cost more than SQLite's insert itself.
+    dialect = connection.dialect
+    converters = [(i, convert) for i, column in enumerate(columns)
+                  if (convert := table.c[column].type.dialect_impl(dialect).bind_processor(dialect))]
+
+    def converted(row: dict) -> list:
+        line = list(values(row))
+        for i, convert in converters:
+            if line[i] is not None:
+                line[i] = convert(line[i])
+        return line
+
+    cursor.executemany(
+        f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+        map(converted, rows))
+    cursor.close()
 
 
 def _new_ids(connection: Connection, table: str, count: int) -> list[int]:

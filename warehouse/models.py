@@ -188,11 +188,8 @@ class ArticleBand(Base):
 class Fact(Base):
     __tablename__ = "facts"
     __table_args__ = (
+        # Also the index of a fact's article (article_id leads it).
         UniqueConstraint("article_id", "ordinal", name="uq_facts_article_ordinal"),
-        Index("ix_facts_category", "category"),
-        Index("ix_facts_programme", "programme"),
-        Index("ix_facts_municipality", "municipality"),
-        Index("ix_facts_article_id", "article_id"),
         Index("ix_facts_municipality_id", "municipality_id"),
         # programme_timeline: one programme's facts, by municipality.
         Index("ix_facts_programme_id_municipality_id", "programme_id", "municipality_id"),
