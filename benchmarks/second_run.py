@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from shahrnameh.demosite import DemoSite
@@ -33,26 +34,31 @@ TARGET_RATIO = 0.10
 
 
 def one_run(engine, archive: Path, sources) -> dict:
+    """As the nightly flow runs: crawls two at a time (its task runner), each source loaded
+    once its crawl is done."""
     started = time.perf_counter()
     run_id = load.start_run(engine)
-    crawl_seconds = load_seconds = 0.0
-    records = []
     for source in sources:
         load.upsert_source(engine, name=source.name, start_urls=list(source.start_urls),
                            allowed_domains=list(source.allowed_domains), municipality=source.municipality)
-        t = time.perf_counter()
-        fetched = pipeline.crawl(source, archive, run_id, DEMO_CRAWL_SETTINGS)
-        crawl_seconds += time.perf_counter() - t
-        t = time.perf_counter()
-        pipeline.load_crawl(engine, archive, run_id, source.name, fetched)
-        load_seconds += time.perf_counter() - t
-        records += fetched
+    load_seconds = 0.0
+    records = []
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        crawls = {s.name: pool.submit(pipeline.crawl, s, archive, run_id, DEMO_CRAWL_SETTINGS) for s in sources}
+        for name, crawl in crawls.items():
+            fetched = crawl.result()
+            t = time.perf_counter()
+            pipeline.load_crawl(engine, archive, run_id, name, fetched)
+            load_seconds += time.perf_counter() - t
+            records += fetched
     load.finish_run(engine, run_id, status="succeeded", counts={}, errors=[])
+    seconds = time.perf_counter() - started
     bodies = [r for r in records if r.role in ("article", "report") and r.status is not None and r.status != 304]
-    return {"seconds": time.perf_counter() - started, "crawl": crawl_seconds, "load": load_seconds,
+    return {"seconds": seconds, "load": load_seconds, "crawl": seconds - load_seconds,
             "requests": len([r for r in records if r.status is not None]),
             "not_modified": len([r for r in records if r.status == 304]),
-            "bodies": len(bodies), "changed_bodies": len([r for r in bodies if r.outcome in ("new", "changed")])}
+            "not_requested": len([r for r in records if r.status is None and r.outcome == "unchanged"]),
+            "bodies": len(bodies)}
 
 
 def cli_demo(db_url: str, home: Path) -> float:
@@ -71,14 +77,19 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="shahrnameh-second-run-") as scratch:
         scratch = Path(scratch)
         engine = db.connect(f"sqlite:///{scratch / 'warehouse.sqlite'}")
+        # Imports and the crawl reactor's start are a process's, not a run's: paid before timing.
+        pipeline.read_document("<html><body><p>گرم کردن</p></body></html>", is_html=True)
+        from shahrnameh.spiders.crawl import _reactor
+        _reactor()
         with DemoSite() as site:
             sources = load_sources(DEMO_SOURCES, substitutions={"site": site.base_url})
             first = one_run(engine, scratch / "archive", sources)
             second = one_run(engine, scratch / "archive", sources)
         ratio = second["seconds"] / first["seconds"]
         for name, run in (("run 1", first), ("run 2", second)):
-            print(f"{name}: {run['seconds']:6.2f} s (crawl {run['crawl']:.2f} s, read+load {run['load']:.2f} s); "
+            print(f"{name}: {run['seconds']:6.2f} s (read+load {run['load']:.2f} s, the rest crawling); "
                   f"{run['requests']} responses, {run['not_modified']} of them 304, "
+                  f"{run['not_requested']} pages not requested (sitemap lastmod), "
                   f"{run['bodies']} article bodies downloaded")
         print(f"ratio run 2 / run 1: {ratio:.1%} (target <= {TARGET_RATIO:.0%})")
         print(f"article bodies re-downloaded in run 2: {second['bodies']} (target 0)")

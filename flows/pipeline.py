@@ -64,11 +64,15 @@ def load_crawl(engine, archive_root: Path, run_id: int, source: str, records: li
     health = SourceHealth(source)
     archive = Archive(archive_root)
     to_read = []
+    seen = archive_queries.touch_unchanged_pages(
+        engine, run_id, [(r.url, r.sha256) for r in records if r.outcome == "unchanged" and r.sha256])
     for record in records:
         if record.status is not None:
             health.fetched += 1
         setattr(health, record.outcome, getattr(health, record.outcome) + 1)
-        page_id, _ = load.record_fetch(engine, run_id, record)
+        page_id = seen.get((record.url, record.sha256)) if record.outcome == "unchanged" else None
+        if page_id is None:
+            page_id, _ = load.record_fetch(engine, run_id, record)
         if record.error:
             health.errors.append(f"{record.url}: {record.error}")
         if (record.role not in ("article", "report") or record.outcome in ("failed", "blocked")

@@ -33,6 +33,8 @@ BASE_SETTINGS: dict = {
     "METAREFRESH_ENABLED": False,
     "COOKIES_ENABLED": False,
     "TELNETCONSOLE_ENABLED": False,
+    # Scrapy 2.19's control server: a crawl has no business listening on a port.
+    "REMOTE_CONTROL_ENABLED": False,
     "LOG_LEVEL": "INFO",
     "DOWNLOADER_MIDDLEWARES": {
         "shahrnameh.spiders.middlewares.RetryBackoffMiddleware": 560,

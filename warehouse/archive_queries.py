@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from shahrnameh.warehouse.db import WarehouseError, first_line
-from shahrnameh.warehouse.models import Article, Fact, Failure, Page, Source
+from shahrnameh.warehouse.models import Article, Fact, Failure, Page, Source, utcnow
 
 
 def current_article_pages(engine: Engine, source: str | None = None) -> list[dict]:
@@ -68,3 +68,29 @@ def pages_already_read(engine: Engine, page_ids: list[int]) -> set[int]:
                                  Failure.last_run_id >= Page.first_run_id))
             read.update(session.scalars(classified))
     return read
+
+
+def touch_unchanged_pages(engine: Engine, run_id: int, bodies: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """Mark already stored (url, sha256) bodies as seen in this run, in one transaction.
+
+    The same effect as load.record_fetch for an unchanged fetch, without a transaction per
+    page, which is most of a nightly run in which nothing changed. Returns the page id of
+    each body found; bodies not stored yet are left to record_fetch.
+    """
+    if not bodies:
+        return {}
+    found: dict[tuple[str, str], int] = {}
+    wanted = list(dict.fromkeys(bodies))
+    try:
+        with Session(engine) as session, session.begin():
+            for start in range(0, len(wanted), 400):
+                chunk = wanted[start:start + 400]
+                rows = session.execute(select(Page.id, Page.url, Page.sha256)
+                                       .where(tuple_(Page.url, Page.sha256).in_(chunk))).all()
+                found.update({(url, sha256): page_id for page_id, url, sha256 in rows})
+                if rows:
+                    session.execute(update(Page).where(Page.id.in_([row[0] for row in rows]))
+                                    .values(last_run_id=run_id, last_seen_at=utcnow()))
+    except Exception as error:
+        raise WarehouseError(f"marking unchanged pages as seen in run {run_id}: {first_line(error)}") from error
+    return found
