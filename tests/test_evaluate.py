@@ -137,3 +137,9 @@ def test_format_report_lists_a_wrong_qualifier():
     assert "qualifier differs: 1" in text
     assert "gold about, extracted exact" in text
     assert "F1 1.000" in text and "qualifier accuracy: 0.000" in text
+
+
+def test_help_names_the_arguments_and_json():
+    result = _run("--help")
+    assert result.exit_code == 0
+    assert "GOLD" in result.stdout and "FILES" in result.stdout and "--json" in result.stdout
