@@ -13,9 +13,10 @@ from shahrnameh.flows.cli import _err, app
 
 @app.command()
 def evaluate(
-    gold: Annotated[Path, typer.Argument(help="gold .jsonl file (doc, value, category, qualifier, unit, evidence)")],
+    gold: Annotated[Path, typer.Argument(
+        metavar="GOLD", help="gold .jsonl file (doc, value, category, qualifier, unit, evidence)")],
     files: Annotated[list[Path], typer.Argument(
-        help=".txt/.html articles, read as `extract` reads them; more .jsonl gold files may be given too")],
+        metavar="FILES", help=".txt/.html articles, read as `extract` reads them; more .jsonl gold files may be given too")],
     as_json: Annotated[bool, typer.Option("--json", help="print the report as one JSON object")] = False,
 ) -> None:
     """Score `extract` on FILES against GOLD: per-document counts, misses, spurious facts,
