@@ -4,7 +4,7 @@
 
 Texts: the corpus's article texts and pages, plus the 1,500 Fars News articles of
 shared/corpus/fars-news/ when that folder sits beside the repository. Both methods confirm
-with the exact Jaccard similarity of word 3-gram shingles at syndication.SAME_STORY; the
+with the exact Jaccard similarity of the shingles (nlp/syndication.py) at SAME_STORY; the
 baseline compares all n(n-1)/2 pairs, LSH only the pairs sharing a (band, bucket). Prints
 both times, their ratio, and how many of the baseline's pairs LSH found (its recall).
 """

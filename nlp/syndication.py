@@ -1,21 +1,23 @@
 """Near-duplicate stories (syndication): shingles, MinHash signatures, LSH band keys.
 
 The same story is republished by several agencies with small edits: a new headline, a
-different sign-off, a paragraph cut or added, «ي» for «ی». Two copies share most of their
-word 3-grams; two different stories on the same topic share their vocabulary but few
-3-grams. So:
+different sign-off, a paragraph cut or added, «ي» for «ی», a zero-width non-joiner written
+as a space or left out. Two copies share most of their character 12-grams; two different
+stories on the same topic share their vocabulary but few 12-grams. So:
 
-- `shingles(text)`: the set of word 3-grams of the text, after folding the spelling
-  differences that copies do not agree on (Arabic ي/ك, digits, ZWNJ, diacritics, punctuation).
+- `shingles(text)`: the set of character 12-grams of the text's letters and digits, after
+  folding the spelling differences copies do not agree on (Arabic ي/ك/ة, Persian and Arabic
+  digits, harakat) and dropping spaces, ZWNJ and punctuation. Without the spaces, «آتش‌نشانی»,
+  «آتش نشانی» and «آتشنشانی» shingle alike: with word 3-grams a copy whose ZWNJs became
+  spaces kept only 0.68 of its shingles; on real pairs 12-grams separate copies from
+  same-topic stories as well as word 3-grams did (docs/reports-and-syndication.md).
 - `signature(shingles)`: a MinHash of 128 permutations with a fixed seed, so a signature
   computed tonight equals one computed next year (datasketch, pinned in requirements.lock).
 - `band_keys(signature)`: 18 bands of 7 rows. Two texts with Jaccard similarity s share at
   least one band with probability 1 − (1 − s⁷)¹⁸: 0.40 at s = 0.6, 0.79 at 0.7, 0.99 at 0.8,
   0.03 at 0.4, 0.004 at 0.3. The S-curve's midpoint, (1/18)^(1/7) ≈ 0.66, is the threshold
   datasketch's MinHashLSH picks for 0.6 at 128 permutations (equal weights on false
-  positives and negatives). Measured on real copies (docs/reports-and-syndication.md):
-  copies of one story have 3-gram Jaccard of 0.7 and above; different stories of one topic
-  below 0.1.
+  positives and negatives).
 - `estimated_similarity(a, b)`: the MinHash estimate of Jaccard similarity (±0.04 at 128
   permutations); `jaccard(a, b)`: the exact value, for confirming a candidate when both
   texts are at hand.
@@ -31,13 +33,13 @@ from collections.abc import Iterable
 import numpy as np
 from datasketch import MinHash
 
-SHINGLE_WORDS = 3
+SHINGLE_CHARS = 12
 NUM_PERM = 128
 SEED = 20261125
 BANDS = 18
 ROWS = 7
-# Copies of one story measured at 0.7 and above, different stories of a topic below 0.1:
-# 0.5 leaves room for heavier edits without coming near unrelated stories.
+# Measured: copies of one story 0.75 and above, different stories of one topic 0.11 and
+# 0.25; 0.5 leaves room for heavier edits without coming near unrelated stories.
 SAME_STORY = 0.5
 
 _FOLD = str.maketrans({
@@ -46,48 +48,27 @@ _FOLD = str.maketrans({
     **{chr(0x06F0 + i): str(i) for i in range(10)},
     **{chr(0x0660 + i): str(i) for i in range(10)},
 })
-# Digits and letters apart: «9500ریال» in one copy is «9500 ریال» in another.
-_PREFIXES = frozenset({"می", "نمی"})
-_SUFFIXES = frozenset({"ها", "های", "هایی", "هایم", "هایش", "هایشان", "تر", "ترین", "ای", "اند", "ام", "اش"})
 _WORD = re.compile(r"\d+|[^\W\d_]+")
 
 
 def words(text: str) -> list[str]:
-    """The text's words, with the spelling differences between copies folded away."""
+    """The text's words (runs of letters, runs of digits), spelling differences between copies folded away."""
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
     folded = unicodedata.normalize("NFKC", text).translate(_FOLD).casefold()
     # Harakat and tanwin: present in one copy, dropped in another.
     folded = "".join(ch for ch in folded if unicodedata.category(ch) != "Mn")
-    return _glued(_WORD.findall(folded))
+    return _WORD.findall(folded)
 
 
-def _glued(tokens: list[str]) -> list[str]:
-    # A copy writes «می‌شود», «می شود» or «میشود», «شهرستان‌ها» or «شهرستان ها»: with the ZWNJ
-    # gone, a prefix or suffix standing alone is glued back to its word.
-    out: list[str] = []
-    prefix = ""
-    for token in tokens:
-        if token in _PREFIXES:
-            prefix += token
-        elif token in _SUFFIXES and out and not prefix:
-            out[-1] += token
-        else:
-            out.append(prefix + token)
-            prefix = ""
-    if prefix:
-        out.append(prefix)
-    return out
-
-
-def shingles(text: str, size: int = SHINGLE_WORDS) -> frozenset[str]:
-    """The word `size`-grams of the text; a text shorter than `size` words is one shingle."""
-    tokens = words(text)
-    if not tokens:
+def shingles(text: str, size: int = SHINGLE_CHARS) -> frozenset[str]:
+    """The character `size`-grams of the text's words run together; a shorter text is one shingle."""
+    letters = "".join(words(text))
+    if not letters:
         return frozenset()
-    if len(tokens) < size:
-        return frozenset([" ".join(tokens)])
-    return frozenset(" ".join(tokens[i:i + size]) for i in range(len(tokens) - size + 1))
+    if len(letters) <= size:
+        return frozenset([letters])
+    return frozenset(letters[i:i + size] for i in range(len(letters) - size + 1))
 
 
 def signature(shingle_set: Iterable[str]) -> np.ndarray:

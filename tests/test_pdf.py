@@ -4,6 +4,7 @@ import difflib
 import json
 import re
 from collections import Counter
+from datetime import datetime, timezone
 
 import pytest
 
@@ -167,6 +168,11 @@ def test_the_demo_crawl_fetches_the_linked_report_and_loads_it_in_the_story_of_i
         old = site.pages[article_path]
         lead = old.body[old.body.index(b"<p>"):old.body.index(b"</p>") + 4]
         site.pages[article_path] = Page(200, old.content_type, old.body.replace(lead, b"", 1))
+        sitemap = site.pages["/sitemap.xml"]  # as a site does, the sitemap dates the edit
+        today = datetime.now(timezone.utc).date().isoformat()
+        entry = re.search(rf"<loc>[^<]*{name}\.html</loc><lastmod>[^<]+</lastmod>".encode(), sitemap.body).group()
+        site.pages["/sitemap.xml"] = Page(200, sitemap.content_type, sitemap.body.replace(
+            entry, re.sub(rb"<lastmod>[^<]+", f"<lastmod>{today}".encode(), entry)))
         third, _ = crawl()
 
     reports = [r for r in first if r.role == "report"]

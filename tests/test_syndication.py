@@ -2,11 +2,13 @@
 
 import itertools
 import os
+import random
 import subprocess
 import sys
 import uuid
 
 import pytest
+from hypothesis import given, settings, strategies as st
 from sqlalchemy import create_engine, select, update
 from sqlalchemy.orm import Session
 
@@ -61,9 +63,32 @@ def test_spelling_that_copies_disagree_on_does_not_change_the_shingles():
     assert syndication.shingles("ساخت ۲۷ بوستان") == syndication.shingles("ساخت 27 بوستان")
     assert syndication.shingles("می‌شود") == syndication.shingles("می شود")
     assert syndication.shingles("") == frozenset()
-    assert syndication.shingles("دو واژه") == frozenset({"دو واژه"})
+    assert syndication.shingles("آتش‌نشانی") == syndication.shingles("آتش نشانی") == syndication.shingles("آتشنشانی")
+    assert syndication.shingles("دو واژه") == frozenset({"دوواژه"})
     with pytest.raises(TypeError):
         syndication.shingles(b"bytes")
+
+
+_PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+_REAL_TEXTS = sorted((CORPUS / "text").glob("*.txt")) + sorted((CORPUS / "fars-municipal").glob("*.txt"))
+
+
+@settings(max_examples=40, deadline=None)
+@given(index=st.integers(0, len(_REAL_TEXTS) - 1), arabic=st.booleans(), digits=st.booleans(),
+       zwnj=st.sampled_from(["\u200c", " ", ""]), seed=st.integers(0, 2**16))
+def test_a_copy_respelt_as_another_site_would_has_the_same_shingles(index, arabic, digits, zwnj, seed):
+    """Real text, respelt the ways copies differ: Arabic ي/ك, Persian digits, every ZWNJ as a
+    ZWNJ, a space or nothing, some spaces doubled."""
+    text = _REAL_TEXTS[index].read_text(encoding="utf-8").split("\n\n", 1)[1]
+    base = normalize(text)
+    copy = base.replace("\u200c", zwnj)
+    if arabic:
+        copy = copy.replace("ی", "ي").replace("ک", "ك")
+    if digits:
+        copy = copy.translate(_PERSIAN_DIGITS)
+    rng = random.Random(seed)
+    copy = " ".join(w + (" " if rng.random() < 0.1 else "") for w in copy.split(" "))
+    assert syndication.shingles(copy) == syndication.shingles(base)
 
 
 def test_signatures_and_band_keys_are_the_same_in_another_process():
