@@ -20,8 +20,6 @@ _AROUND_NEWLINE = re.compile(r"[ \t]*\n[ \t]*")
 # Left-to-right/right-to-left marks inside a Persian word are invisible leftovers of
 # editors; hazm drops a ZWNJ that stands next to one («می‌\u200eرود» → «می\u200eرود»).
 _BIDI_IN_WORD = re.compile(r"(?<=[\u0600-\u06FF\u200c])[\u200e\u200f]+(?=[\u0600-\u06FF\u200c])")
-
-
 _MI_VERB = re.compile(r"\bن?می[آابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی]+")
 _MI_PREFIX = re.compile(r"^(ن?می)")
 
@@ -42,7 +40,7 @@ def _normalizer():
     tokenizer.words = words()
     normalizer._tokenizer, normalizer._words = tokenizer, tokenizer.words
     normalizer._verbs = verb_forms()  # token_spacing joins «می شود» with it
-    normalizer._correct_spacing = True
+    normalizer._correct_spacing = True  # its own normalize() as hazm's; ours is _hazm_normalize
     return normalizer
 
 
