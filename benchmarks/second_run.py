@@ -16,12 +16,14 @@ work, so with it no second run could be 10% of the first; for honesty the full
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import subprocess
 import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 from shahrnameh.demosite import DemoSite
@@ -36,7 +38,7 @@ TARGET_RATIO = 0.10
 def one_run(engine, archive: Path, sources) -> dict:
     """As the nightly flow runs: crawls two at a time (its task runner), each source loaded
     once its crawl is done."""
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     run_id = load.start_run(engine)
     for source in sources:
         load.upsert_source(engine, name=source.name, start_urls=list(source.start_urls),
@@ -54,11 +56,32 @@ def one_run(engine, archive: Path, sources) -> dict:
     load.finish_run(engine, run_id, status="succeeded", counts={}, errors=[])
     seconds = time.perf_counter() - started
     bodies = [r for r in records if r.role in ("article", "report") and r.status is not None and r.status != 304]
-    return {"seconds": seconds, "load": load_seconds, "crawl": seconds - load_seconds,
+    return {"seconds": seconds, "cpu": time.process_time() - cpu_started, "load": load_seconds, "crawl": seconds - load_seconds,
             "requests": len([r for r in records if r.status is not None]),
             "not_modified": len([r for r in records if r.status == 304]),
             "not_requested": len([r for r in records if r.status is None and r.outcome == "unchanged"]),
             "bodies": len(bodies)}
+
+
+def _serve(queue, stop) -> None:
+    with DemoSite() as site:
+        queue.put(site.base_url)
+        stop.wait()
+
+
+@contextmanager
+def demo_site_process():
+    """The demo site in a process of its own, as a real site is: its threads do not take
+    the crawler's interpreter lock."""
+    context = multiprocessing.get_context("spawn")
+    queue, stop = context.Queue(), context.Event()
+    server = context.Process(target=_serve, args=(queue, stop), daemon=True)
+    server.start()
+    try:
+        yield queue.get(timeout=120)
+    finally:
+        stop.set()
+        server.join(10)
 
 
 def cli_demo(db_url: str, home: Path) -> float:
@@ -81,17 +104,19 @@ def main() -> int:
         pipeline.read_document("<html><body><p>گرم کردن</p></body></html>", is_html=True)
         from shahrnameh.spiders.crawl import _reactor
         _reactor()
-        with DemoSite() as site:
-            sources = load_sources(DEMO_SOURCES, substitutions={"site": site.base_url})
+        with demo_site_process() as base_url:
+            sources = load_sources(DEMO_SOURCES, substitutions={"site": base_url})
             first = one_run(engine, scratch / "archive", sources)
             second = one_run(engine, scratch / "archive", sources)
         ratio = second["seconds"] / first["seconds"]
         for name, run in (("run 1", first), ("run 2", second)):
-            print(f"{name}: {run['seconds']:6.2f} s (read+load {run['load']:.2f} s, the rest crawling); "
+            print(f"{name}: {run['seconds']:6.2f} s (read+load {run['load']:.2f} s, the rest crawling; "
+                  f"CPU {run['cpu']:.2f} s); "
                   f"{run['requests']} responses, {run['not_modified']} of them 304, "
                   f"{run['not_requested']} pages not requested (sitemap lastmod), "
                   f"{run['bodies']} article bodies downloaded")
-        print(f"ratio run 2 / run 1: {ratio:.1%} (target <= {TARGET_RATIO:.0%})")
+        print(f"ratio run 2 / run 1: {ratio:.1%} (target <= {TARGET_RATIO:.0%}); "
+              f"CPU time ratio {second['cpu'] / first['cpu']:.1%} (less sensitive to a busy machine)")
         print(f"article bodies re-downloaded in run 2: {second['bodies']} (target 0)")
         ok = ratio <= TARGET_RATIO and second["bodies"] == 0
         if not args.no_cli:

@@ -33,6 +33,10 @@ BASE_SETTINGS: dict = {
     "METAREFRESH_ENABLED": False,
     "COOKIES_ENABLED": False,
     "TELNETCONSOLE_ENABLED": False,
+    # Our pipelines write synchronously, so parallel item processing buys nothing, and
+    # Scrapy 2.19 starts CONCURRENT_ITEMS asyncio tasks for every callback's output:
+    # with the default 100 that was most of the CPU of a run in which nothing changed.
+    "CONCURRENT_ITEMS": 4,
     # Scrapy 2.19's control server: a crawl has no business listening on a port.
     "REMOTE_CONTROL_ENABLED": False,
     "LOG_LEVEL": "INFO",
