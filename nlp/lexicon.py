@@ -229,6 +229,9 @@ def _tables() -> tuple[dict[str, tuple[int, str]], frozenset[str], frozenset[str
         partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         partial.write_bytes(marshal.dumps(_flat(tables)))
         os.replace(partial, path)  # whole or absent, for processes starting alongside
+        for stale in path.parent.glob("hazm-lexicon-*.marshal"):
+            if stale != path:  # built from an earlier hazm or an older format
+                stale.unlink(missing_ok=True)
     except (OSError, ValueError):
         pass
     return tables

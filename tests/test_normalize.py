@@ -148,12 +148,14 @@ def test_word_lists_are_cached_for_the_next_process(tmp_path):
     from shahrnameh.nlp import lexicon
 
     env = {**os.environ, "SHAHRNAMEH_HOME": str(tmp_path)}
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / "hazm-lexicon-1-0.0-0.0.marshal").write_bytes(b"from an older hazm")
     code = ("from shahrnameh.nlp.normalize import normalize; from shahrnameh.nlp import lexicon; "
             "print(normalize('خدماترسانی میشود'), len(lexicon.words()), len(lexicon.verb_forms()))")
     first = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     cached = list((tmp_path / "cache").glob("hazm-lexicon-*.marshal"))
     assert first.returncode == 0, first.stderr
-    assert len(cached) == 1
+    assert len(cached) == 1 and cached[0].name != "hazm-lexicon-1-0.0-0.0.marshal"  # the stale one went
     second = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     assert second.stdout == first.stdout
     assert second.stdout.split()[:2] == [f"خدمات{ZWNJ}رسانی", f"می{ZWNJ}شود"]
