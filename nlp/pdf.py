@@ -20,6 +20,7 @@ glyphs to, fold to the plain letters by NFKC.
 
 from __future__ import annotations
 
+import heapq
 import re
 import statistics
 import unicodedata
@@ -49,6 +50,8 @@ _SPACES = re.compile(r"[ \t\u00a0]+")
 _PAGE_NUMBER = re.compile(r"^[\s\d۰-۹\-–—/|.]*$")
 # A title is set larger than the body; 1.15 × the body's size keeps bold body text out.
 _TITLE_SCALE = 1.15
+# A gap wider than this × the glyph's size is a space (pdfminer's LAParams default).
+_WORD_MARGIN = 0.1
 # Rows further apart than this × the line pitch start a new paragraph.
 _PARAGRAPH_GAP = 1.2
 
@@ -144,9 +147,10 @@ def _page_rows(number: int, page) -> list[_Row]:
             groups.append([line])
     rows = []
     for group in groups:
-        # Left to right is visual order; bidi turns the row into reading order.
-        visual = " ".join(_visual(line) for line in sorted(group, key=lambda line: line.x0))
-        visual = _SPACES.sub(" ", visual).strip()
+        # Left to right is visual order; bidi turns the row into reading order. By glyph, not by
+        # text line: pdfminer may cut a «/» or a number out of a line into a line of its own
+        # that lies inside the other's span.
+        visual = _SPACES.sub(" ", _visual(group)).strip()
         if not visual or _PAGE_NUMBER.match(visual):
             continue
         logical = get_display(visual, base_dir="R" if _RTL.search(visual) else "L")
@@ -165,16 +169,21 @@ def _text_lines(obj):
             yield from _text_lines(child)
 
 
-def _visual(line: LTTextLineHorizontal) -> str:
-    out = []
-    for item in line:
-        text = item.get_text()
-        if isinstance(item, LTChar):
-            text = unicodedata.normalize("NFKC", text)
-            if len(text) > 1 and _RTL.search(text):
-                text = text[::-1]  # a ligature's letters, logical already: undo the row's reversal
+def _visual(group: list[LTTextLineHorizontal]) -> str:
+    """The row's glyphs left to right, a space where they stand apart (pdfminer's word_margin)."""
+    # Merged by x, each line's own order kept: a zero-width glyph (ZWNJ) stays where pdfminer put it.
+    glyphs = heapq.merge(*([g for g in line if isinstance(g, LTChar)] for line in group), key=lambda g: g.x0)
+    out: list[str] = []
+    right = None
+    for glyph in glyphs:
+        text = unicodedata.normalize("NFKC", glyph.get_text())
+        if len(text) > 1 and _RTL.search(text):
+            text = text[::-1]  # a ligature's letters, logical already: undo the row's reversal
+        if right is not None and glyph.x0 - right > _WORD_MARGIN * max(glyph.width, glyph.height):
+            out.append(" ")
         out.append(text)
-    return "".join(out).replace("\n", " ")
+        right = glyph.x1 if right is None else max(right, glyph.x1)
+    return "".join(out)
 
 
 def _paragraphs(rows: list[_Row]) -> list[str]:

@@ -42,6 +42,7 @@ def test_the_text_round_trips_in_reading_order(name):
     source = read_document(RENDERED[name].read_text(encoding="utf-8"), is_html=False)
     document = read_pdf((PDF / name).read_bytes())
     assert document.kind == "report" and document.language == "fa"
+    assert document.title == source.title  # the large type, «/» and numbers in their places
     source_words, pdf_words = _words(source.text), _words(document.text)
     assert _in_order_share(source_words, pdf_words) >= 0.98
     assert len(pdf_words) <= len(source_words) * 1.02  # nothing read twice
