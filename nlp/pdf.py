@@ -9,7 +9,7 @@ Fars article rendered by LibreOffice; share of the source's words found in order
 - pdfminer.six `extract_text`: 5 %: every line reversed;
 - the same, each line put back through the Unicode bidi algorithm (python-bidi): 96 %: a
   number splits its line into three text boxes that pdfminer orders left to right;
-- pdfminer.six layout, boxes on one baseline joined into one row, then bidi: 100 %
+- pdfminer.six layout, the glyphs of one baseline merged into a row, then bidi: 100 %
   (this module).
 
 A glyph that stands for several letters (the lam-alef ligature «لا») is one character
