@@ -2,7 +2,7 @@
 
 Municipal reports and budget documents are PDFs. A PDF stores glyphs where they are drawn,
 left to right, so a Persian line comes out of every extractor in visual order: letters
-reversed, numbers not. Measured on `corpus/pdf/ardabil_fire_stations_budget.pdf` (a real
+reversed, numbers not. Measured on `corpus/pdf/fars_13930707000829_ardabil_fire_stations_budget.pdf` (a real
 Fars article rendered by LibreOffice; share of the source's words found in order):
 
 - pypdf 7.1: 69 %: runs words together («دوایستگاهجدید») and reorders lines;
