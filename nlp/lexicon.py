@@ -146,7 +146,7 @@ def hazm_data(name: str) -> Path:
 
 
 # Bump when what _build() stores changes, so old cache files are not read.
-_CACHE_FORMAT = 2
+_CACHE_FORMAT = 3
 _VERB_JOINERS = ("\u200c", "_")
 
 
@@ -188,30 +188,40 @@ def _cache_file() -> Path:
 
 def _build() -> tuple:
     words, adjectives = _parse_words()
-    return words, adjectives, _parse_verb_forms()
+    return words, adjectives, _parse_verb_forms(), tuple(word for word in words if "\u200c" in word)
+
+
+_INFLECTION = (0, "0")  # 158k entries: the list's generated inflections
 
 
 def _flat(tables: tuple) -> tuple:
-    # Strings joined by newlines and a list of counts: marshal loads these about twice as
-    # fast as 193k (count, tags) tuples and a set of 213k strings.
-    words, adjectives, verbs = tables
-    return (_CACHE_FORMAT, "\n".join(words), [entry[0] for entry in words.values()],
-            "\n".join(entry[1] for entry in words.values()), "\n".join(adjectives), "\n".join(verbs))
+    # Newline-joined strings, and one shared value for the 158k generated inflections:
+    # marshal loads these, and dict.fromkeys builds the dict, several times faster than
+    # 193k (count, tags) tuples and a set of 213k strings.
+    words, adjectives, verbs, zwnj_words = tables
+    inflections = [word for word, entry in words.items() if entry == _INFLECTION]
+    others = [word for word, entry in words.items() if entry != _INFLECTION]
+    return (_CACHE_FORMAT, "\n".join(inflections), "\n".join(others), [words[w][0] for w in others],
+            "\n".join(words[w][1] for w in others), "\n".join(adjectives), "\n".join(verbs),
+            "\n".join(zwnj_words))
 
 
 def _unflat(flat: tuple) -> tuple:
-    version, keys, counts, tags, adjectives, verbs = flat
+    version, inflections, others, counts, tags, adjectives, verbs, zwnj_words = flat
     if version != _CACHE_FORMAT:
         raise ValueError("another cache format")
-    words = dict(zip(keys.split("\n"), zip(counts, tags.split("\n"))))
-    if len(words) != len(counts):
+    words = dict.fromkeys(inflections.split("\n"), _INFLECTION)
+    others = others.split("\n")
+    words.update(zip(others, zip(counts, tags.split("\n"))))
+    if len(others) != len(counts):
         raise ValueError("damaged cache")
-    return words, frozenset(adjectives.split("\n")), frozenset(verbs.split("\n"))
+    return (words, frozenset(adjectives.split("\n")), frozenset(verbs.split("\n")),
+            tuple(zwnj_words.split("\n")))
 
 
 @lru_cache(maxsize=1)
-def _tables() -> tuple[dict[str, tuple[int, str]], frozenset[str], frozenset[str]]:
-    """(words, adjectives, verb forms), from the cache file when one matches hazm's data
+def _tables() -> tuple[dict[str, tuple[int, str]], frozenset[str], frozenset[str], tuple[str, ...]]:
+    """(words, adjectives, verb forms, words with a ZWNJ), from the cache file when one matches hazm's data
     files (loading it is several times faster than reading and conjugating), else built
     and the cache file written for the next process. A cache that cannot be read or
     written is only slower, never an error."""
@@ -253,3 +263,8 @@ def verb_forms() -> frozenset[str]:
     that hold a ZWNJ or a «_»: the Normalizer looks up only «X‌Y» (joining two tokens)
     and «X_Y», and the «می» rule only «می‌X»."""
     return _tables()[2]
+
+
+def zwnj_words() -> tuple[str, ...]:
+    """The listed words spelled with a ZWNJ (13k of the 193k)."""
+    return _tables()[3]

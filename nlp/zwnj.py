@@ -23,7 +23,9 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-from shahrnameh.nlp.lexicon import adjectives as lexicon_adjectives, verb_forms, words as lexicon_words
+from shahrnameh.nlp.lexicon import (
+    adjectives as lexicon_adjectives, verb_forms, words as lexicon_words, zwnj_words as lexicon_zwnj_words,
+)
 
 ZWNJ = "\u200c"
 _WORD = re.compile(r"[\u0621-\u06CC\u200c]+")
@@ -54,20 +56,20 @@ def _lexicon() -> tuple[dict[str, tuple[int, str]], dict[str, str], frozenset[st
     listed = lexicon_words()
     glued: dict[str, str] = {}
     ambiguous: set[str] = set()
-    for word, (frequency, tags) in listed.items():
-        if ZWNJ in word:
-            if word[0] == ZWNJ or word[-1] == ZWNJ or ZWNJ * 2 in word:
-                continue  # a typo in the list («جوان‌»)
-            key = word.replace(ZWNJ, "")
-            if _real_entry(listed.get(key)):
-                continue  # the glued spelling is a word of its own
-            if not _real_entry((frequency, tags)) and word.endswith(_SUFFIX_ENTRIES):
-                # The list's generated inflections («سال‌ها», «بسه‌ای»): the suffix rules
-                # read these, weighing «X‌های» against «Xه‌ای».
-                continue
-            if key in glued and glued[key] != word:
-                ambiguous.add(key)
-            glued[key] = word
+    for word in lexicon_zwnj_words():
+        frequency, tags = listed[word]
+        if word[0] == ZWNJ or word[-1] == ZWNJ or ZWNJ * 2 in word:
+            continue  # a typo in the list («جوان‌»)
+        key = word.replace(ZWNJ, "")
+        if _real_entry(listed.get(key)):
+            continue  # the glued spelling is a word of its own
+        if not _real_entry((frequency, tags)) and word.endswith(_SUFFIX_ENTRIES):
+            # The list's generated inflections («سال‌ها», «بسه‌ای»): the suffix rules
+            # read these, weighing «X‌های» against «Xه‌ای».
+            continue
+        if key in glued and glued[key] != word:
+            ambiguous.add(key)
+        glued[key] = word
     for key in ambiguous:
         del glued[key]
     glued.update({row[0].strip(): row[1].strip() for row in _data_rows("zwnj_overrides.tsv")})
