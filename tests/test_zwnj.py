@@ -32,8 +32,8 @@ def _total(pages, output_of, **options):
 
 
 def test_corpus_has_the_persian_pages_and_their_zwnj_words(persian_pages):
-    # 3 persian-news pages and the 61 VOA Dari articles (the others are snippets or media).
-    assert len(persian_pages) == 64
+    # 3 persian-news pages and 61 VOA Dari articles today (the others are snippets or media).
+    assert len(persian_pages) >= 64
     assert sum(text.count(ZWNJ) for _, text, _ in persian_pages) > 1000
 
 
