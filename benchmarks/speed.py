@@ -121,7 +121,7 @@ def main() -> int:
     first_page = REPO / "corpus" / "html" / "persian-news" / "khabaronline-1353889.html"
     with tempfile.TemporaryDirectory() as empty_home:
         # A first run on a machine: no lexicon cache (nlp.lexicon) yet.
-        ours_cold = startup(_STARTUP, first_page, runs=1, env={"SHAHRNAMEH_HOME": empty_home})
+        ours_cold = startup(_STARTUP, first_page, runs=1, env={"SHAHRNAMEH_CACHE": empty_home})
     ours_start = startup(_STARTUP, first_page)
     baseline_start = startup(_TRAFILATURA_STARTUP, first_page)
     python_start = interpreter_start()

@@ -14,7 +14,7 @@ whole package.
 hazm's Normalizer also reads words.dat twice and conjugates every verb at start-up
 (WordTokenizer, then Lemmatizer's own WordTokenizer); here the word list is read once for
 both the Normalizer and nlp.zwnj, and what is read is kept in a cache file
-($SHAHRNAMEH_HOME/cache, else ~/.cache/shahrnameh) that the next process loads instead.
+($SHAHRNAMEH_CACHE, else ~/.cache/shahrnameh) that the next process loads instead.
 """
 
 from __future__ import annotations
@@ -175,12 +175,17 @@ def _parse_verb_forms() -> frozenset[str]:
     return frozenset(form for form in forms if any(joiner in form for joiner in _VERB_JOINERS))
 
 
+def cache_folder() -> Path:
+    """$SHAHRNAMEH_CACHE, else the user's cache folder: not the data home, so that every
+    warehouse (and every test's data home) shares one cache built once per machine."""
+    explicit = os.environ.get("SHAHRNAMEH_CACHE")
+    if explicit:
+        return Path(explicit)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "shahrnameh"
+
+
 def _cache_file() -> Path:
-    home = os.environ.get("SHAHRNAMEH_HOME")
-    if home:
-        folder = Path(home) / "cache"
-    else:
-        folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "shahrnameh"
+    folder = cache_folder()
     sources = [hazm_data(name).stat() for name in ("words.dat", "verbs.dat")]
     key = "-".join(f"{s.st_size}.{s.st_mtime_ns}" for s in sources)
     return folder / f"hazm-lexicon-{_CACHE_FORMAT}-{key}.marshal"

@@ -40,3 +40,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 .venv/bin/python -c "import shahrnameh.flows.cli, hazm, prefect, scrapy" ||
     { echo "bootstrap: installation into .venv failed (see the pip output above)" >&2; exit 1; }
 echo "$want" > "$stamp"
+# hazm's word lists, read and conjugated once per machine (nlp/lexicon.py), so that no
+# command pays that at its first start.
+.venv/bin/python -c "from shahrnameh.nlp import lexicon; lexicon.words()" ||
+    echo "bootstrap: could not pre-build the word-list cache (the first command will)" >&2

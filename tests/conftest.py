@@ -13,6 +13,8 @@ os.environ["DO_NOT_TRACK"] = "1"
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "180"
 os.environ.pop("SHAHRNAMEH_DB", None)
+# One hazm word-list cache for the whole session (nlp/lexicon.py), outside ~/.
+os.environ.setdefault("SHAHRNAMEH_CACHE", tempfile.mkdtemp(prefix="shahrnameh-cache-"))
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"

@@ -147,7 +147,7 @@ def test_word_lists_are_cached_for_the_next_process(tmp_path):
 
     from shahrnameh.nlp import lexicon
 
-    env = {**os.environ, "SHAHRNAMEH_HOME": str(tmp_path)}
+    env = {**os.environ, "SHAHRNAMEH_CACHE": str(tmp_path / "cache")}
     (tmp_path / "cache").mkdir()
     (tmp_path / "cache" / "hazm-lexicon-1-0.0-0.0.marshal").write_bytes(b"from an older hazm")
     code = ("from shahrnameh.nlp.normalize import normalize; from shahrnameh.nlp import lexicon; "
