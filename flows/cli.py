@@ -94,12 +94,20 @@ def run(
 @app.command()
 def demo(db: DbOption = None, archive: ArchiveOption = None) -> None:
     """Serve the local demo site (real pages) on 127.0.0.1, run the nightly flow on it, print a summary."""
-    from shahrnameh.demosite import DemoSite
+    from shahrnameh.demosite import DemoSite, DemoSiteError
 
-    with DemoSite(port=DEMO_PORT) as site:
+    site = DemoSite(port=DEMO_PORT)
+    try:
+        site.__enter__()
+    except DemoSiteError as error:
+        _err(str(error))
+        raise typer.Exit(2)
+    try:
         typer.echo(f"Demo site: {site.base_url}  (real pages from corpus/, see demo/README.md)", err=True)
         summary = _run_nightly(DEMO_SOURCES, db, archive, substitutions={"site": site.base_url},
                                crawl_settings=DEMO_CRAWL_SETTINGS)
+    finally:
+        site.__exit__(None, None, None)
     typer.echo("Demo site stopped.", err=True)
     raise typer.Exit(0 if summary["status"] == "succeeded" else 1)
 

@@ -51,7 +51,8 @@ class Page:
 class DemoSite:
     def __init__(self, root: Path | None = None, port: int = 0):
         # A fixed port keeps the demo's URLs, and so its articles, the same from one demo
-        # run to the next; 0 (or a busy port) takes any free one.
+        # run to the next: a busy fixed port is an error, not another port (whose URLs would
+        # store every article again); 0 takes any free one.
         self.port = port
         self.corpus = Path(root) if root is not None else CORPUS
         if not (self.corpus / "html").is_dir() or not (self.corpus / "text").is_dir():
@@ -72,8 +73,11 @@ class DemoSite:
     def __enter__(self) -> DemoSite:
         try:
             self._server = ThreadingHTTPServer(("127.0.0.1", self.port), _handler_for(self))
-        except OSError:
-            self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        except OSError as error:
+            raise DemoSiteError(
+                f"cannot serve the demo site on 127.0.0.1:{self.port} ({error.strerror}): is another demo "
+                "running? Stop it, or set SHAHRNAMEH_DEMO_PORT to a free port (the same one every time: "
+                "the demo's URLs, and so its articles, depend on it)") from None
         self._server.daemon_threads = True
         self.pages = build_pages(self.corpus, self.base_url)
         self._thread = threading.Thread(target=self._server.serve_forever, name="demosite", daemon=True)
