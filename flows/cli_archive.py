@@ -18,8 +18,9 @@ def reparse(
 ) -> None:
     """Read every archived article page again with the current nlp and load what changed.
 
-    Touches no network. An article whose text reads the same is left as it is; one that reads
-    differently gets a new version (the old one and its facts stay, superseded). Exit code 0
+    Touches no network. An article whose text reads the same keeps its version; if its facts
+    read differently, the old facts are retired (kept) and the new ones stored. One whose text
+    reads differently gets a new version (the old one and its facts stay, superseded). Exit code 0
     when every page was read (pages that failed are recorded in the failures table and
     listed), 2 when the warehouse, the archive or the source cannot be used.
     """
@@ -41,9 +42,9 @@ def reparse(
         f"changed {sum(h.articles_changed for h in healths)}, unchanged {result.unchanged}, "
         f"not articles {result.not_articles}, new facts {sum(h.facts_new for h in healths)}, "
         f"failed {sum(h.failed for h in healths)}")
-    if result.stale_facts:
-        typer.echo(f"  {len(result.stale_facts)} unchanged texts now give other facts; their stored facts "
-                   "are kept (a version is keyed by its text), e.g. " + result.stale_facts[0])
+    if result.refreshed:
+        typer.echo(f"  {len(result.refreshed)} unchanged texts read other facts now: {result.facts_refreshed} facts "
+                   "stored, the earlier ones kept as retired (facts.retired_run_id)")
     for error in result.errors[:10]:
         typer.echo(f"  failure: {error}")
     if len(result.errors) > 10:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 from shahrnameh.nlp.document import decode_page, read_document
@@ -151,8 +150,9 @@ class ReparseResult:
     pages: int = 0
     unchanged: int = 0
     not_articles: int = 0
-    # Same text, other facts: stored facts belong to a text version, so they stay as they are.
-    stale_facts: list[str] = field(default_factory=list)
+    # Same text, other facts (an nlp change): the URLs whose facts were re-extracted.
+    refreshed: list[str] = field(default_factory=list)
+    facts_refreshed: int = 0
     health: dict[str, SourceHealth] = field(default_factory=dict)
 
     @property
@@ -188,8 +188,7 @@ def reparse(engine, archive_root: Path, *, source: str | None = None) -> Reparse
                 result.not_articles += 1
             elif outcome == "unchanged":
                 result.unchanged += 1
-                if _fact_rows(document) != archive_queries.current_facts(engine, page["url"]):
-                    result.stale_facts.append(page["url"])
+                _refresh_facts(engine, run_id, page["source"], page["url"], document, health, result)
     except BaseException as error:
         load.finish_run(engine, run_id, status="failed", counts=_reparse_counts(result),
                         errors=[*result.errors, f"reparse stopped: {type(error).__name__}: {error}"])
@@ -200,9 +199,20 @@ def reparse(engine, archive_root: Path, *, source: str | None = None) -> Reparse
     return result
 
 
-def _fact_rows(document: Document) -> list[tuple]:
-    return [(Decimal(fact.value) if isinstance(fact.value, int) else Decimal(repr(fact.value)),
-             fact.category, fact.unit, fact.qualifier, fact.evidence) for fact in document.facts]
+def _refresh_facts(engine, run_id: int, source: str, url: str, document: Document, health: SourceHealth,
+                   result: ReparseResult) -> None:
+    """Same text, maybe other facts: the warehouse keeps the old ones retired, stores the new."""
+    try:
+        stored = load.refresh_facts(engine, run_id, url=url, document=document)
+    except WarehouseError as error:
+        health.failed += 1
+        _failure(engine, run_id, source, url, health, "load", str(error))
+        return
+    if stored is not None:
+        result.refreshed.append(url)
+        result.facts_refreshed += stored
+        health.facts_new += stored
+        health.facts_by_category.update(fact.category for fact in document.facts)
 
 
 def _reparse_counts(result: ReparseResult) -> dict:
@@ -216,5 +226,6 @@ def _reparse_counts(result: ReparseResult) -> dict:
         "articles_changed": sum(h.articles_changed for h in healths),
         "articles_unchanged": result.unchanged, "not_articles": result.not_articles,
         "facts_new": sum(h.facts_new for h in healths), "facts_new_by_category": dict(by_category),
-        "stale_facts": len(result.stale_facts), "failed": sum(h.failed for h in healths),
+        "facts_refreshed_articles": len(result.refreshed), "facts_refreshed": result.facts_refreshed,
+        "failed": sum(h.failed for h in healths),
     }

@@ -137,4 +137,6 @@ def test_the_migrations_render_as_an_sql_script_for_postgresql():
     command.upgrade(config, "head", sql=True)
     script = config.output_buffer.getvalue()
     assert "CREATE VIEW programme_timeline" in script and "CREATE TABLE programme_aliases" in script
-    assert script.count("CREATE VIEW facts_full") == 2 and "DROP VIEW facts_full" in script
+    # 0001 creates facts_full, 0003 adds the entities to it, 0004 leaves retired facts out.
+    assert script.count("CREATE VIEW facts_full") == 3 and "DROP VIEW facts_full" in script
+    assert "f.retired_run_id IS NULL" in script

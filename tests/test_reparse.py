@@ -161,3 +161,44 @@ def test_one_source_only_and_clear_errors(warehouse, tmp_path):
     missing = cli("reparse", "--db", url, "--archive", str(tmp_path / "nowhere"))
     assert missing.returncode == 2 and len(missing.stderr.strip().splitlines()) == 1
     assert "no raw archive at" in missing.stderr and not (tmp_path / "nowhere").exists()
+
+
+def test_other_facts_from_an_unchanged_text_replace_the_live_ones_and_the_old_are_kept(warehouse, monkeypatch):
+    url, engine, archive = warehouse
+    pipeline.reparse(engine, archive)  # settle on the nlp of this moment first
+    # (reports are read by nlp.pdf, not by the reader patched below)
+    live_sql = ("SELECT count(*) FROM facts f JOIN articles a ON a.id = f.article_id "
+                "WHERE a.superseded_by IS NULL AND f.retired_run_id IS NULL AND a.kind = 'article'")
+    _, rows = queries.run_sql(engine, live_sql)
+    live_before = rows[0][0]
+    _, rows = queries.run_sql(engine, "SELECT count(*) FROM facts WHERE retired_run_id IS NULL")
+    all_live_before = rows[0][0]
+    _, rows = queries.run_sql(engine, "SELECT count(*) FROM articles a WHERE a.superseded_by IS NULL AND EXISTS "
+                                      "(SELECT 1 FROM facts f WHERE f.article_id = a.id) AND a.kind = 'article'")
+    with_facts = rows[0][0]
+    assert with_facts > 10
+    versions_before = counts(engine)["articles"]
+    real_reader = pipeline.read_document
+
+    def without_last_fact(content, *, is_html, url=None):
+        # An "improvement" of the fact rules: same text, one fact fewer.
+        document = real_reader(content, is_html=is_html, url=url)
+        return dataclasses.replace(document, facts=document.facts[:-1])
+
+    monkeypatch.setattr(pipeline, "read_document", without_last_fact)
+    result = pipeline.reparse(engine, archive)
+    assert len(result.refreshed) == with_facts and result.facts_refreshed == live_before - with_facts
+    assert counts(engine)["articles"] == versions_before  # the text did not change: no new version
+    _, rows = queries.run_sql(engine, live_sql)
+    assert rows[0][0] == live_before - with_facts
+    # The earlier extraction stays, retired by this reparse's run, out of the views.
+    _, rows = queries.run_sql(engine, "SELECT count(*), min(retired_run_id), max(retired_run_id) FROM facts "
+                                      "WHERE retired_run_id IS NOT NULL")
+    assert rows[0] == (live_before, result.run_id, result.run_id)
+    _, rows = queries.run_sql(engine, "SELECT count(*) FROM facts_full")
+    assert rows[0][0] == all_live_before - with_facts
+    assert queries.summary(engine)["facts"] == all_live_before - with_facts
+    # The same rules again: nothing to do.
+    facts_stored = queries.table_counts(engine)["facts"]
+    again = pipeline.reparse(engine, archive)
+    assert again.refreshed == [] and queries.table_counts(engine)["facts"] == facts_stored

@@ -6,7 +6,7 @@ from sqlalchemy import Engine, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from shahrnameh.warehouse.db import WarehouseError, first_line
-from shahrnameh.warehouse.models import Article, Fact, Failure, Page, Source, utcnow
+from shahrnameh.warehouse.models import Article, Failure, Page, Source, utcnow
 
 
 def current_article_pages(engine: Engine, source: str | None = None) -> list[dict]:
@@ -40,16 +40,6 @@ def current_article_pages(engine: Engine, source: str | None = None) -> list[dic
 def source_names(engine: Engine) -> list[str]:
     with Session(engine) as session:
         return list(session.scalars(select(Source.name).order_by(Source.name)))
-
-
-def current_facts(engine: Engine, url: str) -> list[tuple]:
-    """(value, category, unit, qualifier, evidence) of the current version of an article, in order."""
-    query = (select(Fact.value, Fact.category, Fact.unit, Fact.qualifier, Fact.evidence)
-             .join(Article, Article.id == Fact.article_id)
-             .where(Article.url == url, Article.superseded_by.is_(None))
-             .order_by(Fact.ordinal))
-    with Session(engine) as session:
-        return [tuple(row) for row in session.execute(query)]
 
 
 def pages_already_read(engine: Engine, page_ids: list[int]) -> set[int]:

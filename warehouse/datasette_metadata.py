@@ -174,7 +174,9 @@ TABLES.update({
 })
 TABLES["articles"]["columns"]["story_id"] = ("id of the story's first stored article; near-duplicate "
                                              "(syndicated) copies share it")
-TABLES["facts"]["columns"].update({"municipality_id": "→ municipalities.id", "programme_id": "→ programmes.id"})
+TABLES["facts"]["columns"].update({"municipality_id": "→ municipalities.id", "programme_id": "→ programmes.id",
+                                   "retired_run_id": "→ runs.id: the reparse that replaced this fact with a "
+                                                     "new extraction of the same text; NULL while it is live"})
 TABLES["facts_full"]["columns"] = {
     **{name: TABLES["facts"]["columns"][name] for name in (
         "id", "article_id", "ordinal", "value", "category", "unit", "qualifier", "evidence", "sentence_start",

@@ -23,7 +23,7 @@ from shahrnameh.warehouse import models, stories
 from shahrnameh.warehouse.db import WarehouseError, first_line
 from shahrnameh.warehouse.entities import Entities, seed_once
 from shahrnameh.warehouse.models import (
-    LARGEST_FACT_VALUE, RUN_STATUSES, Article, Failure, Page, Run, RunSource, Source, utcnow,
+    LARGEST_FACT_VALUE, RUN_STATUSES, Article, Failure, Fact, Page, Run, RunSource, Source, utcnow,
 )
 
 _ARTICLE_KINDS = ("article", "report")  # other kinds are failures, not articles
@@ -169,6 +169,50 @@ def load_documents(engine: Engine, run_id: int, *, source: str,
             for url, page_id, document, published, sha in again:
                 counts[_store(session, entities, run_id, source_id, page_id, url, document, published, sha)[1]] += 1
     return counts
+
+
+def refresh_facts(engine: Engine, run_id: int, *, url: str, document: Document) -> int | None:
+    """After an nlp change, the facts `document` reads from the current version's own text.
+
+    When they differ from the version's live facts, those are retired (kept, with
+    retired_run_id = run_id) and the new extraction is stored beside them, in one
+    transaction. Returns the number of facts stored (0 when the new extraction has none);
+    None when nothing changed, or when the current version has another text (that is
+    `load_document`'s case).
+    """
+    _check_document(document, url)
+    _seed_entities(engine)
+    text_sha256 = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
+    with _transaction(engine, f"refreshing the facts of {url}") as session:
+        _run(session, run_id)
+        article = session.scalar(select(Article).where(
+            Article.url == url, Article.text_sha256 == text_sha256, Article.superseded_by.is_(None)))
+        if article is None:
+            return None
+        live = session.scalars(select(Fact).where(Fact.article_id == article.id, Fact.retired_run_id.is_(None))
+                               .order_by(Fact.ordinal)).all()
+        entities = Entities(session.connection())
+        fresh = [_fact_row(article.id, ordinal, fact, url, entities) for ordinal, fact in enumerate(document.facts)]
+        if [_comparable(fact) for fact in live] == [_comparable(row) for row in fresh]:
+            return None
+        for fact in live:
+            fact.retired_run_id = run_id
+        session.flush()
+        # Ordinals are unique per article: the new extraction's follow every earlier one.
+        start = (session.scalar(select(func.max(Fact.ordinal)).where(Fact.article_id == article.id)) or -1) + 1
+        for offset, row in enumerate(fresh):
+            row["ordinal"] = start + offset
+        insert_facts(session.connection(), fresh)
+        return len(fresh)
+
+
+_COMPARED = ("value", "category", "unit", "qualifier", "evidence", "sentence_start", "number_start",
+             "municipality", "programme")
+
+
+def _comparable(fact) -> tuple:
+    values = fact if isinstance(fact, dict) else {name: getattr(fact, name) for name in _COMPARED}
+    return tuple(Decimal(values[name]) if name == "value" else values[name] for name in _COMPARED)
 
 
 def _locked_source(session: Session, source: str) -> int:

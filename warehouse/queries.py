@@ -24,13 +24,14 @@ FACT_COLUMNS = ("ordinal", "value", "category", "unit", "qualifier", "evidence",
 def summary(engine: Engine) -> dict:
     """Counts of what the warehouse holds (current article versions and their facts) and the last run."""
     current = Article.superseded_by.is_(None)
+    live = Fact.retired_run_id.is_(None)
     with _reading(engine, "summarising the warehouse") as connection:
         def count(statement) -> int:
             return connection.scalar(statement) or 0
 
         by_category = connection.execute(
             select(Fact.category, func.count()).join(Article, Article.id == Fact.article_id)
-            .where(current).group_by(Fact.category).order_by(func.count().desc(), Fact.category)
+            .where(current, live).group_by(Fact.category).order_by(func.count().desc(), Fact.category)
         ).all()
         last_run = connection.execute(select(Run).order_by(Run.id.desc()).limit(1)).mappings().first()
         return {
@@ -38,7 +39,7 @@ def summary(engine: Engine) -> dict:
             "pages": count(select(func.count()).select_from(Page)),
             "articles": count(select(func.count()).select_from(Article).where(current)),
             "facts": count(select(func.count()).select_from(Fact)
-                           .join(Article, Article.id == Fact.article_id).where(current)),
+                           .join(Article, Article.id == Fact.article_id).where(current, live)),
             "failures": count(select(func.count()).select_from(Failure)),
             "facts_by_category": {category: n for category, n in by_category},
             "last_run": None if last_run is None else {k: _plain_value(v) for k, v in last_run.items()},
@@ -58,7 +59,8 @@ def facts_for_article(engine: Engine, url: str) -> list[dict]:
     with _reading(engine, f"reading the facts of {url}") as connection:
         rows = connection.execute(
             select(*columns).join(Article, Article.id == Fact.article_id)
-            .where(Article.url == url, Article.superseded_by.is_(None)).order_by(Fact.ordinal)
+            .where(Article.url == url, Article.superseded_by.is_(None), Fact.retired_run_id.is_(None))
+            .order_by(Fact.ordinal)
         ).mappings().all()
     return [{name: _plain_value(row[name]) for name in FACT_COLUMNS} for row in rows]
 
