@@ -12,6 +12,15 @@ run_cleanups() {
 }
 trap run_cleanups EXIT
 
+# For the services: Debian packages installed as root when apt is there; false otherwise.
+apt_install() {
+    [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1 || return 1
+    echo "test.sh: installing from Debian's packages: $*" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -q "$@" >/dev/null 2>&1 ||
+        { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q "$@" >/dev/null 2>&1; }
+}
+
 for service in scripts/services/*.sh; do
     [ -e "$service" ] || continue
     # shellcheck source=/dev/null

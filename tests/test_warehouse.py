@@ -123,20 +123,6 @@ def test_the_migration_matches_the_models(engine):
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
 
 
-def test_the_migration_renders_for_postgresql():
-    import io
-
-    from alembic import command
-
-    config = db.migration_config()
-    config.set_main_option("sqlalchemy.url", "postgresql://")
-    config.output_buffer = io.StringIO()
-    command.upgrade(config, "head", sql=True)
-    script = config.output_buffer.getvalue()
-    assert "CREATE VIEW facts_full" in script and "NUMERIC(24, 4)" in script
-    assert "archive_offset BIGINT" in script and "AUTOINCREMENT" not in script
-
-
 def test_loading_the_same_document_twice_stores_it_once(engine, run_id):
     document = _document(_seed_text())
     assert len(document.facts) == 3

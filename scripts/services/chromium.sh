@@ -12,11 +12,7 @@ _chromium_path() {
 }
 
 _chromium_install() {
-    [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1 || return 1
-    echo "chromium.sh: Chromium is not installed; installing Debian's chromium package" >&2
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y -q chromium >/dev/null 2>&1 ||
-        { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1; }
+    apt_install chromium
 }
 
 if [ -z "${SHAHRNAMEH_CHROMIUM:-}" ]; then

@@ -14,11 +14,7 @@ _persian_font() {
 }
 
 _persian_font_install() {
-    [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1 || return 1
-    echo "fonts.sh: no Persian font; installing Debian's fonts-noto-core" >&2
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y -q --no-install-recommends fonts-noto-core >/dev/null 2>&1 ||
-        { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q --no-install-recommends fonts-noto-core >/dev/null 2>&1; }
+    apt_install --no-install-recommends fonts-noto-core
 }
 
 if [ -z "${SHAHRNAMEH_FONT:-}" ]; then

@@ -16,11 +16,7 @@ _pg_bindir() {
 }
 
 _pg_install() {
-    [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1 || return 1
-    echo "postgres.sh: PostgreSQL is not installed; installing Debian's postgresql package" >&2
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y -q postgresql >/dev/null 2>&1 ||
-        { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q postgresql >/dev/null 2>&1; }
+    apt_install postgresql
 }
 
 _pg_start() {
