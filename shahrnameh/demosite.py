@@ -48,6 +48,12 @@ class Page:
         return '"' + hashlib.sha256(self.body).hexdigest() + '"'
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver's backlog of 5 drops the SYNs of a crawler's 8 parallel connections, which
+    # the client's TCP resends only after a second: a real web server queues far more.
+    request_queue_size = 128
+
+
 class DemoSite:
     def __init__(self, root: Path | None = None, port: int = 0):
         # A fixed port keeps the demo's URLs, and so its articles, the same from one demo
@@ -72,7 +78,7 @@ class DemoSite:
 
     def __enter__(self) -> DemoSite:
         try:
-            self._server = ThreadingHTTPServer(("127.0.0.1", self.port), _handler_for(self))
+            self._server = _Server(("127.0.0.1", self.port), _handler_for(self))
         except OSError as error:
             raise DemoSiteError(
                 f"cannot serve the demo site on 127.0.0.1:{self.port} ({error.strerror}): is another demo "
