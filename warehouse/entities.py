@@ -149,5 +149,32 @@ def seed_once(engine: Engine) -> None:
     _seeded.add(engine)
 
 
+def find_programme(connection: Connection, written: str) -> tuple[int, str] | None:
+    """The programme a user's `written` name spells (any alias: with or without ZWNJ, ي/ك,
+    plural), as (id, canonical name); None when it names none."""
+    return _find(connection, ProgrammeAlias, "programme_id", Programme, written)
+
+
+def find_municipality(connection: Connection, written: str) -> list[tuple[int, str]]:
+    """The municipality a user's `written` name spells, then its districts by name, as
+    (id, canonical name); [] when it names none."""
+    found = _find(connection, MunicipalityAlias, "municipality_id", Municipality, written)
+    if found is None:
+        return []
+    districts = connection.execute(select(Municipality.id, Municipality.name)
+                                   .where(Municipality.parent_id == found[0]).order_by(Municipality.name)).all()
+    return [found, *((row[0], row[1]) for row in districts)]
+
+
+def _find(connection: Connection, aliases, foreign_key: str, entity, written: str) -> tuple[int, str] | None:
+    key = alias_key(written)
+    if not key:
+        return None
+    row = connection.execute(select(entity.id, entity.name)
+                             .join(aliases, getattr(aliases, foreign_key) == entity.id)
+                             .where(aliases.key == key).order_by(aliases.id).limit(1)).first()
+    return None if row is None else (row[0], row[1])
+
+
 def _insert(connection: Connection, table):
     return (sqlite if connection.dialect.name == "sqlite" else postgresql).insert(table)

@@ -17,12 +17,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import IO
 
-from sqlalchemy import Date, Engine, Table, bindparam, select, text
+from sqlalchemy import Date, Engine, bindparam, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from shahrnameh.nlp.entities import alias_key
 from shahrnameh.warehouse.db import READ_ONLY, WarehouseError, first_line
-from shahrnameh.warehouse.models import Base, Municipality, MunicipalityAlias, Programme, ProgrammeAlias
+from shahrnameh.warehouse.entities import find_municipality, find_programme
+from shahrnameh.warehouse.models import Base
 
 FORMATS = ("csv", "jsonl", "parquet")
 VIEWS = ("facts_full", "programme_timeline")
@@ -119,31 +119,19 @@ def _relation(connection, name: str) -> str:
 
 def _municipalities(connection, written: str) -> list[tuple[int, str]]:
     """The municipality `written` names and its districts, as (id, canonical name)."""
-    found = _entity(connection, MunicipalityAlias.__table__, "municipality_id", Municipality.__table__, written)
-    if found is None:
+    found = find_municipality(connection, written)
+    if not found:
         raise WarehouseError(f"--municipality: no municipality matches {written!r} "
                              "(list them: shahrnameh sql \"SELECT name FROM municipalities\")")
-    districts = connection.execute(select(Municipality.id, Municipality.name)
-                                   .where(Municipality.parent_id == found[0]).order_by(Municipality.id)).all()
-    return [found, *((row[0], row[1]) for row in districts)]
+    return found
 
 
 def _programmes(connection, written: str) -> list[tuple[int, str]]:
-    found = _entity(connection, ProgrammeAlias.__table__, "programme_id", Programme.__table__, written)
+    found = find_programme(connection, written)
     if found is None:
         raise WarehouseError(f"--programme: no programme matches {written!r} "
                              "(list them: shahrnameh sql \"SELECT name FROM programmes\")")
     return [found]
-
-
-def _entity(connection, aliases: Table, foreign_key: str, entities: Table, written: str):
-    key = alias_key(written)
-    if not key:
-        return None
-    row = connection.execute(select(entities.c.id, entities.c.name)
-                             .join(aliases, aliases.c[foreign_key] == entities.c.id)
-                             .where(aliases.c.key == key).order_by(aliases.c.id).limit(1)).first()
-    return None if row is None else (row[0], row[1])
 
 
 def _plain(value):

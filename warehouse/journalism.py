@@ -16,6 +16,7 @@ from datetime import date, datetime
 from sqlalchemy import DateTime, Engine, bindparam, text
 
 from shahrnameh.nlp.entities import alias_key
+from shahrnameh.warehouse import entities
 from shahrnameh.warehouse.db import WarehouseError
 from shahrnameh.warehouse.queries import _plain_value, _reading
 
@@ -70,28 +71,20 @@ class Timeline:
 
 def find_programme(engine: Engine, name: str) -> str:
     """The canonical name of the programme `name` spells (any alias, with or without ZWNJ, ي/ك)."""
-    key = alias_key(name)
     with _reading(engine, "looking up the programme") as connection:
-        found = connection.execute(text(
-            "SELECT p.name FROM programme_aliases pa JOIN programmes p ON p.id = pa.programme_id "
-            "WHERE pa.key = :key ORDER BY pa.id LIMIT 1"), {"key": key}).scalar() if key else None
+        found = entities.find_programme(connection, name)
         if found is not None:
-            return found
+            return found[1]
         names = connection.execute(text("SELECT name FROM programmes")).scalars().all()
     raise NoMatch(f"no programme named «{name.strip()}»" + _close_matches(name, names))
 
 
 def find_municipalities(engine: Engine, name: str) -> list[str]:
     """The municipality `name` spells and its districts («تهران» → «تهران», «تهران / منطقه 3», …)."""
-    key = alias_key(name)
     with _reading(engine, "looking up the municipality") as connection:
-        found = connection.execute(text(
-            "SELECT m.id, m.name FROM municipality_aliases ma JOIN municipalities m ON m.id = ma.municipality_id "
-            "WHERE ma.key = :key ORDER BY ma.id LIMIT 1"), {"key": key}).first() if key else None
-        if found is not None:
-            districts = connection.execute(text(
-                "SELECT name FROM municipalities WHERE parent_id = :id ORDER BY name"), {"id": found.id}).scalars()
-            return [found.name, *districts]
+        found = entities.find_municipality(connection, name)
+        if found:
+            return [canonical for _, canonical in found]
         names = connection.execute(text("SELECT name FROM municipalities")).scalars().all()
     raise NoMatch(f"no municipality named «{name.strip()}»" + _close_matches(name, names))
 
