@@ -12,14 +12,15 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import format_datetime, parsedate_to_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape as xml_escape
+
+from shahrnameh.localserver import LocalServer
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 LISTING_PAGE_SIZE = 10
@@ -48,12 +49,6 @@ class Page:
         return '"' + hashlib.sha256(self.body).hexdigest() + '"'
 
 
-class _Server(ThreadingHTTPServer):
-    # socketserver's backlog of 5 drops the SYNs of a crawler's 8 parallel connections, which
-    # the client's TCP resends only after a second: a real web server queues far more.
-    request_queue_size = 128
-
-
 class DemoSite:
     def __init__(self, root: Path | None = None, port: int = 0):
         # A fixed port keeps the demo's URLs, and so its articles, the same from one demo
@@ -66,8 +61,7 @@ class DemoSite:
                                 "corpus/ (html/, text/, seeds/); run it from a full checkout")
         self.requests: list[str] = []
         self.pages: dict[str, Page] = {}
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._server: LocalServer | None = None
 
     @property
     def base_url(self) -> str:
@@ -78,22 +72,18 @@ class DemoSite:
 
     def __enter__(self) -> DemoSite:
         try:
-            self._server = _Server(("127.0.0.1", self.port), _handler_for(self))
+            self._server = LocalServer(("127.0.0.1", self.port), _handler_for(self))
         except OSError as error:
             raise DemoSiteError(
                 f"cannot serve the demo site on 127.0.0.1:{self.port} ({error.strerror}): is another demo "
                 "running? Stop it, or set SHAHRNAMEH_DEMO_PORT to a free port (the same one every time: "
                 "the demo's URLs, and so its articles, depend on it)") from None
-        self._server.daemon_threads = True
         self.pages = build_pages(self.corpus, self.base_url)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="demosite", daemon=True)
-        self._thread.start()
+        self._server.start("demosite")
         return self
 
     def __exit__(self, *exc) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        self._server.stop()
         self._server = None
 
     def article_urls(self) -> list[str]:

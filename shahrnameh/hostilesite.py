@@ -33,10 +33,12 @@ import io
 import threading
 import zipfile
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape as xml_escape
+
+from shahrnameh.localserver import LocalServer
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 # Longer than any DOWNLOAD_TIMEOUT a test sets, short enough not to hold a thread for long.
@@ -83,8 +85,7 @@ class HostileSite:
         self.responses: dict[str, Response] = {}
         self._lock = threading.Lock()
         self._stopping = threading.Event()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._server: LocalServer | None = None
 
     @property
     def port(self) -> int:
@@ -101,18 +102,14 @@ class HostileSite:
         return f"http://{OFFSITE_HOST}:{self.port}"
 
     def __enter__(self) -> HostileSite:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
+        self._server = LocalServer(("127.0.0.1", 0), _handler_for(self))
         self.responses = build_responses(self.corpus, self.base_url, self.offsite_url)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="hostilesite", daemon=True)
-        self._thread.start()
+        self._server.start("hostilesite")
         return self
 
     def __exit__(self, *exc) -> None:
         self._stopping.set()  # wakes the slow handlers
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        self._server.stop()
         self._server = None
 
     def requested(self, path: str) -> int:
