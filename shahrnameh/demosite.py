@@ -215,6 +215,12 @@ def _home() -> str:
 def _handler_for(site: DemoSite):
     class Handler(BaseHTTPRequestHandler):
         server_version = "ShahrnamehDemo/0.1"
+        # Keep-alive, as the web servers of real sites do (BaseHTTPRequestHandler's default
+        # HTTP/1.0 closes every connection); every response carries its Content-Length.
+        protocol_version = "HTTP/1.1"
+        # Headers and body are two writes: with Nagle's algorithm the body of a kept-alive
+        # connection waits for the client's delayed ACK of the headers (40 ms).
+        disable_nagle_algorithm = True
 
         def do_GET(self):
             site.requests.append(self.path)
