@@ -128,10 +128,10 @@ def _crawl_in_process(source: Source, archive_root: Path, run_id: int, records_p
         from scrapy.crawler import CrawlerRunner
 
         from shahrnameh.spiders.news import NewsSpider
-        from shahrnameh.spiders.settings import crawl_settings
+        from shahrnameh.spiders.settings import CrawlSettings, crawl_settings
 
         try:
-            runner = CrawlerRunner({**crawl_settings(source, overrides), "TWISTED_REACTOR": _REACTOR})
+            runner = CrawlerRunner(CrawlSettings({**crawl_settings(source, overrides), "TWISTED_REACTOR": _REACTOR}))
             crawler = runner.create_crawler(NewsSpider)
             outcome["crawler"] = crawler
             crawler.signals.connect(lambda failure, response, spider: outcome["bugs"].append(
@@ -179,11 +179,11 @@ def main(argv: list[str] | None = None) -> int:
     from scrapy.crawler import CrawlerProcess
 
     from shahrnameh.spiders.news import NewsSpider
-    from shahrnameh.spiders.settings import crawl_settings
+    from shahrnameh.spiders.settings import CrawlSettings, crawl_settings
 
     source = Source.from_json(json.loads(args.source))
     Path(args.records).touch()
-    process = CrawlerProcess(crawl_settings(source, json.loads(args.settings)))
+    process = CrawlerProcess(CrawlSettings(crawl_settings(source, json.loads(args.settings))))
     crawler = process.create_crawler(NewsSpider)
     # Scrapy logs a bug in a callback or pipeline and carries on: the parent must hear of it.
     bugs: list[str] = []
