@@ -15,6 +15,7 @@ import sqlite3
 from datetime import datetime, timezone
 from io import BytesIO
 from pathlib import Path
+from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
@@ -38,6 +39,9 @@ class Archive:
     def __init__(self, root: Path, *, run_id: int | None = None):
         self.root = Path(root)
         self.run_id = run_id
+        # The WARC files this Archive appends to, open until close(): a crawl writes a record per
+        # response, most of them small (a 304), and opening the file each time cost as much.
+        self._streams: dict[str, BinaryIO] = {}
         self.root.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.root / INDEX_NAME, timeout=60, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -56,6 +60,9 @@ class Archive:
         self._db.commit()
 
     def close(self) -> None:
+        for stream in self._streams.values():
+            stream.close()
+        self._streams.clear()
         self._db.close()
 
     def last_fetch(self, url: str) -> dict | None:
@@ -168,13 +175,17 @@ class Archive:
         raise ArchiveError(f"{archive_path}@{offset}: no WARC record there")
 
     def _append(self, relative: str, build) -> tuple[int, str]:
-        path = self.root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("ab") as stream:
-            offset = stream.tell()
-            writer = WARCWriter(stream, gzip=True)
-            record = build(writer)
-            writer.write_record(record)
+        stream = self._streams.get(relative)
+        if stream is None:
+            path = self.root / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            stream = self._streams[relative] = path.open("ab")
+        offset = stream.tell()
+        writer = WARCWriter(stream, gzip=True)
+        record = build(writer)
+        writer.write_record(record)
+        # On disk before the index says it is there: a killed crawl leaves no dangling offset.
+        stream.flush()
         return offset, record.rec_headers.get_header("WARC-Record-ID")
 
 
