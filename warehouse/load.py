@@ -10,7 +10,6 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from itertools import islice
-from operator import itemgetter
 
 from sqlalchemy import Connection, Engine, Table, func, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
@@ -23,10 +22,12 @@ from shahrnameh.warehouse import models, stories
 from shahrnameh.warehouse.db import WarehouseError, first_line
 from shahrnameh.warehouse.entities import Entities, seed_once
 from shahrnameh.warehouse.models import (
-    LARGEST_FACT_VALUE, RUN_STATUSES, Article, Failure, Fact, Page, Run, RunSource, Source, utcnow,
+    LARGEST_FACT_VALUE, RUN_STATUSES, Article, Failure, Fact, Page, Run, RunSource, Source, _to_sqlite_number,
+    utcnow,
 )
 
-_ARTICLE_KINDS = ("article", "report")  # other kinds are failures, not articles
+_ARTICLE_KINDS = ("article", "report")
+_LARGEST_INT = int(LARGEST_FACT_VALUE)  # other kinds are failures, not articles
 
 
 def upsert_source(engine: Engine, *, name: str, start_urls: list[str], allowed_domains: list[str],
@@ -153,14 +154,13 @@ def load_documents(engine: Engine, run_id: int, *, source: str,
                 seen.add(item[0])
             ids = _new_ids(connection, "articles", len(fresh))
             created = utcnow()
-            _bulk_insert(connection, Article.__table__, ARTICLE_COLUMNS, [dict(
-                id=article_id, page_id=page_id, source_id=source_id, url=url, kind=document.kind,
-                title=document.title, published=published, language=document.language, text=document.text,
-                text_sha256=sha, version=1, superseded_by=None, first_run_id=run_id, created_at=created,
-                story_id=None) for article_id, (url, page_id, document, published, sha) in zip(ids, fresh)])
-            insert_facts(connection, [_fact_row(article_id, ordinal, fact, item[0], entities)
-                                      for article_id, item in zip(ids, fresh)
-                                      for ordinal, fact in enumerate(item[2].facts)])
+            _bulk_insert(connection, Article.__table__, ARTICLE_COLUMNS, [
+                (article_id, page_id, source_id, url, document.kind, document.title, published, document.language,
+                 document.text, sha, 1, None, run_id, created, None)
+                for article_id, (url, page_id, document, published, sha) in zip(ids, fresh)])
+            number = _number_for(connection)
+            insert_facts(connection, [row for article_id, item in zip(ids, fresh)
+                                      for row in _fact_rows(article_id, item[2].facts, item[0], entities, number)])
             if group_stories:
                 for article_id in ids:
                     stories.assign_story(session, session.get(Article, article_id))
@@ -191,28 +191,24 @@ def refresh_facts(engine: Engine, run_id: int, *, url: str, document: Document) 
             return None
         live = session.scalars(select(Fact).where(Fact.article_id == article.id, Fact.retired_run_id.is_(None))
                                .order_by(Fact.ordinal)).all()
-        entities = Entities(session.connection())
-        fresh = [_fact_row(article.id, ordinal, fact, url, entities) for ordinal, fact in enumerate(document.facts)]
-        if [_comparable(fact) for fact in live] == [_comparable(row) for row in fresh]:
+        connection = session.connection()
+        entities, number = Entities(connection), _number_for(connection)
+        fresh = _fact_rows(article.id, document.facts, url, entities, number)
+        if [_comparable([getattr(fact, name) for name in FACT_COLUMNS]) for fact in live] == \
+                [_comparable(row) for row in fresh]:
             return None
         for fact in live:
             fact.retired_run_id = run_id
         session.flush()
         # Ordinals are unique per article: the new extraction's follow every earlier one.
         start = (session.scalar(select(func.max(Fact.ordinal)).where(Fact.article_id == article.id)) or -1) + 1
-        for offset, row in enumerate(fresh):
-            row["ordinal"] = start + offset
-        insert_facts(session.connection(), fresh)
+        insert_facts(session.connection(), _fact_rows(article.id, document.facts, url, entities, number, start))
         return len(fresh)
 
 
-_COMPARED = ("value", "category", "unit", "qualifier", "evidence", "sentence_start", "number_start",
-             "municipality", "programme")
-
-
-def _comparable(fact) -> tuple:
-    values = fact if isinstance(fact, dict) else {name: getattr(fact, name) for name in _COMPARED}
-    return tuple(Decimal(values[name]) if name == "value" else values[name] for name in _COMPARED)
+def _comparable(row) -> tuple:
+    """What makes two extractions of one text the same: a fact row without its ids and ordinal."""
+    return (Decimal(row[2]), *row[3:8], row[9], row[11], row[12])
 
 
 def _locked_source(session: Session, source: str) -> int:
@@ -243,8 +239,8 @@ def _store(session: Session, entities: Entities, run_id: int, source_id: int, pa
     )
     session.add(article)
     session.flush()
-    insert_facts(session.connection(), [_fact_row(article.id, ordinal, fact, url, entities)
-                                        for ordinal, fact in enumerate(document.facts)])
+    connection = session.connection()
+    insert_facts(connection, _fact_rows(article.id, document.facts, url, entities, _number_for(connection)))
     stories.assign_story(session, article, current)
     if current is not None:
         current.superseded_by = article.id
@@ -279,40 +275,44 @@ ARTICLE_COLUMNS = ("id", "page_id", "source_id", "url", "kind", "title", "publis
                    "text_sha256", "version", "superseded_by", "first_run_id", "created_at", "story_id")
 
 
-def insert_facts(connection: Connection, rows: list[dict]) -> None:
-    """Insert fact rows (dicts of FACT_COLUMNS) by the engine's fast path. Part of the caller's transaction."""
+def insert_facts(connection: Connection, rows: list[tuple]) -> None:
+    """Insert fact rows (tuples in FACT_COLUMNS order, from `_fact_rows`) by the engine's fast path.
+    Part of the caller's transaction."""
     _bulk_insert(connection, models.Fact.__table__, FACT_COLUMNS, rows)
 
 
-def _bulk_insert(connection: Connection, table: Table, columns: tuple[str, ...], rows: list[dict]) -> None:
+def _bulk_insert(connection: Connection, table: Table, columns: tuple[str, ...], rows: list[tuple]) -> None:
     """COPY on PostgreSQL (psycopg 3's copy: the rows as one stream, no statement per row),
-    one executemany on SQLite (a prepared statement run per row inside one transaction)."""
+    one executemany on SQLite (a prepared statement run per row inside one transaction).
+    Rows are tuples in `columns` order: building and reading a dict per row cost more than
+    SQLite's insert itself."""
     if not rows:
         return
     cursor = connection.connection.driver_connection.cursor()
-    values = itemgetter(*columns)
     if connection.dialect.name == "postgresql":
         with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row(values(row))
+                copy.write_row(row)
         return
-    # The sqlite3 cursor directly, with each column type's own conversion (ExactNumeric, dates):
-    # SQLAlchemy's per-row parameter processing cost more than SQLite's insert itself.
+    # The sqlite3 cursor directly, with each column type's own conversion (dates; numbers are
+    # ready, see _number_for): SQLAlchemy's per-row parameter processing is not needed.
     dialect = connection.dialect
     converters = [(i, convert) for i, column in enumerate(columns)
-                  if (convert := table.c[column].type.dialect_impl(dialect).bind_processor(dialect))]
-
-    def converted(row: dict) -> list:
-        line = list(values(row))
-        for i, convert in converters:
-            if line[i] is not None:
-                line[i] = convert(line[i])
-        return line
-
+                  if column != "value" and (convert := table.c[column].type.dialect_impl(dialect)
+                                            .bind_processor(dialect))]
+    if converters:
+        rows = [_converted(row, converters) for row in rows]
     cursor.executemany(
-        f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-        map(converted, rows))
+        f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows)
     cursor.close()
+
+
+def _converted(row: tuple, converters: list) -> list:
+    line = list(row)
+    for i, convert in converters:
+        if line[i] is not None:
+            line[i] = convert(line[i])
+    return line
 
 
 def _new_ids(connection: Connection, table: str, count: int) -> list[int]:
@@ -328,14 +328,27 @@ def _new_ids(connection: Connection, table: str, count: int) -> list[int]:
     return list(range(start, start + count))
 
 
-def _fact_row(article_id: int, ordinal: int, fact, url: str, entities: Entities) -> dict:
-    return dict(article_id=article_id, ordinal=ordinal, value=_value(fact.value, url),
-                category=fact.category, unit=fact.unit, qualifier=fact.qualifier, evidence=fact.evidence,
-                sentence_start=fact.sentence_start, sentence_end=fact.sentence_end,
-                number_start=fact.number_start, number_end=fact.number_end,
-                municipality=fact.municipality, programme=fact.programme,
-                municipality_id=entities.municipality_id(fact.municipality),
-                programme_id=entities.programme_id(fact.programme))
+def _fact_rows(article_id: int, facts, url: str, entities: Entities, number, start: int = 0) -> list[tuple]:
+    """The facts of one article as rows in FACT_COLUMNS order, numbered from `start`."""
+    municipality_id, programme_id = entities.municipality_id, entities.programme_id
+    return [(article_id, ordinal, number(fact.value, url), fact.category, fact.unit, fact.qualifier, fact.evidence,
+             fact.sentence_start, fact.sentence_end, fact.number_start, fact.number_end,
+             fact.municipality, fact.programme, municipality_id(fact.municipality), programme_id(fact.programme))
+            for ordinal, fact in enumerate(facts, start)]
+
+
+def _number_for(connection: Connection):
+    """A fact value as the engine stores it: psycopg takes int and Decimal as they are; SQLite
+    gets ExactNumeric's form (models._to_sqlite_number), made here, once, rather than per row
+    at insert time."""
+    if connection.dialect.name != "sqlite":
+        return _value
+    return _sqlite_value
+
+
+def _sqlite_value(value, url: str):
+    number = _value(value, url)
+    return number if type(number) is int else _to_sqlite_number(number)
 
 
 def _seed_entities(engine: Engine) -> None:
@@ -417,7 +430,13 @@ def _check_document(document: Document, url: str) -> None:
             raise WarehouseError(f"article {url}: fact {ordinal}: {problem}")
 
 
-def _value(value: int | float, url: str) -> Decimal:
+def _value(value: int | float, url: str) -> int | Decimal:
+    """The value exactly: an int as it is (most values count things), a float as the Decimal it
+    prints as; refused when not a finite number or too large for the warehouse."""
+    if type(value) is int:
+        if -_LARGEST_INT < value < _LARGEST_INT:
+            return value
+        raise WarehouseError(f"article {url}: fact value {value!r} is too large for the warehouse")
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise WarehouseError(f"article {url}: fact value {value!r} is not a number")
     if isinstance(value, float) and not math.isfinite(value):
