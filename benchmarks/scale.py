@@ -38,6 +38,7 @@ import sys
 import tempfile
 import time
 import uuid
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -239,6 +240,95 @@ def run_engine(name: str, url: str, articles: int, facts: int) -> dict:
             "timeline_everywhere_ms": everywhere_ms, "export_peak_mb": peak_mb}
 
 
+def engine_ceiling(name: str, fresh_url, articles: int, facts: int) -> dict:
+    """How near the loader comes to the engine itself, on two fresh warehouses of the same
+    `articles` synthetic articles: `load.load_documents` (everything it does per article), and
+    the very same rows built beforehand and only inserted (COPY or executemany, batches of
+    5,000 articles as the loader commits them): what the engine does with this schema's
+    constraints and indexes when no Python work is left per row."""
+    from sqlalchemy.orm import Session
+
+    from shahrnameh.warehouse import db, load
+    from shahrnameh.warehouse.entities import Entities
+
+    documents = list(Synthetic(articles, facts, seed=7).documents())
+    with fresh_url() as url:
+        engine = db.connect(url)
+        run_id = load.start_run(engine)
+        started = time.perf_counter()
+        load.load_documents(engine, run_id, source="synthetic", group_stories=False, batch_size=5000,
+                            documents=documents)
+        loader_rate = facts / (time.perf_counter() - started)
+        db._engines.pop(url, None)
+        engine.dispose()
+    with fresh_url() as url:
+        engine = db.connect(url)
+        run_id = load.start_run(engine)
+        source_id = load.upsert_source(engine, name="synthetic", start_urls=[], allowed_domains=[], municipality=None)
+        load._seed_entities(engine)
+        sqlite = engine.dialect.name == "sqlite"
+        created = "2026-11-25 00:00:00.000000" if sqlite else load.utcnow()
+        article_rows, fact_rows = [], []
+        with Session(engine) as session, session.begin():
+            connection = session.connection()
+            entities, number = Entities(connection), load._number_for(connection)
+            for article_id, (url_, _, document) in enumerate(documents, start=1):
+                article_rows.append((article_id, None, source_id, url_, document.kind, document.title,
+                                     document.published if sqlite else date.fromisoformat(document.published),
+                                     document.language, document.text, f"{article_id:064x}", 1, None, run_id,
+                                     created, None))
+                fact_rows.append(load._fact_rows(article_id, document.facts, url_, entities, number))
+        started = time.perf_counter()
+        for first in range(0, len(article_rows), 5000):
+            with engine.begin() as connection:
+                cursor = connection.connection.driver_connection.cursor()
+                batch = article_rows[first:first + 5000]
+                batch_facts = [row for rows in fact_rows[first:first + 5000] for row in rows]
+                for table, columns, rows in (("articles", load.ARTICLE_COLUMNS, batch),
+                                             ("facts", load.FACT_COLUMNS, batch_facts)):
+                    if sqlite:
+                        cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) "
+                                           f"VALUES ({', '.join('?' * len(columns))})", rows)
+                    else:
+                        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                            for row in rows:
+                                copy.write_row(row)
+        engine_rate = facts / (time.perf_counter() - started)
+        db._engines.pop(url, None)
+        engine.dispose()
+    print(f"{name} at {articles:,} articles / {facts:,} facts, fresh: loader {loader_rate:,.0f} facts/s; the engine "
+          f"alone, rows built beforehand: {engine_rate:,.0f} facts/s; loader / engine {loader_rate / engine_rate:.0%} "
+          f"(target {TARGET_RATE[name]:,}: the engine alone reaches {engine_rate / TARGET_RATE[name]:.2f}x of it)",
+          flush=True)
+    return {"ceiling_loader_rate": loader_rate, "ceiling_engine_rate": engine_rate}
+
+
+@contextmanager
+def _fresh_sqlite(workdir: Path):
+    path = workdir / f"ceiling-{uuid.uuid4().hex[:8]}.sqlite"
+    try:
+        yield f"sqlite:///{path}"
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+@contextmanager
+def _fresh_schema(server: str):
+    from sqlalchemy import create_engine
+
+    schema = f"scale_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    try:
+        yield f"{server}{'&' if '?' in server else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()
+
+
 def _throwaway_postgres() -> tuple[str, list[str]]:
     script = ("cleanups=(); source scripts/services/postgres.sh >&2; echo \"$SHAHRNAMEH_TEST_POSTGRES\"; "
               "printf '%s\\n' \"${cleanups[@]}\"")
@@ -257,6 +347,8 @@ def main() -> None:
     parser.add_argument("--engine", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--postgres", help="PostgreSQL URL (a schema is created in it and dropped)")
     parser.add_argument("--workdir", type=Path, help="where the SQLite file goes [a temporary directory]")
+    parser.add_argument("--ceiling-articles", type=int, default=100_000,
+                        help="size of the loader-against-engine comparison [100000; 0: skip it]")
     parser.add_argument("--measure", action="store_true", help="measure the corpus' facts, write the data file")
     args = parser.parse_args()
     if args.measure:
@@ -264,9 +356,9 @@ def main() -> None:
         return
     if args.articles < 1 or args.facts < args.articles:
         parser.error("--articles must be >= 1 and --facts >= --articles")
-    from sqlalchemy import create_engine
-
     print(f"resampling {DISTRIBUTION.name}: {json.loads(DISTRIBUTION.read_text())['facts']} real facts")
+    ceiling_articles = min(args.ceiling_articles, args.articles)
+    ceiling_facts = args.facts * ceiling_articles // args.articles
     results = {}
     if args.engine in ("sqlite", "both"):
         workdir = args.workdir or Path(tempfile.mkdtemp(prefix="shahrnameh-scale-"))
@@ -275,22 +367,21 @@ def main() -> None:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         results["sqlite"] = run_engine("sqlite", f"sqlite:///{path}", args.articles, args.facts)
         print(f"(SQLite file {path}: {path.stat().st_size / 2**30:.2f} GiB)")
+        if ceiling_articles:
+            results["sqlite"].update(engine_ceiling("sqlite", lambda: _fresh_sqlite(workdir), ceiling_articles,
+                                                    ceiling_facts))
     if args.engine in ("postgresql", "both"):
         cleanups = []
         server = args.postgres or os.environ.get("SHAHRNAMEH_TEST_POSTGRES")
         if not server:
             server, cleanups = _throwaway_postgres()
-        schema = f"scale_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(server)
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
         try:
-            url = f"{server}{'&' if '?' in server else '?'}options=-csearch_path%3D{schema}"
-            results["postgresql"] = run_engine("postgresql", url, args.articles, args.facts)
+            with _fresh_schema(server) as url:
+                results["postgresql"] = run_engine("postgresql", url, args.articles, args.facts)
+            if ceiling_articles:
+                results["postgresql"].update(engine_ceiling("postgresql", lambda: _fresh_schema(server),
+                                                            ceiling_articles, ceiling_facts))
         finally:
-            with admin.begin() as connection:
-                connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-            admin.dispose()
             for command in cleanups:
                 subprocess.run(["bash", "-c", command], check=False)
     print("\nsummary:", json.dumps({k: {m: round(v, 1) for m, v in r.items()} for k, r in results.items()}))
