@@ -41,6 +41,7 @@ def nightly(
 ) -> dict:
     """Crawl every source, read every new page, load articles and facts; returns the run summary."""
     logger = get_run_logger()
+    pipeline.settle_process()
     engine = db.connect(db_url)
     run_id = load.start_run(engine)
     try:

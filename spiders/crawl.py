@@ -73,6 +73,16 @@ _reactor_ready: threading.Event | None = None
 _reactor_failure: list[BaseException] = []
 
 
+def prepare_in_process() -> bool:
+    """Starts the shared reactor and imports the crawl's modules ahead of the first crawl,
+    for a process that will crawl in process; False when it cannot host the reactor."""
+    if not _in_process_possible():
+        return False
+    from scrapy.crawler import CrawlerRunner  # noqa: F401
+    from shahrnameh.spiders.news import NewsSpider  # noqa: F401
+    return True
+
+
 def _in_process_possible() -> bool:
     try:
         _reactor()

@@ -77,3 +77,16 @@ def test_a_crawl_never_loaded_is_loaded_by_the_next_run_and_read_pages_are_not_r
         monkeypatch.setattr(pipeline, "read_and_load", lambda *a, **k: reads.append(k["url"]) or real(*a, **k))
         [third] = _run(engine, archive, [cityhall])
     assert third.unchanged == second.unchanged and third.articles_new == 0 and reads == []
+
+
+def test_settling_the_process_starts_the_crawl_reactor_and_freezes_once():
+    import gc
+
+    from shahrnameh.spiders import crawl
+
+    pipeline.settle_process()
+    frozen = gc.get_freeze_count()
+    assert frozen > 10_000  # modules, classes, word tables: set aside from every collection
+    assert crawl._reactor().running
+    pipeline.settle_process()
+    assert gc.get_freeze_count() == frozen  # once per process: a later run's garbage is never frozen
