@@ -28,7 +28,7 @@ from pathlib import Path
 
 from shahrnameh.demosite import DemoSite
 from shahrnameh.flows import pipeline
-from shahrnameh.flows.settings import DEMO_CRAWL_SETTINGS, DEMO_SOURCES
+from shahrnameh.flows.settings import DEMO_CRAWL_SETTINGS, DEMO_SOURCES, SOURCES_AT_ONCE
 from shahrnameh.spiders.sources import load_sources
 from shahrnameh.warehouse import db, load
 
@@ -36,7 +36,7 @@ TARGET_RATIO = 0.10
 
 
 def one_run(engine, archive: Path, sources) -> dict:
-    """As the nightly flow runs: crawls two at a time (its task runner), each source loaded
+    """As the nightly flow runs: SOURCES_AT_ONCE crawls at a time (its task runner), each source loaded
     once its crawl is done."""
     started, cpu_started = time.perf_counter(), time.process_time()
     run_id = load.start_run(engine)
@@ -45,7 +45,7 @@ def one_run(engine, archive: Path, sources) -> dict:
                            allowed_domains=list(source.allowed_domains), municipality=source.municipality)
     load_seconds = 0.0
     records = []
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with ThreadPoolExecutor(max_workers=SOURCES_AT_ONCE) as pool:
         crawls = {s.name: pool.submit(pipeline.crawl, s, archive, run_id, DEMO_CRAWL_SETTINGS) for s in sources}
         for name, crawl in crawls.items():
             fetched = crawl.result()

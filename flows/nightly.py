@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
 
-from shahrnameh.flows.settings import NIGHTLY_CRON, NIGHTLY_TIMEZONE, quiet_prefect
+from shahrnameh.flows.settings import NIGHTLY_CRON, NIGHTLY_TIMEZONE, SOURCES_AT_ONCE, quiet_prefect
 
 quiet_prefect()
 
@@ -31,7 +31,7 @@ def load_task(db_url: str, archive_root: str, run_id: int, source: str, records)
     return pipeline.load_crawl(db.connect(db_url), Path(archive_root), run_id, source, records)
 
 
-@flow(name="shahrnameh-nightly", task_runner=ThreadPoolTaskRunner(max_workers=2))
+@flow(name="shahrnameh-nightly", task_runner=ThreadPoolTaskRunner(max_workers=SOURCES_AT_ONCE))
 def nightly(
     sources_file: str,
     db_url: str,

@@ -19,6 +19,11 @@ DEMO_CRAWL_SETTINGS = {
 # The demo prefers this port (else any free one): the same URLs make a second demo add nothing.
 DEMO_PORT = int(os.environ.get("SHAHRNAMEH_DEMO_PORT", "8719"))
 
+# Sources crawled at once by the nightly flow (its task runner's threads). A crawl in process
+# is a thread waiting on the shared reactor, not a core, and each source is another site,
+# so their polite delays overlap: a night is as long as its slowest source, not their sum.
+SOURCES_AT_ONCE = 8
+
 NIGHTLY_CRON = "0 2 * * *"
 NIGHTLY_TIMEZONE = "Asia/Tehran"
 
