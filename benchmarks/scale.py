@@ -243,12 +243,12 @@ def run_engine(name: str, url: str, articles: int, facts: int) -> dict:
 def engine_ceiling(name: str, fresh_url, articles: int, facts: int) -> dict:
     """How near the loader comes to the engine itself, on two fresh warehouses of the same
     `articles` synthetic articles: `load.load_documents` (everything it does per article), and
-    the very same rows built beforehand and only inserted (COPY or executemany, batches of
-    5,000 articles as the loader commits them): what the engine does with this schema's
-    constraints and indexes when no Python work is left per row."""
+    the very same rows built beforehand and only inserted by the loader's own insert (COPY
+    or executemany, batches of 5,000 articles as the loader commits them): what the engine
+    does with this schema's constraints and indexes when no Python work is left per row."""
     from sqlalchemy.orm import Session
 
-    from shahrnameh.warehouse import db, load
+    from shahrnameh.warehouse import db, load, models
     from shahrnameh.warehouse.entities import Entities
 
     documents = list(Synthetic(articles, facts, seed=7).documents())
@@ -266,33 +266,23 @@ def engine_ceiling(name: str, fresh_url, articles: int, facts: int) -> dict:
         run_id = load.start_run(engine)
         source_id = load.upsert_source(engine, name="synthetic", start_urls=[], allowed_domains=[], municipality=None)
         load._seed_entities(engine)
-        sqlite = engine.dialect.name == "sqlite"
-        created = "2026-11-25 00:00:00.000000" if sqlite else load.utcnow()
+        created = load.utcnow()
         article_rows, fact_rows = [], []
         with Session(engine) as session, session.begin():
             connection = session.connection()
             entities, number = Entities(connection), load._number_for(connection)
             for article_id, (url_, _, document) in enumerate(documents, start=1):
                 article_rows.append((article_id, None, source_id, url_, document.kind, document.title,
-                                     document.published if sqlite else date.fromisoformat(document.published),
-                                     document.language, document.text, f"{article_id:064x}", 1, None, run_id,
-                                     created, None))
+                                     date.fromisoformat(document.published), document.language, document.text,
+                                     f"{article_id:064x}", 1, None, run_id, created, None))
                 fact_rows.append(load._fact_rows(article_id, document.facts, url_, entities, number))
         started = time.perf_counter()
         for first in range(0, len(article_rows), 5000):
             with engine.begin() as connection:
-                cursor = connection.connection.driver_connection.cursor()
-                batch = article_rows[first:first + 5000]
-                batch_facts = [row for rows in fact_rows[first:first + 5000] for row in rows]
-                for table, columns, rows in (("articles", load.ARTICLE_COLUMNS, batch),
-                                             ("facts", load.FACT_COLUMNS, batch_facts)):
-                    if sqlite:
-                        cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) "
-                                           f"VALUES ({', '.join('?' * len(columns))})", rows)
-                    else:
-                        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                            for row in rows:
-                                copy.write_row(row)
+                # The loader's own insert (COPY, or executemany with its date conversion), nothing else.
+                load._bulk_insert(connection, models.Article.__table__, load.ARTICLE_COLUMNS,
+                                  article_rows[first:first + 5000])
+                load.insert_facts(connection, [row for rows in fact_rows[first:first + 5000] for row in rows])
         engine_rate = facts / (time.perf_counter() - started)
         db._engines.pop(url, None)
         engine.dispose()
