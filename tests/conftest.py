@@ -2,6 +2,8 @@
 
 import os
 import tempfile
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,25 @@ os.environ.setdefault("SHAHRNAMEH_CACHE", tempfile.mkdtemp(prefix="shahrnameh-ca
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"
 GOLD = REPO / "gold"
+# A PostgreSQL URL (scripts/services/postgres.sh starts a throwaway cluster and sets it).
+POSTGRES = os.environ.get("SHAHRNAMEH_TEST_POSTGRES")
+
+
+@contextmanager
+def postgres_schema():
+    """A warehouse URL of its own on the test PostgreSQL server: a new schema, dropped afterwards."""
+    from sqlalchemy import create_engine
+
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    try:
+        yield f"{POSTGRES}{'&' if '?' in POSTGRES else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()
 
 
 @pytest.fixture(autouse=True)

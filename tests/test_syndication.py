@@ -5,11 +5,10 @@ import os
 import random
 import subprocess
 import sys
-import uuid
 
 import pytest
 from hypothesis import given, settings, strategies as st
-from sqlalchemy import create_engine, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from shahrnameh.nlp import syndication
@@ -18,7 +17,7 @@ from shahrnameh.nlp.normalize import normalize
 from shahrnameh.warehouse import db, load, stories
 from shahrnameh.warehouse.models import Article, ArticleBand
 
-from conftest import CORPUS
+from conftest import CORPUS, POSTGRES, postgres_schema
 
 SYND = CORPUS / "syndication"
 VOA = CORPUS / "html" / "voa-dari"
@@ -33,8 +32,6 @@ VOA_NOTICE = ("article_7950231.html", "article_7984604.html")
 # VOA Dari's two stories on one event, a day apart: the death of the bodybuilder Alireza
 # Asahi, then Rashid Khan's pledge to his family. They share names and sentences.
 VOA_ASAHI = ("article_7947688.html", "article_7948593.html")
-
-POSTGRES = os.environ.get("SHAHRNAMEH_TEST_POSTGRES")
 
 
 def _text_document(name: str):
@@ -169,16 +166,9 @@ def engine(tmp_path):
         engine = db.connect(url)
         yield engine
     else:
-        schema = f"test_{uuid.uuid4().hex[:12]}"
-        admin = create_engine(POSTGRES)
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
-        url = f"{POSTGRES}{'&' if '?' in POSTGRES else '?'}options=-csearch_path%3D{schema}"
-        engine = db.connect(url)
-        yield engine
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        admin.dispose()
+        with postgres_schema() as url:
+            engine = db.connect(url)
+            yield engine
     db._engines.pop(url, None)
     engine.dispose()
 

@@ -6,17 +6,17 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import uuid
 from pathlib import Path
 
 import jdatetime
 import pytest
-from sqlalchemy import create_engine
 from typer.testing import CliRunner
 
 from shahrnameh.flows.cli import app
 from shahrnameh.nlp.document import decode_page, read_document
 from shahrnameh.warehouse import db, load
+
+from conftest import POSTGRES, postgres_schema
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 # Seed 004 (Rafsanjan: شورای محله, شهردار محله, مدیریت مشارکتی …, dated in its text), seed 000
@@ -58,7 +58,6 @@ def load_corpus(url: str, articles=ARTICLES) -> None:
     load.finish_run(engine, run_id, status="succeeded", counts={}, errors=[])
 
 
-POSTGRES = os.environ.get("SHAHRNAMEH_TEST_POSTGRES")
 ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
     not POSTGRES, reason="SHAHRNAMEH_TEST_POSTGRES is not set (scripts/services/postgres.sh sets it)"))]
 
@@ -71,16 +70,9 @@ def empty_warehouse(request, tmp_path) -> str:
         yield url
         _forget(url)
         return
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES)
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    url = f"{POSTGRES}{'&' if '?' in POSTGRES else '?'}options=-csearch_path%3D{schema}"
-    yield url
-    _forget(url)
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-    admin.dispose()
+    with postgres_schema() as url:
+        yield url
+        _forget(url)
 
 
 def _forget(url: str) -> None:

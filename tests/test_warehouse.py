@@ -2,17 +2,16 @@
 
 import json
 import os
-import uuid
 
 import pytest
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import inspect
 
 from shahrnameh.nlp.records import Document, Fact
 from shahrnameh.spiders.records import FetchRecord
 from shahrnameh.warehouse import db, load, queries
 
-from conftest import CORPUS, GOLD
+from conftest import CORPUS, GOLD, POSTGRES, postgres_schema
 
 SEED = "000_79683cf1f56b498c.txt"
 URL = "https://example.org/news/79683cf1f56b498c"
@@ -20,7 +19,6 @@ URL = "https://example.org/news/79683cf1f56b498c"
 # A PostgreSQL URL (scripts/services/postgres.sh starts a throwaway cluster and sets it): every
 # test taking `warehouse_url` or `engine` runs on SQLite and on PostgreSQL, where it gets its
 # own schema, dropped afterwards. Unset, the PostgreSQL runs are skipped.
-POSTGRES = os.environ.get("SHAHRNAMEH_TEST_POSTGRES")
 ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
     not POSTGRES, reason="SHAHRNAMEH_TEST_POSTGRES is not set (scripts/services/postgres.sh sets it)"))]
 
@@ -53,14 +51,8 @@ def warehouse_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'warehouse.sqlite'}"
         return
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES)
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    yield f"{POSTGRES}{'&' if '?' in POSTGRES else '?'}options=-csearch_path%3D{schema}"
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-    admin.dispose()
+    with postgres_schema() as url:
+        yield url
 
 
 @pytest.fixture
