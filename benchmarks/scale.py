@@ -234,8 +234,7 @@ def run_engine(name: str, url: str, articles: int, facts: int) -> dict:
     rows, peak_mb, export_s = _export_peak(url, "export")
     print(f"export of facts_full as CSV: {rows:,} rows in {export_s:.0f} s, peak RSS {peak_mb:.0f} MB "
           f"(target < {TARGET_EXPORT_MB} MB; the same process without exporting: {idle_mb:.0f} MB)", flush=True)
-    db._engines.pop(url, None)
-    engine.dispose()
+    db.disconnect(url)
     return {"rate": rate, "baseline_rate": baseline_rate, "timeline_ms": one_city_ms,
             "timeline_everywhere_ms": everywhere_ms, "export_peak_mb": peak_mb}
 
@@ -259,8 +258,7 @@ def engine_ceiling(name: str, fresh_url, articles: int, facts: int) -> dict:
         load.load_documents(engine, run_id, source="synthetic", group_stories=False, batch_size=5000,
                             documents=documents)
         loader_rate = facts / (time.perf_counter() - started)
-        db._engines.pop(url, None)
-        engine.dispose()
+        db.disconnect(url)
     with fresh_url() as url:
         engine = db.connect(url)
         run_id = load.start_run(engine)
@@ -284,8 +282,7 @@ def engine_ceiling(name: str, fresh_url, articles: int, facts: int) -> dict:
                                   article_rows[first:first + 5000])
                 load.insert_facts(connection, [row for rows in fact_rows[first:first + 5000] for row in rows])
         engine_rate = facts / (time.perf_counter() - started)
-        db._engines.pop(url, None)
-        engine.dispose()
+        db.disconnect(url)
     print(f"{name} at {articles:,} articles / {facts:,} facts, fresh: loader {loader_rate:,.0f} facts/s; the engine "
           f"alone, rows built beforehand: {engine_rate:,.0f} facts/s; loader / engine {loader_rate / engine_rate:.0%} "
           f"(target {TARGET_RATE[name]:,}: the engine alone reaches {engine_rate / TARGET_RATE[name]:.2f}x of it)",

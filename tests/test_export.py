@@ -131,4 +131,4 @@ def test_the_command_writes_a_file_and_says_how_many_rows(loaded, warehouse_url,
     assert rows and {r["programme"] for r in rows} == {"سرای محله"}
     assert f"{len(rows)} rows of programme_timeline written to {path}" in result.stderr
     assert not path.with_name(path.name + ".partial").exists()
-    db._engines.pop(warehouse_url, None)
+    db.disconnect(warehouse_url)

@@ -100,8 +100,7 @@ def test_upgrading_a_0001_warehouse_keeps_its_data_and_resolves_entities(warehou
         _, rows = queries.run_sql(engine, "SELECT count(*) FROM facts_full WHERE story_id <> article_id")
         assert rows == [(0,)]
     finally:
-        db._engines.pop(warehouse_url, None)
-        engine.dispose()
+        db.disconnect(warehouse_url)
 
 
 def test_downgrading_to_0002_and_upgrading_again(warehouse_url):
@@ -123,8 +122,7 @@ def test_downgrading_to_0002_and_upgrading_again(warehouse_url):
         _, rows = queries.run_sql(engine, "SELECT count(*) FROM facts_full WHERE programme_name IS NOT NULL")
         assert rows[0][0] == sum(facts_per_url.values())  # every fact of these three names a programme
     finally:
-        db._engines.pop(warehouse_url, None)
-        engine.dispose()
+        db.disconnect(warehouse_url)
 
 
 def test_the_migrations_render_as_an_sql_script_for_postgresql():

@@ -37,7 +37,7 @@ def warehouse(tmp_path) -> Path:
     path = tmp_path / "warehouse.sqlite"
     url = f"sqlite:///{path}"
     load_corpus(url)
-    db._engines.pop(url).dispose()
+    db.disconnect(url)
     return path
 
 

@@ -169,8 +169,7 @@ def engine(tmp_path):
         with postgres_schema() as url:
             engine = db.connect(url)
             yield engine
-    db._engines.pop(url, None)
-    engine.dispose()
+    db.disconnect(url)
 
 
 @pytest.fixture

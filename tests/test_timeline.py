@@ -68,17 +68,11 @@ def empty_warehouse(request, tmp_path) -> str:
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'warehouse.sqlite'}"
         yield url
-        _forget(url)
+        db.disconnect(url)
         return
     with postgres_schema() as url:
         yield url
-        _forget(url)
-
-
-def _forget(url: str) -> None:
-    engine = db._engines.pop(url, None)
-    if engine is not None:
-        engine.dispose()
+        db.disconnect(url)
 
 
 @pytest.fixture

@@ -59,8 +59,7 @@ def warehouse_url(request, tmp_path):
 def engine(warehouse_url):
     engine = db.connect(warehouse_url)
     yield engine
-    db._engines.pop(warehouse_url, None)
-    engine.dispose()
+    db.disconnect(warehouse_url)
 
 
 @pytest.fixture
@@ -82,8 +81,9 @@ def test_upgrade_from_empty_then_connecting_again_changes_nothing(warehouse_url,
     url = warehouse_url
     engine = db.connect(url)
     assert db.connect(url) is engine
-    db._engines.pop(url)  # as a new process would: the revision is checked, nothing re-run
+    db.disconnect(url)  # as a new process would: the revision is checked, nothing re-run
     again = db.connect(url)
+    assert again is not engine
     tables = set(inspect(again).get_table_names())
     assert {"sources", "runs", "run_sources", "pages", "failures", "articles", "facts",
             "article_bands"} <= tables
@@ -100,9 +100,7 @@ def test_upgrade_from_empty_then_connecting_again_changes_nothing(warehouse_url,
         fresh = db.connect(url)
         assert fresh is not again and queries.table_counts(fresh)["sources"] == 0
         again = fresh
-    db._engines.pop(url)
-    engine.dispose()
-    again.dispose()
+    db.disconnect(url)
 
 
 def test_the_migration_matches_the_models(engine):
@@ -444,8 +442,7 @@ def test_a_load_killed_half_way_leaves_a_consistent_warehouse_and_the_next_compl
         assert _consistent(engine) == {1: 100, 2: 100}
         assert queries.summary(engine)["articles"] == 100
     finally:
-        db._engines.pop(warehouse_url, None)
-        engine.dispose()
+        db.disconnect(warehouse_url)
 
 
 def test_bulk_loading_stores_what_loading_one_by_one_stores(warehouse_url, tmp_path):
@@ -482,7 +479,6 @@ def test_bulk_loading_stores_what_loading_one_by_one_stores(warehouse_url, tmp_p
                     load.load_document(engine, run, page_id=page_id, source="seeds", url=item_url, document=document)
             results.append(rows(engine))
         finally:
-            db._engines.pop(url, None)
-            engine.dispose()
+            db.disconnect(url)
     assert results[0] == results[1]
     assert len(results[0][0]) == 28 and len(results[0][1]) == 26 * 3 + 2  # 26 URLs, 2 of them twice

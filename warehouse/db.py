@@ -57,6 +57,15 @@ def connect(url: str | None = None) -> Engine:
         return _engines[url]
 
 
+def disconnect(url: str | None = None) -> None:
+    """Close and forget this process' engine on `url` (default: `default_url()`), if it has one:
+    the next `connect()` opens the warehouse as a new process would, checking its revision."""
+    with _engines_lock:
+        engine = _engines.pop(url or default_url(), None)
+    if engine is not None:
+        engine.dispose()
+
+
 def migration_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
