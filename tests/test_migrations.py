@@ -138,4 +138,5 @@ def test_the_migrations_render_as_an_sql_script_for_postgresql():
     # 0001 creates facts_full, 0003 adds the entities to it, 0004 leaves retired facts out.
     assert script.count("CREATE VIEW facts_full") == 3 and "DROP VIEW facts_full" in script
     assert "f.retired_run_id IS NULL" in script
+    assert "ALTER TABLE articles ALTER COLUMN text SET COMPRESSION lz4" in script  # 0005
     assert "NUMERIC(24, 4)" in script and "archive_offset BIGINT" in script and "AUTOINCREMENT" not in script

@@ -445,6 +445,17 @@ def test_a_load_killed_half_way_leaves_a_consistent_warehouse_and_the_next_compl
         db.disconnect(warehouse_url)
 
 
+def test_article_texts_are_compressed_with_lz4_on_postgresql(engine, run_id):
+    """Revision 0005: lz4 compresses a long text several times faster than pglz, PostgreSQL's default."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite stores text uncompressed")
+    text = _seed_text()
+    assert len(text.encode("utf-8")) > 2048  # past the size at which PostgreSQL compresses a value
+    load.load_document(engine, run_id, page_id=None, source="seeds", url=URL, document=_document(text))
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT pg_column_compression(text) FROM articles").scalar() == "lz4"
+
+
 def test_bulk_loading_stores_what_loading_one_by_one_stores(warehouse_url, tmp_path):
     text = _seed_text()
     shorter = text[: text.index("شاهد رویدادهای تازه")]
