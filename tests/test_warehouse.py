@@ -445,6 +445,55 @@ def test_a_load_killed_half_way_leaves_a_consistent_warehouse_and_the_next_compl
         db.disconnect(warehouse_url)
 
 
+_BULK_LOADER = """
+import sys, time
+from shahrnameh.warehouse import db, load
+from test_warehouse import _document, _seed_text
+
+url, count = sys.argv[1], int(sys.argv[2])
+engine = db.connect(url)
+run_id = load.start_run(engine)
+document = _document(_seed_text())
+
+
+def documents():
+    for i in range(count):
+        print(i, flush=True)  # handed to the loader, not yet committed
+        time.sleep(0.01)
+        yield f"https://example.org/news/{i}", None, document
+
+
+load.load_documents(engine, run_id, source="seeds", documents=documents(), batch_size=7)
+"""
+
+
+def test_a_bulk_load_killed_half_way_leaves_whole_batches_and_the_next_completes_it(warehouse_url):
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent)}
+    command = [sys.executable, "-c", _BULK_LOADER, warehouse_url, "100"]
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
+    for _ in range(30):  # the 30th article is in the fifth batch: the four before it are committed
+        assert child.stdout.readline(), "the loader ended before it was killed"
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    child.stdout.close()
+    assert child.returncode == -signal.SIGKILL
+
+    engine = db.connect(warehouse_url)
+    try:
+        loaded = _consistent(engine)[1]  # every article stored has all its facts
+        assert 28 <= loaded < 100 and loaded % 7 == 0, loaded
+        subprocess.run(command, check=True, capture_output=True, env=env)
+        assert _consistent(engine) == {1: 100}
+        assert queries.table_counts(engine)["facts"] == 300
+    finally:
+        db.disconnect(warehouse_url)
+
+
 def test_article_texts_are_compressed_with_lz4_on_postgresql(engine, run_id):
     """Revision 0005: lz4 compresses a long text several times faster than pglz, PostgreSQL's default."""
     if engine.dialect.name != "postgresql":
