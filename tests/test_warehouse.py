@@ -2,6 +2,10 @@
 
 import json
 import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from alembic.script import ScriptDirectory
@@ -399,6 +403,21 @@ for i in range(count):
 """
 
 
+# A child process that can import these tests' helpers.
+_CHILD_ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent)}
+
+
+def _kill_when_printed(command: list[str], lines: int) -> None:
+    """Runs `command`, and kills it with SIGKILL once it has printed `lines` lines."""
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=_CHILD_ENV)
+    for _ in range(lines):
+        assert child.stdout.readline(), "the loader ended before it was killed"
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    child.stdout.close()
+    assert child.returncode == -signal.SIGKILL
+
+
 def _consistent(engine) -> dict[int, int]:
     """Asserts no article lacks a fact of its text and no URL has two current versions;
     returns {version: articles}."""
@@ -416,29 +435,15 @@ def _consistent(engine) -> dict[int, int]:
 
 
 def test_a_load_killed_half_way_leaves_a_consistent_warehouse_and_the_next_completes_it(warehouse_url):
-    import signal
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    tests = str(Path(__file__).resolve().parent)
     command = [sys.executable, "-c", _LOADER, warehouse_url]
-    child = subprocess.Popen([*command, "100"], stdout=subprocess.PIPE, text=True,
-                             env={**os.environ, "PYTHONPATH": tests})
-    for _ in range(10):  # ten articles in, the child is in the middle of loading more
-        assert child.stdout.readline(), "the loader ended before it was killed"
-    child.send_signal(signal.SIGKILL)
-    child.wait()
-    child.stdout.close()
-    assert child.returncode == -signal.SIGKILL
+    _kill_when_printed([*command, "100"], 10)  # ten articles in, the child is in the middle of loading more
 
     engine = db.connect(warehouse_url)
     try:
         versions = _consistent(engine)
         assert 10 <= versions[1] < 100
         # The next load goes over the same articles: done ones are unchanged, the rest loaded.
-        subprocess.run([*command, "100"], check=True, capture_output=True,
-                       env={**os.environ, "PYTHONPATH": tests})
+        subprocess.run([*command, "100"], check=True, capture_output=True, env=_CHILD_ENV)
         assert _consistent(engine) == {1: 100, 2: 100}
         assert queries.summary(engine)["articles"] == 100
     finally:
@@ -468,26 +473,14 @@ load.load_documents(engine, run_id, source="seeds", documents=documents(), batch
 
 
 def test_a_bulk_load_killed_half_way_leaves_whole_batches_and_the_next_completes_it(warehouse_url):
-    import signal
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent)}
     command = [sys.executable, "-c", _BULK_LOADER, warehouse_url, "100"]
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
-    for _ in range(30):  # the 30th article is in the fifth batch: the four before it are committed
-        assert child.stdout.readline(), "the loader ended before it was killed"
-    child.send_signal(signal.SIGKILL)
-    child.wait()
-    child.stdout.close()
-    assert child.returncode == -signal.SIGKILL
+    _kill_when_printed(command, 30)  # the 30th article is in the fifth batch: the four before it are committed
 
     engine = db.connect(warehouse_url)
     try:
         loaded = _consistent(engine)[1]  # every article stored has all its facts
         assert 28 <= loaded < 100 and loaded % 7 == 0, loaded
-        subprocess.run(command, check=True, capture_output=True, env=env)
+        subprocess.run(command, check=True, capture_output=True, env=_CHILD_ENV)
         assert _consistent(engine) == {1: 100}
         assert queries.table_counts(engine)["facts"] == 300
     finally:
