@@ -487,15 +487,21 @@ def test_a_bulk_load_killed_half_way_leaves_whole_batches_and_the_next_completes
         db.disconnect(warehouse_url)
 
 
-def test_article_texts_are_compressed_with_lz4_on_postgresql(engine, run_id):
+@pytest.mark.skipif(not POSTGRES, reason="SHAHRNAMEH_TEST_POSTGRES is not set (SQLite stores text uncompressed)")
+def test_article_texts_are_compressed_with_lz4_on_postgresql():
     """Revision 0005: lz4 compresses a long text several times faster than pglz, PostgreSQL's default."""
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite stores text uncompressed")
     text = _seed_text()
     assert len(text.encode("utf-8")) > 2048  # past the size at which PostgreSQL compresses a value
-    load.load_document(engine, run_id, page_id=None, source="seeds", url=URL, document=_document(text))
-    with engine.connect() as connection:
-        assert connection.exec_driver_sql("SELECT pg_column_compression(text) FROM articles").scalar() == "lz4"
+    with postgres_schema() as url:
+        engine = db.connect(url)
+        try:
+            run_id = load.start_run(engine)
+            load.load_document(engine, run_id, page_id=None, source="seeds", url=URL, document=_document(text))
+            with engine.connect() as connection:
+                stored = connection.exec_driver_sql("SELECT pg_column_compression(text) FROM articles").scalar()
+            assert stored == "lz4"
+        finally:
+            db.disconnect(url)
 
 
 def test_bulk_loading_stores_what_loading_one_by_one_stores(warehouse_url, tmp_path):
