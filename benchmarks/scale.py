@@ -42,6 +42,7 @@ import time
 import uuid
 from contextlib import contextmanager
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -327,22 +328,6 @@ def _fresh_sqlite(workdir: Path):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-@contextmanager
-def _fresh_schema(server: str):
-    from sqlalchemy import create_engine
-
-    schema = f"scale_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server)
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    try:
-        yield f"{server}{'&' if '?' in server else '?'}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        admin.dispose()
-
-
 def _throwaway_postgres() -> tuple[str, list[str]]:
     script = ("cleanups=(); source scripts/services/postgres.sh >&2; echo \"$SHAHRNAMEH_TEST_POSTGRES\"; "
               "printf '%s\\n' \"${cleanups[@]}\"")
@@ -385,16 +370,19 @@ def main() -> None:
             results["sqlite"].update(engine_ceiling("sqlite", lambda: _fresh_sqlite(workdir), ceiling_articles,
                                                     ceiling_facts))
     if args.engine in ("postgresql", "both"):
+        from shahrnameh.warehouse import db
+
         cleanups = []
         server = args.postgres or os.environ.get("SHAHRNAMEH_TEST_POSTGRES")
         if not server:
             server, cleanups = _throwaway_postgres()
+        fresh_schema = partial(db.throwaway_schema, server, "scale")
         try:
-            with _fresh_schema(server) as url:
+            with fresh_schema() as url:
                 results["postgresql"] = run_engine("postgresql", url, args.articles, args.facts)
             if ceiling_articles:
-                results["postgresql"].update(engine_ceiling("postgresql", lambda: _fresh_schema(server),
-                                                            ceiling_articles, ceiling_facts))
+                results["postgresql"].update(engine_ceiling("postgresql", fresh_schema, ceiling_articles,
+                                                            ceiling_facts))
         finally:
             for command in cleanups:
                 subprocess.run(["bash", "-c", command], check=False)

@@ -2,8 +2,6 @@
 
 import os
 import tempfile
-import uuid
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,21 +23,11 @@ GOLD = REPO / "gold"
 POSTGRES = os.environ.get("SHAHRNAMEH_TEST_POSTGRES")
 
 
-@contextmanager
 def postgres_schema():
     """A warehouse URL of its own on the test PostgreSQL server: a new schema, dropped afterwards."""
-    from sqlalchemy import create_engine
+    from shahrnameh.warehouse.db import throwaway_schema
 
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES)
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    try:
-        yield f"{POSTGRES}{'&' if '?' in POSTGRES else '?'}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        admin.dispose()
+    return throwaway_schema(POSTGRES, "test")
 
 
 @pytest.fixture(autouse=True)

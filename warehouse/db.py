@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 import re
 import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -64,6 +67,25 @@ def disconnect(url: str | None = None) -> None:
         engine = _engines.pop(url or default_url(), None)
     if engine is not None:
         engine.dispose()
+
+
+@contextmanager
+def throwaway_schema(server_url: str, prefix: str) -> Iterator[str]:
+    """A warehouse URL in a new, empty schema of the PostgreSQL server at `server_url`,
+    dropped with everything in it afterwards (tests and benchmarks: one server, many
+    independent warehouses). The schema is the connection's search_path."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server_url)
+    try:
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+        try:
+            yield f"{server_url}{'&' if '?' in server_url else '?'}options=-csearch_path%3D{schema}"
+        finally:
+            with admin.begin() as connection:
+                connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+    finally:
+        admin.dispose()
 
 
 def migration_config() -> Config:
