@@ -298,9 +298,9 @@ def engine_ceiling(name: str, fresh_url, articles: int, facts: int) -> dict:
             connection = session.connection()
             entities, number = Entities(connection), load._number_for(connection)
             for article_id, (url_, _, document) in enumerate(documents, start=1):
-                article_rows.append((article_id, None, source_id, url_, document.kind, document.title,
-                                     date.fromisoformat(document.published), document.language, document.text,
-                                     f"{article_id:064x}", 1, None, run_id, created, None))
+                article_rows.append(load.article_row(article_id, None, source_id, url_, document,
+                                                     date.fromisoformat(document.published), f"{article_id:064x}",
+                                                     run_id, created))
                 fact_rows.append(load._fact_rows(article_id, document.facts, url_, entities, number))
         started = time.perf_counter()
         for first in range(0, len(article_rows), 5000):

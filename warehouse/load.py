@@ -155,8 +155,7 @@ def load_documents(engine: Engine, run_id: int, *, source: str,
             ids = _new_ids(connection, "articles", len(fresh))
             created = utcnow()
             _bulk_insert(connection, Article.__table__, ARTICLE_COLUMNS, [
-                (article_id, page_id, source_id, url, document.kind, document.title, published, document.language,
-                 document.text, sha, 1, None, run_id, created, None)
+                article_row(article_id, page_id, source_id, url, document, published, sha, run_id, created)
                 for article_id, (url, page_id, document, published, sha) in zip(ids, fresh)])
             number = _number_for(connection)
             insert_facts(connection, [row for article_id, item in zip(ids, fresh)
@@ -273,6 +272,13 @@ FACT_COLUMNS = ("article_id", "ordinal", "value", "category", "unit", "qualifier
 
 ARTICLE_COLUMNS = ("id", "page_id", "source_id", "url", "kind", "title", "published", "language", "text",
                    "text_sha256", "version", "superseded_by", "first_run_id", "created_at", "story_id")
+
+
+def article_row(article_id: int, page_id: int | None, source_id: int, url: str, document: Document,
+                published: date | None, text_sha256: str, run_id: int, created: datetime) -> tuple:
+    """A new article's first version as a row in ARTICLE_COLUMNS order, for `_bulk_insert`."""
+    return (article_id, page_id, source_id, url, document.kind, document.title, published, document.language,
+            document.text, text_sha256, 1, None, run_id, created, None)
 
 
 def insert_facts(connection: Connection, rows: list[tuple]) -> None:
