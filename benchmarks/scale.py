@@ -203,7 +203,7 @@ def run_engine(name: str, url: str, articles: int, facts: int) -> dict:
                 return
             yield item
 
-    server_cpu = _server_cpu_seconds() if name == "postgresql" else None
+    server_cpu_before = _server_cpu_seconds() if name == "postgresql" else None
     started, cpu = time.perf_counter(), time.process_time()
     counts = load.load_documents(engine, run_id, source="synthetic", group_stories=False, batch_size=5000,
                                  documents=timed(synthetic.documents(baseline_articles, articles)))
@@ -220,7 +220,8 @@ def run_engine(name: str, url: str, articles: int, facts: int) -> dict:
     print(f"load, per CPU second of this process: {bulk_facts / cpu_elapsed:,.0f} facts/s"
           + (" (the server's own work is not counted)" if name == "postgresql" else ""), flush=True)
     budget = {}
-    if server_cpu is not None and (server_cpu := _server_cpu_seconds() - server_cpu) > 0:
+    server_cpu = None if server_cpu_before is None else _server_cpu_seconds() - server_cpu_before
+    if server_cpu:  # None for SQLite, 0 when the server runs on another machine
         # What the target rate would take: the loader's and the server's CPU time per fact, times
         # the rate, in cores; a machine with fewer cannot reach it, however the two overlap.
         cores = TARGET_RATE[name] * (cpu_elapsed + server_cpu) / bulk_facts
