@@ -265,4 +265,5 @@ def test_command_line_scores_annotated_gold(tmp_path):
         assert (report[f"{name}_right"], report[f"{name}_annotated"], report[f"{name}_not_annotated"]) \
             == (n - 2, n - 1, 1), name
     text = _run(gold, *SEEDS).stdout
-    assert f"programme accuracy: {(n - 2) / (n - 1):.3f}  ({n - 2} of {n - 1} annotated matched; 1 not annotated)" in text
+    assert (f"programme accuracy: {(n - 2) / (n - 1):.3f}  "
+            f"({n - 2} of {n - 1} annotated matched; 1 not annotated)") in text
