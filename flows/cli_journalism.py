@@ -201,6 +201,11 @@ def _when(item: dict) -> str:
 
 
 def _number(item: dict) -> str:
+    return f"{_amount(item)} {item['unit']}"
+
+
+def _amount(item: dict) -> str:
+    """«more than 350 → 420»: the qualifier and the value (old → new), without the unit."""
     from shahrnameh.charts import format_value
 
     qualifier = QUALIFIER_WORDS.get(item["qualifier"], item["qualifier"])
@@ -209,7 +214,7 @@ def _number(item: dict) -> str:
         value = f"{format_value(item['old_value'])} → {value}"
     elif item["status"] == "dropped":
         value = f"{format_value(item['old_value'])} → (no longer stated)"
-    return f"{qualifier + ' ' if qualifier else ''}{value} {item['unit']}"
+    return f"{qualifier + ' ' if qualifier else ''}{value}"
 
 
 def _counts(groups: dict[str, list[dict]]) -> str:
@@ -241,25 +246,38 @@ def render_markdown(groups: dict[str, list[dict]], since: date) -> str:
 
 
 def render_html(groups: dict[str, list[dict]], since: date) -> str:
+    """One standalone page. English words frame Persian names, units and dates: each Persian
+    run is isolated in a <bdi>, so that «(۱ آذر ۱۴۰۵)» inside an English heading keeps its own
+    order instead of becoming «(۱ ۱۴۰۵ آذر)», and «50 → 60» stays left to right beside its unit."""
     from shahrnameh.charts import jalali_label
 
     esc = html.escape
-    parts = ['<!DOCTYPE html>', '<html lang="fa"><head><meta charset="utf-8">',
+
+    def isolated(text: str) -> str:
+        return f"<bdi>{esc(text)}</bdi>"
+
+    def when(item: dict) -> str:
+        if not item["dated"]:
+            return f"undated, stored {esc(item['date'])}"
+        return f"{esc(item['date'])} ({isolated(jalali_label(date.fromisoformat(item['date'])))})"
+
+    parts = ['<!DOCTYPE html>', '<html lang="en"><head><meta charset="utf-8">',
              f"<title>What's new since {since.isoformat()}</title>",
              "<style>body{font-family:'Noto Naskh Arabic','Vazirmatn',sans-serif;max-width:60em;margin:auto}"
-             "blockquote{direction:rtl;border-right:3px solid #ccc;margin:.3em 0;padding-right:.8em}"
+             "blockquote{border-right:3px solid #ccc;margin:.3em 0;padding-right:.8em}"
              ".changed{color:#b3541e}.dropped{color:#888}</style></head><body>",
-             f"<h1>What's new since {esc(since.isoformat())} ({esc(jalali_label(since))})</h1>",
+             f"<h1>What's new since {esc(since.isoformat())} ({isolated(jalali_label(since))})</h1>",
              f"<p>{esc(_counts(groups))}</p>"]
     for place, items in groups.items():
-        parts.append(f'<section><h2 dir="auto">{esc(place or "No municipality named")}</h2><ul>')
+        heading = f'<h2 dir="rtl" lang="fa">{esc(place)}</h2>' if place else "<h2>No municipality named</h2>"
+        parts.append(f"<section>{heading}<ul>")
         for item in items:
-            programme = f'<span dir="rtl">{esc(item["programme"])}</span> · ' if item["programme"] else ""
+            programme = f'{isolated(item["programme"])} · ' if item["programme"] else ""
             parts.append(
                 f'<li class="{esc(item["status"])}"><b>{esc(item["status"])}</b> · {programme}{esc(item["category"])}: '
-                f'<span dir="auto">{esc(_number(item))}</span> · {esc(_when(item))} · '
-                f'<a href="{esc(item["url"], quote=True)}">{esc(item["source"])}</a>'
-                f'<blockquote>{esc(item["evidence"])}</blockquote></li>')
+                f'{esc(_amount(item))} {isolated(item["unit"])} · {when(item)} · '
+                f'<a href="{esc(item["url"], quote=True)}">{isolated(item["source"])}</a>'
+                f'<blockquote dir="rtl" lang="fa">{esc(item["evidence"])}</blockquote></li>')
         parts.append("</ul></section>")
     parts.append("</body></html>\n")
     return "\n".join(parts)
