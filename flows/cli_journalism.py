@@ -157,10 +157,12 @@ def _run_datasette(path: Path, meta: dict, host: str, port: int) -> None:
     from datasette.cli import serve as datasette_serve
     from datasette.plugins import pm
 
+    from shahrnameh.flows import web
     from shahrnameh.warehouse import datasette_metadata
 
-    if not pm.is_registered(datasette_metadata):
-        pm.register(datasette_metadata, name="shahrnameh")
+    for plugin, name in ((datasette_metadata, "shahrnameh"), (web, "shahrnameh-web")):
+        if not pm.is_registered(plugin):
+            pm.register(plugin, name=name)
     with tempfile.TemporaryDirectory(prefix="shahrnameh-serve-") as folder:
         meta_file = Path(folder) / "metadata.json"
         meta_file.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
@@ -170,6 +172,7 @@ def _run_datasette(path: Path, meta: dict, host: str, port: int) -> None:
         # through mode=ro connections, and it gets no write query and no write plugin.
         datasette_serve.main(
             args=[str(path), "--metadata", str(meta_file), "--host", host, "--port", str(port),
+                  "--template-dir", str(web.TEMPLATES),
                   "--setting", "sql_time_limit_ms", "5000", "--setting", "allow_download", "off"],
             prog_name="shahrnameh serve", standalone_mode=True)
 
