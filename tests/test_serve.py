@@ -323,6 +323,14 @@ def test_the_feeds_read_in_a_feed_parser(served):
     unknown = feedparser.parse(f"{base}/-/feed.atom?programme=Atlantis")
     assert unknown.status == 404
 
+    # A municipality's page links its feed, for the browser and for feed readers' discovery.
+    with db.connect(f"sqlite:///{warehouse}").connect() as connection:
+        rafsanjan = connection.scalar(text("SELECT id FROM municipalities WHERE name = 'رفسنجان'"))
+    with urllib.request.urlopen(f"{base}/{warehouse.stem}/municipalities/{rafsanjan}", timeout=30) as response:
+        page = response.read().decode()
+    link = "/-/feed.atom?" + urllib.parse.urlencode({"municipality": "رفسنجان"})
+    assert f'<a href="{link}">' in page and f'type="application/atom+xml" title="What\'s new · رفسنجان" href="{link}"' in page
+
 
 @pytest.mark.parametrize("path", ["/{db}/timeline?programme=x", "/{db}/whatsnew?since=2000-01-01", "/{db}/facts",
                                   "/{db}", "/-/feed.atom"])
