@@ -223,51 +223,50 @@ ORDER BY t.published IS NULL, t.published, t.municipality, t.category, t.fact_id
 """
 
 # Numbers of article versions stored since :since, optionally of one programme and one
-# municipality (an empty parameter: all). A number is `changed` when the version it replaced
-# stated another value for the same programme, municipality, category and unit; the same
-# value again (`same`) is not news.
+# municipality (an empty parameter: all).
 _NUMBERS_STORED_SINCE = f"""
     SELECT t.municipality, t.programme, t.category, t.value, t.unit, t.qualifier, t.published,
-           a.created_at AS stored, t.url, t.source, t.evidence, t.fact_id,
-           CASE
-               WHEN EXISTS (SELECT 1 FROM articles old JOIN facts o ON o.article_id = old.id
-                            WHERE old.superseded_by = a.id AND o.category = f.category AND o.unit = f.unit
-                              AND o.programme_id IS f.programme_id AND o.municipality_id IS f.municipality_id
-                              AND o.value = f.value) THEN 'same'
-               WHEN EXISTS (SELECT 1 FROM articles old JOIN facts o ON o.article_id = old.id
-                            WHERE old.superseded_by = a.id AND o.category = f.category AND o.unit = f.unit
-                              AND o.programme_id IS f.programme_id AND o.municipality_id IS f.municipality_id)
-                   THEN 'changed'
-               ELSE 'new'
-           END AS status,
-           (SELECT o.value FROM articles old JOIN facts o ON o.article_id = old.id
-            WHERE old.superseded_by = a.id AND o.category = f.category AND o.unit = f.unit
-              AND o.programme_id IS f.programme_id AND o.municipality_id IS f.municipality_id
-            ORDER BY o.ordinal LIMIT 1) AS previous_value
+           a.created_at AS stored, t.url, t.source, t.evidence, t.fact_id, t.article_id
     FROM programme_timeline t
     JOIN articles a ON a.id = t.article_id
-    JOIN facts f ON f.id = t.fact_id
     WHERE a.created_at >= :since
       AND (:programme = '' OR t.programme = {PROGRAMME_NAMED})
-      AND (:municipality = '' OR t.municipality IN {MUNICIPALITIES_NAMED})
-"""
+      AND (:municipality = '' OR t.municipality IN {MUNICIPALITIES_NAMED})"""
+
+
+def _with_status(numbers: str) -> str:
+    """`numbers` with each one's `status` and `previous_value`: `changed` when the version its
+    article replaced stated another value for the same programme, municipality, category and
+    unit; `same` (no news) when it stated the same value; else `new`."""
+    earlier = """FROM articles old JOIN facts o ON o.article_id = old.id
+                 WHERE old.superseded_by = n.article_id AND o.category = f.category AND o.unit = f.unit
+                   AND o.programme_id IS f.programme_id AND o.municipality_id IS f.municipality_id"""
+    return f"""
+    SELECT n.*,
+           CASE WHEN EXISTS (SELECT 1 {earlier} AND o.value = f.value) THEN 'same'
+                WHEN EXISTS (SELECT 1 {earlier}) THEN 'changed'
+                ELSE 'new' END AS status,
+           (SELECT o.value {earlier} ORDER BY o.ordinal LIMIT 1) AS previous_value
+    FROM ({numbers}) n
+    JOIN facts f ON f.id = n.fact_id"""
+
 
 WHATSNEW_QUERY = f"""
 SELECT status, municipality, programme, category, previous_value, value, unit, qualifier, published,
        stored, url, evidence
-FROM ({_NUMBERS_STORED_SINCE})
+FROM ({_with_status(_NUMBERS_STORED_SINCE)})
 WHERE status != 'same'
 ORDER BY municipality IS NULL, municipality, published, url, fact_id
 """
 
-# The feed's entries: the newest numbers first (:since '' for every one), at most :limit.
+# The feed's entries: the newest :limit numbers (:since '' for every one), new or changed.
+# The window is taken before the comparison, so a feed costs :limit comparisons, not one a number.
 FEED_QUERY = f"""
 SELECT status, municipality, programme, category, previous_value, value, unit, qualifier, published,
        stored, url, source, evidence, fact_id
-FROM ({_NUMBERS_STORED_SINCE})
+FROM ({_with_status(_NUMBERS_STORED_SINCE + " ORDER BY a.created_at DESC, t.fact_id DESC LIMIT :limit")})
 WHERE status != 'same'
 ORDER BY stored DESC, fact_id DESC
-LIMIT :limit
 """
 
 # The canonical name a typed name (any spelling) stands for; no row / NULL: it names none.
