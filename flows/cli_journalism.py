@@ -157,10 +157,12 @@ def _run_datasette(path: Path, meta: dict, host: str, port: int) -> None:
     from datasette.cli import serve as datasette_serve
     from datasette.plugins import pm
 
+    from shahrnameh.flows import web
     from shahrnameh.warehouse import datasette_metadata
 
-    if not pm.is_registered(datasette_metadata):
-        pm.register(datasette_metadata, name="shahrnameh")
+    for plugin, name in ((datasette_metadata, "shahrnameh"), (web, "shahrnameh-web")):
+        if not pm.is_registered(plugin):
+            pm.register(plugin, name=name)
     with tempfile.TemporaryDirectory(prefix="shahrnameh-serve-") as folder:
         meta_file = Path(folder) / "metadata.json"
         meta_file.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
@@ -170,6 +172,7 @@ def _run_datasette(path: Path, meta: dict, host: str, port: int) -> None:
         # through mode=ro connections, and it gets no write query and no write plugin.
         datasette_serve.main(
             args=[str(path), "--metadata", str(meta_file), "--host", host, "--port", str(port),
+                  "--template-dir", str(web.TEMPLATES),
                   "--setting", "sql_time_limit_ms", "5000", "--setting", "allow_download", "off"],
             prog_name="shahrnameh serve", standalone_mode=True)
 
@@ -201,6 +204,11 @@ def _when(item: dict) -> str:
 
 
 def _number(item: dict) -> str:
+    return f"{_amount(item)} {item['unit']}"
+
+
+def _amount(item: dict) -> str:
+    """«more than 350 → 420»: the qualifier and the value (old → new), without the unit."""
     from shahrnameh.charts import format_value
 
     qualifier = QUALIFIER_WORDS.get(item["qualifier"], item["qualifier"])
@@ -209,7 +217,7 @@ def _number(item: dict) -> str:
         value = f"{format_value(item['old_value'])} → {value}"
     elif item["status"] == "dropped":
         value = f"{format_value(item['old_value'])} → (no longer stated)"
-    return f"{qualifier + ' ' if qualifier else ''}{value} {item['unit']}"
+    return f"{qualifier + ' ' if qualifier else ''}{value}"
 
 
 def _counts(groups: dict[str, list[dict]]) -> str:
@@ -241,25 +249,38 @@ def render_markdown(groups: dict[str, list[dict]], since: date) -> str:
 
 
 def render_html(groups: dict[str, list[dict]], since: date) -> str:
+    """One standalone page. English words frame Persian names, units and dates: each Persian
+    run is isolated in a <bdi>, so that «(۱ آذر ۱۴۰۵)» inside an English heading keeps its own
+    order instead of becoming «(۱ ۱۴۰۵ آذر)», and «50 → 60» stays left to right beside its unit."""
     from shahrnameh.charts import jalali_label
 
     esc = html.escape
-    parts = ['<!DOCTYPE html>', '<html lang="fa"><head><meta charset="utf-8">',
+
+    def isolated(text: str) -> str:
+        return f"<bdi>{esc(text)}</bdi>"
+
+    def when(item: dict) -> str:
+        if not item["dated"]:
+            return f"undated, stored {esc(item['date'])}"
+        return f"{esc(item['date'])} ({isolated(jalali_label(date.fromisoformat(item['date'])))})"
+
+    parts = ['<!DOCTYPE html>', '<html lang="en"><head><meta charset="utf-8">',
              f"<title>What's new since {since.isoformat()}</title>",
              "<style>body{font-family:'Noto Naskh Arabic','Vazirmatn',sans-serif;max-width:60em;margin:auto}"
-             "blockquote{direction:rtl;border-right:3px solid #ccc;margin:.3em 0;padding-right:.8em}"
+             "blockquote{border-right:3px solid #ccc;margin:.3em 0;padding-right:.8em}"
              ".changed{color:#b3541e}.dropped{color:#888}</style></head><body>",
-             f"<h1>What's new since {esc(since.isoformat())} ({esc(jalali_label(since))})</h1>",
+             f"<h1>What's new since {esc(since.isoformat())} ({isolated(jalali_label(since))})</h1>",
              f"<p>{esc(_counts(groups))}</p>"]
     for place, items in groups.items():
-        parts.append(f'<section><h2 dir="auto">{esc(place or "No municipality named")}</h2><ul>')
+        heading = f'<h2 dir="rtl" lang="fa">{esc(place)}</h2>' if place else "<h2>No municipality named</h2>"
+        parts.append(f"<section>{heading}<ul>")
         for item in items:
-            programme = f'<span dir="rtl">{esc(item["programme"])}</span> · ' if item["programme"] else ""
+            programme = f'{isolated(item["programme"])} · ' if item["programme"] else ""
             parts.append(
                 f'<li class="{esc(item["status"])}"><b>{esc(item["status"])}</b> · {programme}{esc(item["category"])}: '
-                f'<span dir="auto">{esc(_number(item))}</span> · {esc(_when(item))} · '
-                f'<a href="{esc(item["url"], quote=True)}">{esc(item["source"])}</a>'
-                f'<blockquote>{esc(item["evidence"])}</blockquote></li>')
+                f'{esc(_amount(item))} {isolated(item["unit"])} · {when(item)} · '
+                f'<a href="{esc(item["url"], quote=True)}">{isolated(item["source"])}</a>'
+                f'<blockquote dir="rtl" lang="fa">{esc(item["evidence"])}</blockquote></li>')
         parts.append("</ul></section>")
     parts.append("</body></html>\n")
     return "\n".join(parts)

@@ -18,6 +18,14 @@ CATEGORIES = (
     "session", "phase", "facility", "money", "percent", "duration", "area", "other",
 )
 
+# How a Persian reader names each category (charts and pages show «نفرات (people)»).
+CATEGORY_NAMES_FA = {
+    "council": "شوراها", "people": "نفرات", "official": "مسئولان", "project": "پروژه‌ها",
+    "neighbourhood": "محله‌ها", "district": "منطقه‌ها", "idea": "ایده‌ها", "session": "جلسه‌ها",
+    "phase": "مرحله‌ها", "facility": "فضاها و تأسیسات", "money": "مبلغ", "percent": "درصد",
+    "duration": "مدت", "area": "مساحت", "other": "سایر",
+}
+
 
 @dataclass(frozen=True)
 class Fact:

@@ -14,8 +14,11 @@ from collections import defaultdict
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 import jdatetime
+
+from shahrnameh.nlp.records import CATEGORY_NAMES_FA
 
 # Persian-capable fonts in the order tried: Debian's fonts-noto-core, then fonts-farsiweb,
 # fonts-vazirmatn, then what fontconfig elsewhere may hold.
@@ -28,6 +31,8 @@ FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", str(Path.home() / ".l
 PERSIAN_PROBE = "شهرداری پژوهگچ"
 MAX_PANELS = 6
 _PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+VALUE_AXIS_TITLE = "مقدار (value)"
+DATE_AXIS_TITLE = "تاریخ خبر، میلادی و شمسی (article date, Gregorian and Jalali)"
 _PALETTE = ("#1b6ca8", "#d1495b", "#2e933c", "#edae49", "#66418a", "#00798c", "#8f5e15", "#555555")
 
 
@@ -71,18 +76,26 @@ def format_value(value) -> str:
     return f"{int(value):,}"
 
 
-def timeline_png(rows: list[dict], title: str, path: Path, subtitle: str = "") -> Path:
-    """Draw `rows` (date: ISO text, dated: bool, value, category, unit, municipality) into `path`.
+def category_label(category: str) -> str:
+    """«نفرات (people)»: the Persian name a reader knows, the stored key in brackets."""
+    persian = CATEGORY_NAMES_FA.get(category)
+    return f"{persian} ({category})" if persian else category
+
+
+def timeline_png(rows: list[dict], title: str, path: Path | BinaryIO, subtitle: str = "") -> Path | BinaryIO:
+    """Draw `rows` (date: ISO text, dated: bool, value, category, unit, municipality) into `path`
+    (a file name, or a binary file object such as a web response's buffer).
 
     Rows without a published date are drawn hollow at the day they were first stored.
     """
     import matplotlib.pyplot as plt
 
-    path = Path(path)
+    if not hasattr(path, "write"):
+        path = Path(path)
     with _persian_text():
         fig = draw_timeline(rows, title, subtitle)
         try:
-            fig.savefig(path, dpi=110, metadata={"Title": title, "Description": subtitle})
+            fig.savefig(path, format="png", dpi=110, metadata={"Title": title, "Description": subtitle})
         except OSError as error:
             raise ChartError(f"cannot write {path}: {error.strerror or error}") from error
         finally:
@@ -154,7 +167,8 @@ def draw_timeline(rows: list[dict], title: str, subtitle: str = ""):
         values = [float(row["value"]) for row in items if row["value"] is not None]
         if min(values) > 0 and max(values) / min(values) >= 1000:
             axis.set_yscale("log")
-        axis.set_title(f"{category}", loc="left", fontsize=11)
+        axis.set_title(category_label(category), loc="right", fontsize=11)
+        axis.set_ylabel(VALUE_AXIS_TITLE, fontsize=9)
         axis.grid(True, alpha=0.3)
         axis.margins(x=0.15, y=0.25)
         if axis.get_yscale() == "linear":
@@ -163,6 +177,7 @@ def draw_timeline(rows: list[dict], title: str, subtitle: str = ""):
             axis.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _pos: format_value(v)))
 
     bottom = axes[-1, 0]
+    bottom.set_xlabel(DATE_AXIS_TITLE, fontsize=9)
     bottom.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=2, maxticks=7))
     span = (days[-1] - days[0]).days
     # The data's own days as ticks, unless two would print over each other.
@@ -184,6 +199,6 @@ def draw_timeline(rows: list[dict], title: str, subtitle: str = ""):
     if subtitle:
         heading += "\n" + subtitle
     if hidden:
-        heading += f"\n(+ {len(hidden)} more categories in the table: {', '.join(hidden)})"
+        heading += f"\n(+ {len(hidden)} more categories in the table: {'، '.join(map(category_label, hidden))})"
     fig.suptitle(heading, fontsize=14)
     return fig

@@ -10,59 +10,74 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, text
+from datetime import datetime, timezone
+from html.parser import HTMLParser
+
+from sqlalchemy import DateTime, bindparam, inspect, text
 from typer.testing import CliRunner
 
 from shahrnameh.flows.cli import app
-from shahrnameh.warehouse import db, journalism
+from shahrnameh.warehouse import db, journalism, load
 from shahrnameh.warehouse.datasette_metadata import metadata
-from test_timeline import load_corpus
+from test_timeline import CORPUS, corpus_document, load_corpus
+from test_whatsnew import SEED, UPDATE
 
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
                   "--hide-scrollbars", "--window-size=1280,1100")
 
 
-def _chromium() -> str | None:
-    return os.environ.get("SHAHRNAMEH_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.fixture
-def warehouse(tmp_path) -> Path:
-    path = tmp_path / "warehouse.sqlite"
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory) -> Path:
+    """Last week's run stored the four corpus articles; this week's stored seed 004 as the
+    site updated it (350 → 420 people, 50 → 60 councils)."""
+    path = tmp_path_factory.mktemp("serve") / "warehouse.sqlite"
     url = f"sqlite:///{path}"
     load_corpus(url)
+    engine = db.connect(url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE articles SET created_at = :last_week").bindparams(
+            bindparam("last_week", type_=DateTime)), {"last_week": datetime(2026, 11, 16, 1, 0)})
+    run_id = load.start_run(engine)
+    _, outcome = load.load_document(engine, run_id, page_id=None, source="corpus", url=(CORPUS / SEED).as_uri(),
+                                    document=corpus_document(SEED, UPDATE))
+    assert outcome == "changed"
+    load.finish_run(engine, run_id, status="succeeded", counts={}, errors=[])
     db.disconnect(url)
     return path
 
 
-@pytest.fixture
-def served(warehouse, tmp_path):
+@pytest.fixture(scope="module")
+def served(warehouse, tmp_path_factory):
     """`shahrnameh serve` in its own process on a free 127.0.0.1 port; (base URL, warehouse path)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    log = (tmp_path / "serve.log").open("w")
+    log_path = tmp_path_factory.mktemp("serve-log") / "serve.log"
+    log = log_path.open("w")
+    # SHAHRNAMEH_HOME: the session's own, not the module's first test's (conftest sets it per test).
     server = subprocess.Popen([sys.executable, "-m", "shahrnameh.flows", "serve", "--db", f"sqlite:///{warehouse}",
-                               "--port", str(port), "--host", "127.0.0.1"], stdout=log, stderr=subprocess.STDOUT)
+                               "--port", str(port), "--host", "127.0.0.1"], stdout=log, stderr=subprocess.STDOUT,
+                              env={**os.environ, "SHAHRNAMEH_HOME": str(log_path.parent / "home")})
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
         while True:
             if server.poll() is not None:
-                pytest.fail(f"shahrnameh serve exited {server.returncode}: {(tmp_path / 'serve.log').read_text()}")
+                pytest.fail(f"shahrnameh serve exited {server.returncode}: {log_path.read_text()}")
             try:
                 with urllib.request.urlopen(f"{base}/-/versions.json", timeout=5) as response:
                     if response.status == 200:
                         break
             except OSError:
                 if time.monotonic() > deadline:
-                    pytest.fail(f"shahrnameh serve did not answer in 90 s: {(tmp_path / 'serve.log').read_text()}")
+                    pytest.fail(f"shahrnameh serve did not answer in 90 s: {log_path.read_text()}")
                 time.sleep(0.3)
         yield base, warehouse
     finally:
@@ -75,6 +90,16 @@ def served(warehouse, tmp_path):
         log.close()
 
 
+@pytest.fixture
+def chromium() -> str:
+    found = os.environ.get("SHAHRNAMEH_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI needs Chromium for this test: scripts/services/chromium.sh installs it")
+        pytest.skip("no Chromium on this machine (apt-get install chromium, or scripts/services/chromium.sh)")
+    return found
+
+
 def _get_json(url: str):
     with urllib.request.urlopen(url, timeout=30) as response:
         return json.loads(response.read().decode("utf-8"))
@@ -85,12 +110,57 @@ def _browser(chromium: str, profile: Path, *args: str) -> subprocess.CompletedPr
                           capture_output=True, text=True, timeout=120)
 
 
-def test_in_chromium_the_canned_timeline_runs_and_the_page_cannot_write(served, tmp_path):
-    chromium = _chromium()
-    if chromium is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI needs Chromium for this test: scripts/services/chromium.sh installs it")
-        pytest.skip("no Chromium on this machine (apt-get install chromium, or scripts/services/chromium.sh)")
+class _Cells(HTMLParser):
+    """The text of each <td> of a page, and whether it sits inside an element with a `dir`."""
+
+    def __init__(self):
+        super().__init__()
+        self.cells: list[tuple[str, str | None]] = []
+        self._open: list[tuple[str, str | None]] = []
+        self._cell: list[str] | None = None
+        self._cell_dir: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        direction = dict(attrs).get("dir")
+        self._open.append((tag, direction))
+        if tag == "td":
+            self._cell, self._cell_dir = [], direction
+        elif self._cell is not None and direction:
+            self._cell_dir = direction
+
+    def handle_endtag(self, tag):
+        while self._open and self._open.pop()[0] != tag:
+            pass
+        if tag == "td" and self._cell is not None:
+            self.cells.append(("".join(self._cell).strip(), self._cell_dir))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _cells(page: str) -> dict[str, str | None]:
+    parser = _Cells()
+    parser.feed(page)
+    return dict(parser.cells)
+
+
+def _screenshot(chromium: str, profile: Path, page: str, path: Path, height: int = 1100) -> None:
+    from PIL import Image
+
+    shot = subprocess.run([chromium, *CHROMIUM_FLAGS, f"--window-size=1280,{height}", f"--user-data-dir={profile}",
+                           f"--screenshot={path}", page], capture_output=True, text=True, timeout=120)
+    assert shot.returncode == 0 and path.stat().st_size > 20_000, shot.stderr[-2000:]
+    with Image.open(path) as image:
+        assert image.size == (1280, height)
+        assert len(image.convert("RGB").getcolors(maxcolors=1 << 20)) > 50  # a rendered page, not blank
+    keep = os.environ.get("SHAHRNAMEH_SCREENSHOTS")  # a folder: keep the screenshots to look at
+    if keep:
+        shutil.copy(path, Path(keep) / path.name)
+
+
+def test_in_chromium_the_canned_timeline_runs_and_the_page_cannot_write(served, chromium, tmp_path):
     base, warehouse = served
     name = warehouse.stem
     # Another spelling than the stored «شورای محله»: Datasette matches it with alias_key() too.
@@ -103,7 +173,7 @@ def test_in_chromium_the_canned_timeline_runs_and_the_page_cannot_write(served, 
     assert "روند زمانی یک برنامه · Timeline of a programme" in html
     assert 'class="rows-and-columns"' in html
     assert html.count('<tr>') - 1 == 3  # a header row and the three numbers of «شورای محله»
-    for cell in ("رفسنجان", "شورای محله", "۳۵۰ نفر در ۵۰ شورای محله فعال هستند", "2024-05-18"):
+    for cell in ("رفسنجان", "شورای محله", "۴۲۰ نفر در ۶۰ شورای محله فعال هستند", "2024-05-18"):
         assert cell in html
 
     # The same rows as the command line's timeline, through Datasette's JSON.
@@ -112,14 +182,8 @@ def test_in_chromium_the_canned_timeline_runs_and_the_page_cannot_write(served, 
     assert sorted((r["category"], r["value"], r["unit"], r["evidence"]) for r in rows) == \
         sorted((r["category"], r["value"], r["unit"], r["evidence"]) for r in expected)
 
-    screenshot = tmp_path / "timeline.png"
-    shot = _browser(chromium, profile, f"--screenshot={screenshot}", page)
-    assert shot.returncode == 0 and screenshot.stat().st_size > 20_000, shot.stderr[-2000:]
-    from PIL import Image
-
-    with Image.open(screenshot) as image:
-        assert image.size == (1280, 1100)
-        assert len(image.convert("RGB").getcolors(maxcolors=1 << 20)) > 50  # a rendered page, not blank
+    screenshot = tmp_path / "serve-timeline.png"
+    _screenshot(chromium, profile, page, screenshot)
     if os.environ.get("SHAHRNAMEH_SCREENSHOT"):
         shutil.copy(screenshot, os.environ["SHAHRNAMEH_SCREENSHOT"])
 
@@ -133,13 +197,150 @@ def test_in_chromium_the_canned_timeline_runs_and_the_page_cannot_write(served, 
         assert connection.scalar(text("SELECT count(*) FROM facts")) == before
 
 
-def test_the_canned_whatsnew_query_shows_new_numbers(served):
+def test_in_chromium_persian_cells_are_right_to_left_and_english_ones_left_to_right(served, chromium, tmp_path):
     base, warehouse = served
-    rows = _get_json(f"{base}/{warehouse.stem}/whatsnew.json?_shape=array&since=2000-01-01")
-    assert rows and {row["status"] for row in rows} == {"new"}
-    assert any(row["municipality"] == "رفسنجان" and row["value"] == 47 and row["unit"] == "شورای بانوان"
-               for row in rows)
+    page = f"{base}/{warehouse.stem}/facts_full?" + urllib.parse.urlencode(
+        {"_col": ["evidence", "unit", "title", "category", "url"], "municipality_name": "رفسنجان"}, doseq=True)
+    dom = _browser(chromium, tmp_path / "profile", "--dump-dom", page)
+    cells = _cells(dom.stdout)
+    evidence = [text for text in cells if text.startswith("از همینرو تشکیل شورای محله")]
+    assert evidence and cells[evidence[0]] == "auto"  # the sentence: the full stop on its left
+    assert cells["شورای محله"] == "auto" and cells["نفر"] == "auto"  # units
+    assert cells["آیین رونمایی از الگوی حکمرانی مردمی و مدیریت مشارکتی شهرداری رفسنجان برگزارشد"] == "auto"  # title
+    assert cells["council"] is None and cells["people"] is None  # English: left to right
+    assert not [text for text, direction in cells.items() if text.startswith("file:") and direction]  # links
+    # Headings, paragraphs and the cells a plugin cannot reach (a foreign key's label) take
+    # their first letter's direction from the stylesheet every page links.
+    assert '<link rel="stylesheet" href="/-/shahrnameh.css">' in dom.stdout
+    with urllib.request.urlopen(f"{base}/-/shahrnameh.css", timeout=30) as response:
+        css = response.read().decode()
+    assert "unicode-bidi: plaintext" in css and "h1, h2, h3, p, li, td, th" in css
+    _screenshot(chromium, tmp_path / "profile", page, tmp_path / "serve-rtl-cells.png", height=2600)
+
+
+def test_the_front_page_opens_on_the_journalists_questions(served, chromium, tmp_path):
+    base, warehouse = served
+    with urllib.request.urlopen(f"{base}/", timeout=30) as response:  # / leads to the warehouse's page
+        assert response.url == f"{base}/{warehouse.stem}"
+        page = response.read().decode()
+    order = ["پرسش‌ها · Questions", "Timeline of a programme", "What&#39;s new since a date", '<a href="/-/feed.atom">',
+             "برنامه‌ها · programmes", "شهرداری‌ها · municipalities", "روند زمانی برنامه‌ها · programme_timeline",
+             "اعداد با خبر و منبع · facts_full", "Other tables", "خبرها · articles", "Custom SQL query"]
+    positions = [page.find(text) for text in order]
+    assert -1 not in positions and positions == sorted(positions), dict(zip(order, positions))
+    for internal in ("alembic_version", "article_bands", "run_sources", "programme_aliases", "failures"):
+        assert f"/{warehouse.stem}/{internal}\"" not in page
+    assert "7 hidden tables" in page
+    with urllib.request.urlopen(f"{base}/{warehouse.stem}?_show_hidden=1", timeout=30) as response:
+        assert f"/{warehouse.stem}/alembic_version\"" in response.read().decode()
+    _screenshot(chromium, tmp_path / "profile", f"{base}/", tmp_path / "serve-front.png", height=1400)
+
+
+def test_a_programmes_page_shows_its_chart(served, chromium, tmp_path):
+    from PIL import Image
+
+    base, warehouse = served
+    engine = db.connect(f"sqlite:///{warehouse}")
+    with engine.connect() as connection:
+        programme_id = connection.scalar(text("SELECT id FROM programmes WHERE name = 'شورای محله'"))
+    page = f"{base}/{warehouse.stem}/programmes/{programme_id}"
+    dom = _browser(chromium, tmp_path / "profile", "--dump-dom", page).stdout
+    chart = "/-/timeline.png?" + urllib.parse.urlencode({"programme": "شورای محله"})
+    assert f'<img src="{chart}"' in dom
+    assert 'href="/-/feed.atom?' + urllib.parse.urlencode({"programme": "شورای محله"}) + '"' in dom
+    with urllib.request.urlopen(base + chart, timeout=120) as response:
+        assert response.headers["Content-Type"] == "image/png"
+        png = tmp_path / "chart.png"
+        png.write_bytes(response.read())
+    with Image.open(png) as image:
+        assert image.format == "PNG" and image.text["Title"] == "شورای محله" and image.width >= 1000
+    # The canned timeline shows the same chart under its table.
+    canned = _browser(chromium, tmp_path / "profile", "--dump-dom", f"{base}/{warehouse.stem}/timeline?"
+                      + urllib.parse.urlencode({"programme": "شورای‌محله"})).stdout
+    assert f'<img src="{chart}"' in canned
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(f"{base}/-/timeline.png?programme=Atlantis", timeout=30)
+    assert missing.value.code == 404 and "no programme named «Atlantis»" in missing.value.read().decode()
+    _screenshot(chromium, tmp_path / "profile", page, tmp_path / "serve-programme.png", height=1900)
+
+
+def test_the_canned_whatsnew_query_shows_new_and_changed_numbers(served):
+    base, warehouse = served
+    every = _get_json(f"{base}/{warehouse.stem}/whatsnew.json?_shape=array&since=2000-01-01")
+    assert {row["status"] for row in every} == {"new", "changed"}
+    assert any(row["municipality"] == "تهران / منطقه 20" and row["value"] == 220 and row["unit"] == "مسجد"
+               and row["status"] == "new" for row in every)
+    # Said again by this week's version of seed 004, «47 شورای بانوان» is no news.
+    assert not any(row["unit"] == "شورای بانوان" for row in every)
+    this_week = _get_json(f"{base}/{warehouse.stem}/whatsnew.json?_shape=array&since=2026-11-20")
+    assert sorted((row["status"], row["unit"], row["previous_value"], row["value"]) for row in this_week) == [
+        ("changed", "شورای محله", 50, 60), ("changed", "نفر", 350, 420)]
+    tehran = _get_json(f"{base}/{warehouse.stem}/whatsnew.json?_shape=array&since=2000-01-01&"
+                       + urllib.parse.urlencode({"municipality": "تهران"}))
+    assert tehran and {row["municipality"] for row in tehran} <= {"تهران", "تهران / منطقه 3", "تهران / منطقه 20"}
+    assert "تهران / منطقه 20" in {row["municipality"] for row in tehran}  # a city takes its districts along
     assert _get_json(f"{base}/{warehouse.stem}/whatsnew.json?_shape=array&since=2999-01-01") == []
+
+
+def test_the_feeds_read_in_a_feed_parser(served):
+    import feedparser
+
+    base, warehouse = served
+    everything = feedparser.parse(f"{base}/-/feed.atom")
+    assert everything.bozo == 0 and everything.version == "atom10", everything.get("bozo_exception")
+    assert everything.feed.title.startswith("شهرنامه: تازه‌ها · Shahrnameh: what's new")
+    assert everything.feed.language == "fa"
+    entries = everything.entries
+    with db.connect(f"sqlite:///{warehouse}").connect() as connection:
+        numbers = connection.scalar(text("SELECT count(*) FROM programme_timeline"))
+        updated = connection.scalar(text("SELECT count(*) FROM programme_timeline WHERE url = :url"),
+                                    {"url": (CORPUS / SEED).as_uri()})
+    # Every number once, but of seed 004's update only the two it changed: the rest it said again.
+    assert len(entries) == numbers - (updated - 2)
+    assert len({entry.id for entry in entries}) == len(entries)
+    newest = entries[0]  # this week's changes come first
+    assert newest.title in ("changed · تغییر · شورای محله · رفسنجان · council: 50 → 60 شورای محله",
+                            "changed · تغییر · شورای محله · رفسنجان · people: 350 → 420 نفر")
+    # (feedparser shows file:///… as file://…; a crawled article's link is http.)
+    assert newest.link.endswith("/corpus/" + SEED) and newest.author == "corpus"
+    assert "۴۲۰ نفر در ۶۰ شورای محله فعال هستند" in newest.summary and "۲۹ اردیبهشت ۱۴۰۳" in newest.summary
+    assert newest.updated_parsed[:3] == datetime.now(timezone.utc).timetuple()[:3]
+    assert {tag.term for tag in newest.tags} >= {"شورای محله", "رفسنجان"}
+    assert all(entry.updated_parsed[:3] == (2026, 11, 16) for entry in entries[2:])  # last week's numbers
+
+    programme = feedparser.parse(f"{base}/-/feed.atom?" + urllib.parse.urlencode({"programme": "شورای‌محله"}))
+    assert programme.bozo == 0 and programme.feed.title.endswith("· شورای محله")
+    assert {entry.title.split(" · ")[2] for entry in programme.entries} == {"شورای محله"}
+    assert len(programme.entries) == 2  # the two changed numbers; «50 محله» was said again
+
+    tehran = feedparser.parse(f"{base}/-/feed.atom?" + urllib.parse.urlencode({"municipality": "تهران"}))
+    places = {tag.term for entry in tehran.entries for tag in entry.tags}
+    assert tehran.bozo == 0 and tehran.entries and "تهران / منطقه 20" in places and "رفسنجان" not in places
+
+    nothing = feedparser.parse(f"{base}/-/feed.atom?" + urllib.parse.urlencode(
+        {"programme": "شورای محله", "municipality": "تهران"}))
+    assert nothing.bozo == 0 and nothing.entries == []  # an empty feed, still a feed
+    unknown = feedparser.parse(f"{base}/-/feed.atom?programme=Atlantis")
+    assert unknown.status == 404
+
+    # A municipality's page links its feed, for the browser and for feed readers' discovery.
+    with db.connect(f"sqlite:///{warehouse}").connect() as connection:
+        rafsanjan = connection.scalar(text("SELECT id FROM municipalities WHERE name = 'رفسنجان'"))
+    with urllib.request.urlopen(f"{base}/{warehouse.stem}/municipalities/{rafsanjan}", timeout=30) as response:
+        page = response.read().decode()
+    link = "/-/feed.atom?" + urllib.parse.urlencode({"municipality": "رفسنجان"})
+    assert f'<a href="{link}">' in page and f'type="application/atom+xml" title="What\'s new · رفسنجان" href="{link}"' in page
+
+
+@pytest.mark.parametrize("path", ["/{db}/timeline?programme=x", "/{db}/whatsnew?since=2000-01-01", "/{db}/facts",
+                                  "/{db}", "/-/feed.atom"])
+def test_a_post_is_refused_with_405_not_a_server_error(served, path):
+    base, warehouse = served
+    request = urllib.request.Request(base + path.format(db=warehouse.stem), data=b"programme=x", method="POST")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    assert refused.value.code == 405 and refused.value.headers["Allow"] == "GET, HEAD"
+    assert "only reads" in refused.value.read().decode()
 
 
 def test_the_metadata_describes_every_table_and_column_of_the_warehouse(tmp_path):

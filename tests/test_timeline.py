@@ -197,3 +197,19 @@ def test_no_persian_font_on_the_machine_is_one_clear_line(monkeypatch, tmp_path)
     monkeypatch.setattr(charts, "FONT_DIRS", (str(tmp_path),))
     with pytest.raises(charts.ChartError, match="no Persian-capable font found: install Debian's fonts-noto-core"):
         charts.persian_font()
+
+
+def test_the_chart_names_its_panels_in_persian_with_the_key_in_brackets_and_titles_its_axes(warehouse, persian_font):
+    from shahrnameh import charts
+    from shahrnameh.warehouse import journalism
+
+    rows = journalism.timeline(db.connect(warehouse), "شورای محله").rows
+    with charts._persian_text():
+        figure = charts.draw_timeline(rows, "شورای محله")
+    panels = [axis for axis in figure.axes if axis.get_title(loc="right")]
+    assert [axis.get_title(loc="right") for axis in panels] == [
+        "شوراها (council)", "محله‌ها (neighbourhood)", "نفرات (people)"]
+    assert not [axis for axis in panels if axis.get_title(loc="left")]  # no bare English key left
+    assert {axis.get_ylabel() for axis in panels} == {"مقدار (value)"}
+    assert panels[-1].get_xlabel() == "تاریخ خبر، میلادی و شمسی (article date, Gregorian and Jalali)"
+    assert charts.category_label("other") == "سایر (other)" and charts.category_label("new-kind") == "new-kind"

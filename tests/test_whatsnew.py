@@ -73,9 +73,52 @@ def test_html_is_a_page_with_links_and_escaped_evidence(warehouse):
     page = result.output
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
     assert "What's new since 2026-11-20" in page
-    assert f'<a href="{(CORPUS / SEED).as_uri()}">corpus</a>' in page
-    assert '<li class="changed"><b>changed</b>' in page and "50 → 60 شورای محله" in page
-    assert "<blockquote>از همینرو" in page
+    assert f'<a href="{(CORPUS / SEED).as_uri()}"><bdi>corpus</bdi></a>' in page
+    assert '<li class="changed"><b>changed</b>' in page and "50 → 60 <bdi>شورای محله</bdi>" in page
+    assert '<blockquote dir="rtl" lang="fa">از همینرو' in page
+
+
+def test_html_isolates_every_persian_run_from_the_english_around_it(warehouse):
+    """«(۲۹ آبان ۱۴۰۵)» in the English heading keeps its order only inside a <bdi>; every
+    Persian text is in a <bdi> or an element whose direction is right to left."""
+    page = _run("whatsnew", "--since", "2026-11-20", "--format", "html", "--db", warehouse).output
+    runs = _persian_runs(page)
+    assert ("۲۹ آبان ۱۴۰۵", ["html", "body", "h1", "bdi"], "en") in runs
+    assert ("۲۹ اردیبهشت ۱۴۰۳", ["html", "body", "section", "ul", "li", "bdi"], "en") in runs
+    assert ("رفسنجان", ["html", "body", "section", "h2"], "rtl") in runs
+    unisolated = [(text, path) for text, path, direction in runs if path[-1] != "bdi" and direction != "rtl"]
+    assert runs and not unisolated, unisolated
+    # «50 → 60» is not isolated: in an English line it reads left to right, old → new.
+    assert "council: 50 → 60 <bdi>" in page
+
+
+def _persian_runs(page: str) -> list[tuple[str, list[str], str]]:
+    """Each text run with a Persian letter: (text, the open elements, the direction in force)."""
+    from html.parser import HTMLParser
+
+    class Runs(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.stack: list[tuple[str, str]] = []
+            self.found: list[tuple[str, list[str], str]] = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag in ("meta", "br"):
+                return
+            direction = dict(attrs).get("dir") or (self.stack[-1][1] if self.stack else "en")
+            self.stack.append((tag, direction))
+
+        def handle_endtag(self, tag):
+            while self.stack and self.stack.pop()[0] != tag:
+                pass
+
+        def handle_data(self, data):
+            if any("\u0600" <= ch <= "\u06ff" for ch in data):
+                self.found.append((data.strip(), [tag for tag, _ in self.stack], self.stack[-1][1]))
+
+    parser = Runs()
+    parser.feed(page)
+    return parser.found
 
 
 @pytest.mark.parametrize("since, message", [

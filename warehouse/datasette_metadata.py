@@ -12,9 +12,12 @@ from datasette import hookimpl
 from shahrnameh.nlp.entities import alias_key
 
 TITLE = "شهرنامه · Shahrnameh"
-DESCRIPTION = ("اعداد برنامه‌های شهری از اخبار فارسی، هر عدد با جمله و صفحهٔ منبعش · "
-               "Numbers of municipal programmes from Persian news, each with its sentence and source page. "
-               "Read-only.")
+DESCRIPTION_FA = "اعداد برنامه‌های شهری از اخبار فارسی، هر عدد با جمله و صفحهٔ منبعش؛ فقط خواندنی."
+DESCRIPTION_EN = ("Numbers of municipal programmes from Persian news, each with its sentence and source page. "
+                  "Read-only.")
+DESCRIPTION = f"{DESCRIPTION_FA} · {DESCRIPTION_EN}"
+# One paragraph per language, so that each is laid out in its own direction.
+DESCRIPTION_HTML = f'<p dir="rtl" lang="fa">{DESCRIPTION_FA}</p><p dir="ltr" lang="en">{DESCRIPTION_EN}</p>'
 
 # Generated from docs/schema.md (one entry per table, the columns of its table), then the
 # tables and columns added after it was written.
@@ -124,9 +127,9 @@ TABLES = {'sources': {'description': 'One row per source in `sources.yaml`.',
                        'number_end': "offsets of the number as written in the article's `text`",
                        'municipality': '«تهران / منطقه 3», where the text says it',
                        'programme': '«سامانه من شهردارم», where the text names one'}},
- 'facts_full': {'description': 'The facts of **current** article versions only, with their article and '
-                               'source: every `facts` column, plus `url`, `title`, `published`, `language` '
-                               "of the article and `source` (the source's name). Start here for questions:",
+ 'facts_full': {'description': 'The facts of current article versions only, with their article and '
+                               'source: every column of facts, plus url, title, published, language '
+                               "of the article and source (the source's name). Start here for your own questions.",
                 'columns': {}},
  'alembic_version': {'description': "Alembic's record of the schema revision (`0001` is the initial schema).",
                      'columns': {}}}
@@ -200,64 +203,100 @@ PERSIAN_TITLES = {
     "programme_timeline": "روند زمانی برنامه‌ها", "alembic_version": "نسخهٔ طرح",
 }
 
-# The programme is matched like `shahrnameh timeline` does: any spelling, through its alias key.
-TIMELINE_QUERY = """
+# A programme and a municipality are matched like `shahrnameh timeline` and `whatsnew` do:
+# any spelling, through its alias key; a city takes its districts along.
+PROGRAMME_NAMED = """(
+    SELECT p.name FROM programme_aliases pa JOIN programmes p ON p.id = pa.programme_id
+    WHERE pa.key = alias_key(:programme) ORDER BY pa.id LIMIT 1)"""
+_MUNICIPALITY_ID = """(
+    SELECT ma.municipality_id FROM municipality_aliases ma WHERE ma.key = alias_key(:municipality)
+    ORDER BY ma.id LIMIT 1)"""
+MUNICIPALITIES_NAMED = f"""(
+    SELECT m.name FROM municipalities m
+    WHERE m.id = {_MUNICIPALITY_ID} OR m.parent_id = {_MUNICIPALITY_ID})"""
+
+TIMELINE_QUERY = f"""
 SELECT t.published, t.municipality, t.category, t.value, t.unit, t.qualifier, t.source, t.url, t.evidence
 FROM programme_timeline t
-WHERE t.programme = (
-    SELECT p.name FROM programme_aliases pa JOIN programmes p ON p.id = pa.programme_id
-    WHERE pa.key = alias_key(:programme) ORDER BY pa.id LIMIT 1)
+WHERE t.programme = {PROGRAMME_NAMED}
 ORDER BY t.published IS NULL, t.published, t.municipality, t.category, t.fact_id
 """
 
-# A number is `changed` when the version it replaced stated another value for the same
-# programme, municipality, category and unit; the same value again is not news.
-WHATSNEW_QUERY = """
-SELECT status, municipality, programme, category, previous_value, value, unit, qualifier, published,
-       stored, url, evidence
-FROM (
+# Numbers of article versions stored since :since, optionally of one programme and one
+# municipality (an empty parameter: all).
+_NUMBERS_STORED_SINCE = f"""
     SELECT t.municipality, t.programme, t.category, t.value, t.unit, t.qualifier, t.published,
-           a.created_at AS stored, t.url, t.evidence, t.fact_id,
-           CASE
-               WHEN EXISTS (SELECT 1 FROM articles old JOIN facts o ON o.article_id = old.id
-                            WHERE old.superseded_by = a.id AND o.category = f.category AND o.unit = f.unit
-                              AND o.programme_id IS f.programme_id AND o.municipality_id IS f.municipality_id
-                              AND o.value = f.value) THEN 'same'
-               WHEN EXISTS (SELECT 1 FROM articles old JOIN facts o ON o.article_id = old.id
-                            WHERE old.superseded_by = a.id AND o.category = f.category AND o.unit = f.unit
-                              AND o.programme_id IS f.programme_id AND o.municipality_id IS f.municipality_id)
-                   THEN 'changed'
-               ELSE 'new'
-           END AS status,
-           (SELECT o.value FROM articles old JOIN facts o ON o.article_id = old.id
-            WHERE old.superseded_by = a.id AND o.category = f.category AND o.unit = f.unit
-              AND o.programme_id IS f.programme_id AND o.municipality_id IS f.municipality_id
-            ORDER BY o.ordinal LIMIT 1) AS previous_value
+           a.created_at AS stored, t.url, t.source, t.evidence, t.fact_id, t.article_id
     FROM programme_timeline t
     JOIN articles a ON a.id = t.article_id
-    JOIN facts f ON f.id = t.fact_id
     WHERE a.created_at >= :since
-)
+      AND (:programme = '' OR t.programme = {PROGRAMME_NAMED})
+      AND (:municipality = '' OR t.municipality IN {MUNICIPALITIES_NAMED})"""
+
+
+def _with_status(numbers: str) -> str:
+    """`numbers` with each one's `status` and `previous_value`: `changed` when the version its
+    article replaced stated another value for the same programme, municipality, category and
+    unit; `same` (no news) when it stated the same value; else `new`."""
+    earlier = """FROM articles old JOIN facts o ON o.article_id = old.id
+                 WHERE old.superseded_by = n.article_id AND o.category = f.category AND o.unit = f.unit
+                   AND o.programme_id IS f.programme_id AND o.municipality_id IS f.municipality_id"""
+    return f"""
+    SELECT n.*,
+           CASE WHEN EXISTS (SELECT 1 {earlier} AND o.value = f.value) THEN 'same'
+                WHEN EXISTS (SELECT 1 {earlier}) THEN 'changed'
+                ELSE 'new' END AS status,
+           (SELECT o.value {earlier} ORDER BY o.ordinal LIMIT 1) AS previous_value
+    FROM ({numbers}) n
+    JOIN facts f ON f.id = n.fact_id"""
+
+
+WHATSNEW_QUERY = f"""
+SELECT status, municipality, programme, category, previous_value, value, unit, qualifier, published,
+       stored, url, evidence
+FROM ({_with_status(_NUMBERS_STORED_SINCE)})
 WHERE status != 'same'
 ORDER BY municipality IS NULL, municipality, published, url, fact_id
 """
+
+# The feed's entries: the newest :limit numbers (:since '' for every one), new or changed.
+# The window is taken before the comparison, so a feed costs :limit comparisons, not one a number.
+FEED_QUERY = f"""
+SELECT status, municipality, programme, category, previous_value, value, unit, qualifier, published,
+       stored, url, source, evidence, fact_id
+FROM ({_with_status(_NUMBERS_STORED_SINCE + " ORDER BY a.created_at DESC, t.fact_id DESC LIMIT :limit")})
+WHERE status != 'same'
+ORDER BY stored DESC, fact_id DESC
+"""
+
+# The canonical name a typed name (any spelling) stands for; no row / NULL: it names none.
+PROGRAMME_NAME = f"SELECT {PROGRAMME_NAMED} AS name"
+MUNICIPALITY_NAME = f"SELECT m.name FROM municipalities m WHERE m.id = {_MUNICIPALITY_ID}"
+
+# The front page starts with what a journalist asks (the canned queries come before them);
+# the tables only the pipeline needs are hidden (listed behind "hidden tables").
+FRONT_TABLES = ("programmes", "municipalities", "programme_timeline", "facts_full")
+HIDDEN_TABLES = ("alembic_version", "article_bands", "run_sources", "pages", "failures",
+                 "municipality_aliases", "programme_aliases")
 
 
 def metadata(database: str) -> dict:
     """Datasette metadata for the warehouse served under the name `database` (the file's stem)."""
     tables = {
         name: {"title": f"{PERSIAN_TITLES.get(name, name)} · {name}", "description": table["description"],
-               "columns": dict(table["columns"])}
+               "columns": dict(table["columns"]), **({"hidden": True} if name in HIDDEN_TABLES else {})}
         for name, table in TABLES.items()
     }
     return {
         "title": TITLE,
         "description": DESCRIPTION,
+        "description_html": DESCRIPTION_HTML,
         "source": "Shahrnameh warehouse (docs/schema.md)",
         "databases": {
             database: {
                 "title": TITLE,
                 "description": DESCRIPTION,
+                "description_html": DESCRIPTION_HTML,
                 "tables": tables,
                 "queries": {
                     "timeline": {
@@ -269,7 +308,8 @@ def metadata(database: str) -> dict:
                     "whatsnew": {
                         "title": "تازه‌ها · What's new since a date",
                         "description": "Numbers stored since a date (YYYY-MM-DD): new ones, and changed ones "
-                                       "with their previous value.",
+                                       "with their previous value; optionally of one programme and one "
+                                       "municipality (a city with its districts), any spelling.",
                         "sql": WHATSNEW_QUERY.strip(),
                     },
                 },

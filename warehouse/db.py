@@ -185,3 +185,16 @@ def first_line(error: BaseException) -> str:
     text = str(getattr(error, "orig", None) or error).strip()
     line = _BACKGROUND_LINK.sub("", text.splitlines()[0]) if text else ""
     return line or type(error).__name__
+
+
+def read_only_sqlite(path: Path) -> Engine:
+    """An engine that can only read the SQLite warehouse file at `path` (`mode=ro`: SQLite itself
+    refuses writes and never creates the file), for a server that shows the warehouse; it does not
+    migrate, so open the file once with `connect()` first."""
+    import sqlite3
+
+    from sqlalchemy.pool import NullPool
+
+    uri = f"{Path(path).resolve().as_uri()}?mode=ro"
+    return create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
+                         poolclass=NullPool)
