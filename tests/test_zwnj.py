@@ -77,3 +77,13 @@ def test_survival_counts_what_it_should():
     assert zwnj_survival(page, page + "ها") is None
     titled = zwnj_survival(page, "عنوان\n\n" + page, align_end=True)
     assert titled["zwnj_kept"] == 2 and titled["plain_changed"] == 0
+
+
+def test_the_preposition_written_apart_with_a_space_divides_the_word_as_its_zwnj_does():
+    # From corpus/html/voa-dari/article_7948866.html.
+    page = f"تا سال ۲۰۲۶ به{ZWNJ}طور یکجانبه به محدودیت{ZWNJ}های جنگ{ZWNJ}افزارهای هسته{ZWNJ}ای"
+    apart = zwnj_survival(page, page.replace(f"به{ZWNJ}طور", "به طور"))
+    assert apart["zwnj_kept"] == apart["zwnj_words"] == 4
+    # Only after «به»: a space for any other ZWNJ is a word divided wrongly.
+    spaced = zwnj_survival(page, page.replace(f"هسته{ZWNJ}ای", "هسته ای"))
+    assert spaced["zwnj_kept"] == 3 and spaced["wrong"] == {(f"هسته{ZWNJ}ای", "هسته ای"): 1}
