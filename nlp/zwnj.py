@@ -2,19 +2,30 @@
 
 Driven by hazm's word list (193k entries; 27k with a corpus frequency, the rest
 inflected forms listed with frequency 0 and no part of speech, glued «کتابها» and
-joined «کتاب‌ها» alike):
+joined «کتاب‌ها» alike) and its verb stems, by the rules Persian builds words with:
 - a glued word whose ZWNJ spelling is listed gets it, unless the glued spelling is a
-  word in its own right (a dictionary entry: «علیرضا», «چشمگیر») or two ZWNJ
+  word in its own right (a dictionary entry: «علیرضا», «چشمگیر», «اینکه») or two ZWNJ
   spellings compete;
-- a plural or comparative suffix (ها، های، هایی، تر، ترین) gets a ZWNJ after a
-  listed stem, and ای، ام، اند… after a final ه; «Xهای» that reads as «X‌های» or
-  «Xه‌ای» is settled by the two stems' frequencies when one is ten times the other,
-  else by the one reading the list spells, else left («نامهای»);
+- a plural or comparative suffix (ها، های، هایی، تر، تری، ترین) gets a ZWNJ after a
+  listed stem or an adjective in «ی» of a listed word («اصلی‌ترین», «اماراتی‌ها»), and
+  ای، ام، اند… after a final ه (ام، اش، اند… after such an adjective too: «رفتنی‌اند»);
+- «Xهای», read as «X‌های» or «Xه‌ای»: «Xه‌ای» where the phrase ends after it (the
+  plural's ezafe needs a word: «نامه‌ای به»), else the stem ten times the more
+  frequent, else the one reading the list spells, else the plural where neither stem
+  has a frequency («تیم‌های»), else left («نامهای» before a noun);
 - a listed word plus a joining suffix (ی، ان، ات…) stays joined («فرهنگی»,
   «تنهایی»), so a correct word is never split;
-- two listed words glued after a medial ه (what a lost ZWNJ looks like) are split.
+- the preposition «به» glued to a dictionary word is set apart with a space
+  («بهصورت» → «به صورت»);
+- compounds: two listed words after a medial ه («محله‌محوری», «اداره‌کل»); a
+  dictionary word and a second element the list writes after a ZWNJ in five or more
+  words, an agent noun of a verb stem, or a family-name element («رای‌گیری»,
+  «مصرف‌کنندگان», «حسین‌زاده»); a common noun and a common adjective in «ی»
+  («تربیت‌بدنی»).
 nlp/data/zwnj_overrides.tsv settles the spellings the list cannot. The «می» prefix at
-the start of a word is nlp.normalize's job; «برمی»/«درمی» verbs are done here.
+the start of a word is nlp.normalize's job; «برمی»/«درمی» verbs and «نمی» before a
+listed «می‌» form («نمی‌توان») are done here. Every rule looks at one word and the
+word after it, so a text is done in one pass.
 """
 
 from __future__ import annotations
@@ -36,6 +47,9 @@ _COMPARATIVE = ("ترین", "تری", "تر")
 # join («کتابی», «کتابم») and are not restored.
 _AFTER_HEH = ("ای", "ام", "ات", "اش", "ایم", "اید", "اند")
 _MIN_PART = 3
+# Longer runs of letters are no word (a glued line, an encoding accident): left as they
+# are, so that the cuts tried per word stay bounded and a text is read in linear time.
+_LONGEST_WORD = 40
 # A word plus one of these is a correct joined word («فرهنگی», «انتهای», «شهروندان»),
 # however it could otherwise be split.
 _JOINED = ("ی", "یی", "ان", "ات", "م", "ت", "ش")
@@ -196,13 +210,23 @@ def _compound(word: str) -> str | None:
     """Two listed words glued after a medial ه (what a lost ZWNJ looks like): split
     where exactly one cut gives two."""
     splits = []
-    for cut in range(_MIN_PART, len(word) - _MIN_PART + 1):
+    for cut in range(_MIN_PART, len(word) - 1):
         if word[cut - 1] != "ه":
             continue
         first, second = _known(word[:cut]), _known(word[cut:])
-        if first is not None and second is not None and len(word) - cut > _MIN_PART:
+        if first is None or second is None or _heh_starts_the_second(word, cut):
+            continue
+        # A short second word only where both are common: «ادارهکل», not «خواهید».
+        if len(word) - cut > _MIN_PART or (
+                min(_frequency(word[:cut]), _frequency(word[cut:])) >= _COMMON and word[cut:] not in _SUFFIXES):
             splits.append(first + ZWNJ + second)
     return splits[0] if len(splits) == 1 else None
+
+
+def _heh_starts_the_second(word: str, cut: int) -> bool:
+    """Whether the ه before `cut` more likely begins the second word: «یکهزار» is «یک»
+    + «هزار», not «یکه» + «زار»; «برهمین» is «بر» + «همین»."""
+    return _frequency(word[:cut - 1]) > 0 and _frequency(word[cut - 1:]) > _frequency(word[cut:])
 
 
 def _derived(word: str) -> str | None:
@@ -221,8 +245,8 @@ def _derived(word: str) -> str | None:
         element = rest in _second_elements() or rest in _NAME_ELEMENTS
         if rest in past_stems() or not (element or _is_agent_noun(rest)):
             continue  # «برشمرد» is a verb, not «برش» + «مرد»
-        if _frequency(word[:cut - 1]) > 0 and _frequency(word[cut - 1:]) > _frequency(rest):
-            continue  # «یکهزار» is «یک» + «هزار», not «یکه» + «زار»
+        if _heh_starts_the_second(word, cut):
+            continue
         splits.append((element, (_known(first) or first) + ZWNJ + rest))
     elements = [split for is_element, split in splits if is_element]
     if len(elements) == 1:
@@ -316,7 +340,7 @@ def is_listed_word(word: str) -> bool:
 def restore_word(word: str, phrase_ends: bool = False) -> str:
     """`word` with its lost ZWNJs back, or unchanged when the list cannot tell.
     `phrase_ends`: what follows the word ends its phrase (see `_plural_or_heh`)."""
-    if ZWNJ in word or len(word) < 4:
+    if ZWNJ in word or len(word) < 4 or len(word) > _LONGEST_WORD:
         return word
     if _is_real(word):
         return word
