@@ -367,18 +367,17 @@ _PHRASE_END_MARKS = frozenset(".،,؛;:!?؟)»\n")
 
 
 def restore_zwnj(text: str) -> str:
-    pieces: list[str] = []
-    position = 0
-    for match in _WORD.finditer(text):
-        after = _SPACES.match(text, match.end()).end()
-        following = _WORD.match(text, after) if after > match.end() else None
-        if following is None:
-            phrase_ends = after == len(text) or text[after] in _PHRASE_END_MARKS
-        else:
-            phrase_ends = following.group(0) in _PHRASE_ENDERS or \
-                following.group(0).startswith(("می" + ZWNJ, "نمی" + ZWNJ))
-        pieces.append(text[position:match.start()])
-        pieces.append(restore_word(match.group(0), phrase_ends))
-        position = match.end()
-    pieces.append(text[position:])
-    return "".join(pieces)
+    return _WORD.sub(lambda match: restore_word(match.group(0), _phrase_ends_after(text, match)), text)
+
+
+def _phrase_ends_after(text: str, match: re.Match) -> bool:
+    """Whether the phrase ends after the word `match`; asked only where it decides
+    something («Xهای»)."""
+    if not match.group(0).endswith("های"):
+        return False
+    after = _SPACES.match(text, match.end()).end()
+    following = _WORD.match(text, after) if after > match.end() else None
+    if following is None:
+        return after == len(text) or text[after] in _PHRASE_END_MARKS
+    word = following.group(0)
+    return word in _PHRASE_ENDERS or word.startswith(("می" + ZWNJ, "نمی" + ZWNJ))
