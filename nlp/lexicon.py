@@ -270,6 +270,28 @@ def verb_forms() -> frozenset[str]:
     return _tables()[2]
 
 
+@lru_cache(maxsize=1)
+def _stems() -> tuple[frozenset[str], frozenset[str]]:
+    # verbs.dat lines are «past#present»; a small file, read as it is.
+    past, present = set(), set()
+    with hazm_data("verbs.dat").open(encoding="utf-8") as lines:
+        for line in lines:
+            before, _, after = line.strip().partition("#")
+            past.update([before] if len(before) >= 2 else [])
+            present.update([after] if len(after) >= 2 else [])
+    return frozenset(past), frozenset(present)
+
+
+def past_stems() -> frozenset[str]:
+    """The past stems of hazm's verbs («گرفت», «شمرد»), two letters or more."""
+    return _stems()[0]
+
+
+def present_stems() -> frozenset[str]:
+    """The present stems of hazm's verbs («گیر», «کن», «بند»), two letters or more."""
+    return _stems()[1]
+
+
 def zwnj_words() -> tuple[str, ...]:
     """The listed words spelled with a ZWNJ (13k of the 193k)."""
     return _tables()[3]
