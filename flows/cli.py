@@ -38,7 +38,7 @@ def _err(message: str) -> None:
 
 
 @app.command()
-def extract(files: Annotated[list[Path], typer.Argument(help=".html, .txt or .pdf files")]) -> None:
+def extract(files: Annotated[list[Path], typer.Argument(metavar="FILE", help=".html, .txt or .pdf files")]) -> None:
     """Read each file as a page and print one JSON object per line: title, date, language, text, facts."""
     from shahrnameh.nlp.document import decode_page, read_document
     from shahrnameh.nlp.pdf import read_pdf

@@ -49,6 +49,14 @@ def test_extract_reports_a_missing_and_a_binary_file_and_goes_on(tmp_path):
     assert records[0]["published"] == "2020-05-10"
 
 
+def test_extract_without_files_names_the_argument_it_needs():
+    result = shahrnameh("extract")
+    assert result.returncode == 2
+    assert "extract [OPTIONS] {FILE}..." in result.stderr
+    assert "Missing argument 'FILE'" in result.stderr
+    assert "files" not in result.stderr
+
+
 def test_normalize_reads_stdin():
     result = shahrnameh("normalize", stdin="ارتقای کیفیت خدماترسانی به شهروندان\n")
     assert result.returncode == 0, result.stderr
