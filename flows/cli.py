@@ -117,7 +117,7 @@ def summary(db: DbOption = None) -> None:
     """What the warehouse holds: counts, facts by category, the last run."""
     from shahrnameh.warehouse import queries
 
-    engine = _connect(db)
+    engine = _connect(db, existing=True)
     typer.echo(json.dumps(queries.summary(engine), ensure_ascii=False, indent=2, default=str))
 
 
@@ -127,7 +127,7 @@ def sql(query: Annotated[str, typer.Argument(help="a read-only SELECT")], db: Db
     from shahrnameh.warehouse import queries
     from shahrnameh.warehouse.db import WarehouseError
 
-    engine = _connect(db)
+    engine = _connect(db, existing=True)
     try:
         columns, rows = queries.run_sql(engine, query)
     except WarehouseError as error:
@@ -166,11 +166,13 @@ def _progress(items: list, label: str):
     yield from track(items, description=label, console=Console(stderr=True), transient=True)
 
 
-def _connect(db_url: str | None):
-    from shahrnameh.warehouse.db import WarehouseError, connect
+def _connect(db_url: str | None, *, existing: bool = False):
+    """The warehouse at `db_url`; with `existing` (commands that only read) one that is
+    already there: "no warehouse at …" and exit 2 rather than an empty new one answering 0."""
+    from shahrnameh.warehouse.db import WarehouseError, connect, connect_existing
 
     try:
-        return connect(db_url)
+        return connect_existing(db_url) if existing else connect(db_url)
     except WarehouseError as error:
         _err(str(error))
         raise typer.Exit(2)

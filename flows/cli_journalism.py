@@ -36,7 +36,7 @@ def timeline(
     from shahrnameh.warehouse import journalism
     from shahrnameh.warehouse.db import WarehouseError
 
-    engine = _connect(db)
+    engine = _connect(db, existing=True)
     try:
         found = journalism.timeline(engine, programme, municipality)
     except WarehouseError as error:
@@ -97,7 +97,7 @@ def whatsnew(
     except ValueError as error:
         _err(str(error))
         raise typer.Exit(2)
-    engine = _connect(db)
+    engine = _connect(db, existing=True)
     try:
         groups = journalism.whatsnew(engine, day, programme, municipality)
     except WarehouseError as error:

@@ -37,7 +37,7 @@ def export(
     if format == "parquet" and output is None:
         _err("export: parquet is a binary file: give --output FILE")
         raise typer.Exit(2)
-    engine = _connect(db)
+    engine = _connect(db, existing=True)
     request = exporting.Export(table=table, since=since, municipality=municipality, programme=programme)
     partial = output.with_name(output.name + ".partial") if output else None
     try:
