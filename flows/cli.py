@@ -30,6 +30,9 @@ ArchiveOption = Annotated[
     typer.Option("--archive", help="Raw page archive (WARC) folder [default: $SHAHRNAMEH_HOME/archive]"),
 ]
 
+DATE_HELP = ("a date: 2024-03-20 (Gregorian) or 1403-01-01 (Jalali), Latin or Persian digits, "
+             "or written out («۲۹ اردیبهشت ۱۴۰۳»)")
+
 FACT_FIELDS = ("value", "category", "unit", "qualifier", "evidence", "municipality", "programme")
 
 
@@ -153,6 +156,20 @@ def schedule(
 
     serve(nightly_deployment(str(sources.resolve()), db or default_url(),
                              str((archive or default_archive_root()).resolve())))
+
+
+def read_date_option(option: str, text: str | None):
+    """An option's date read by nlp's one date reader (Jalali or Gregorian by the year, either
+    digits); a date it cannot read, or could read two ways, is one line and exit 2."""
+    from shahrnameh.nlp.dates import DateError, read_date
+
+    if text is None:
+        return None
+    try:
+        return read_date(text)
+    except DateError as error:
+        _err(f"{option}: {error}")
+        raise typer.Exit(2)
 
 
 def _progress(items: list, label: str):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import re
 import sys
 import tempfile
 from contextlib import closing
@@ -13,11 +12,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from shahrnameh.flows.cli import DbOption, _connect, _err, app
+from shahrnameh.flows.cli import DATE_HELP, DbOption, _connect, _err, app, read_date_option
 
 QUALIFIER_WORDS = {"exact": "", "more_than": "more than", "less_than": "less than", "about": "about",
                    "at_least": "at least", "up_to": "up to"}
-_DATE = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})")
 
 
 @app.command()
@@ -78,7 +76,7 @@ def timeline(
 
 @app.command()
 def whatsnew(
-    since: Annotated[str, typer.Option("--since", help="YYYY-MM-DD, Gregorian or Jalali (1403-09-05)")],
+    since: Annotated[str, typer.Option("--since", help=DATE_HELP)],
     format: Annotated[str, typer.Option("--format", help="markdown or html")] = "markdown",
     programme: Annotated[Optional[str], typer.Option("--programme", "-p", help="only this programme")] = None,
     municipality: Annotated[Optional[str], typer.Option(
@@ -92,11 +90,7 @@ def whatsnew(
     if format not in ("markdown", "html"):
         _err(f"unknown --format {format!r}: expected markdown or html")
         raise typer.Exit(2)
-    try:
-        day = parse_day(since)
-    except ValueError as error:
-        _err(str(error))
-        raise typer.Exit(2)
+    day = read_date_option("--since", since)
     engine = _connect(db, existing=True)
     try:
         groups = journalism.whatsnew(engine, day, programme, municipality)
@@ -172,24 +166,6 @@ def _run_datasette(path: Path, meta: dict, host: str, port: int) -> None:
             args=[str(path), "--metadata", str(meta_file), "--host", host, "--port", str(port),
                   "--setting", "sql_time_limit_ms", "5000", "--setting", "allow_download", "off"],
             prog_name="shahrnameh serve", standalone_mode=True)
-
-
-def parse_day(text: str) -> date:
-    """A Gregorian or Jalali (year before 1700) date, digits Latin or Persian."""
-    from shahrnameh.nlp.digits import to_latin_digits
-
-    match = _DATE.fullmatch(to_latin_digits(text.strip()))
-    if not match:
-        raise ValueError(f"not a date: {text!r} (expected YYYY-MM-DD, Gregorian or Jalali like 1403-09-05)")
-    year, month, day = (int(part) for part in match.groups())
-    try:
-        if year < 1700:
-            import jdatetime
-
-            return jdatetime.date(year, month, day).togregorian()
-        return date(year, month, day)
-    except ValueError as error:
-        raise ValueError(f"not a date: {text!r} ({error})") from None
 
 
 def _when(item: dict) -> str:
