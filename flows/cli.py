@@ -214,36 +214,68 @@ def _run_nightly(sources: Path, db_url: str | None, archive: Path | None, *, sub
     return result
 
 
-def _print_summary(result: dict, db_url: str) -> None:
-    from rich.console import Console
-    from rich.table import Table
+RUN_COLUMNS = ("fetched", "new", "changed", "unchanged", "failed", "blocked")
+LISTED = 10  # failures and not-article pages printed after a run; the failures table has them all
 
-    console = Console()
+
+def _print_summary(result: dict, db_url: str, console=None) -> None:
+    from rich.console import Console
+
+    console = console or Console()
     counts = result["counts"]
-    table = Table(title=f"Run {result['run_id']}: {result['status']}")
-    for column in ("source", "fetched", "new", "changed", "unchanged", "failed", "blocked",
-                   "articles +", "facts +"):
-        table.add_column(column, justify="left" if column == "source" else "right")
-    for row in result["sources"]:
-        table.add_row(row["source"], *(str(row[k]) for k in ("fetched", "new", "changed", "unchanged",
-                      "failed", "blocked")), str(row["articles_new"] + row["articles_changed"]),
-                      str(row["facts_new"]))
-    console.print(table)
+    console.print(run_table(result, console))
     console.print(f"sources {counts.get('sources', 0)}, pages fetched {counts.get('pages_fetched', 0)}, "
                   f"new articles {counts.get('articles_new', 0)}, changed {counts.get('articles_changed', 0)}, "
-                  f"new facts {counts.get('facts_new', 0)}, failures {len(result['errors'])}")
+                  f"new facts {counts.get('facts_new', 0)}, not articles {len(result['not_article_pages'])}, "
+                  f"failures {len(result['errors'])}", soft_wrap=True)
     by_category = counts.get("facts_new_by_category") or {}
     if by_category:
         console.print("new facts by category: " + ", ".join(
-            f"{name} {n}" for name, n in sorted(by_category.items(), key=lambda kv: -kv[1])))
-    for error in result["errors"][:10]:
-        console.print(f"  failure: {error}", markup=False)
-    if len(result["errors"]) > 10:
-        console.print(f"  … and {len(result['errors']) - 10} more (table failures)")
+            f"{name} {n}" for name, n in sorted(by_category.items(), key=lambda kv: -kv[1])), soft_wrap=True)
+    print_page_notes(console, result["errors"], result["not_article_pages"])
     console.print(f"\nWarehouse: {db_url}\nQuery it:\n"
                   f"  .venv/bin/shahrnameh summary --db '{db_url}'\n"
                   f"  .venv/bin/shahrnameh sql \"SELECT category, count(*) FROM facts GROUP BY category\" --db '{db_url}'",
-                  markup=False)
+                  markup=False, soft_wrap=True)
+
+
+def run_table(result: dict, console):
+    """The run's line per source: a table with a column per count when it fits the console
+    unwrapped, else (80 columns: cron mail, logs) one row per source with the counts named
+    in words, so that no source name or heading is cut."""
+    from rich import box
+    from rich.measure import Measurement
+    from rich.table import Table
+
+    title = f"Run {result['run_id']}: {result['status']}"
+    table = Table(title=title)
+    table.add_column("source", no_wrap=True)
+    for column in (*RUN_COLUMNS, "articles +", "facts +"):
+        table.add_column(column, justify="right", no_wrap=True)
+    for row in result["sources"]:
+        table.add_row(row["source"], *(str(row[k]) for k in RUN_COLUMNS),
+                      str(row["articles_new"] + row["articles_changed"]), str(row["facts_new"]))
+    unbounded = console.options.update_width(10_000)  # its natural width, not squeezed to the console
+    if Measurement.get(console, unbounded, table).maximum <= console.width:
+        return table
+    stacked = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False)
+    stacked.add_column("source", no_wrap=True)
+    stacked.add_column("pages, and what they added")
+    for row in result["sources"]:
+        stacked.add_row(row["source"], ", ".join(f"{k} {row[k]}" for k in RUN_COLUMNS) +
+                        f"; articles +{row['articles_new'] + row['articles_changed']}, facts +{row['facts_new']}")
+    return stacked
+
+
+def print_page_notes(console, errors: list[str], not_article_pages: list[str]) -> None:
+    """What went wrong, then the pages that were read but are no article (not errors). Each
+    on one line the terminal wraps, so that a URL is never broken by a hard line end."""
+    for label, notes in (("failure", errors), ("not an article", not_article_pages)):
+        for note in notes[:LISTED]:
+            console.print(f"  {label}: {note}", markup=False, soft_wrap=True)
+        if len(notes) > LISTED:
+            where = "stage 'classify'" if label == "not an article" else "other stages"
+            console.print(f"  … and {len(notes) - LISTED} more (table failures, {where})", soft_wrap=True)
 
 
 def main() -> None:

@@ -75,3 +75,58 @@ def test_a_bad_database_url_is_a_clear_error_not_a_traceback():
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("shahrnameh: ")
+
+
+def _run_result(names: list[str]) -> dict:
+    """A nightly run's summary as flows.nightly returns it."""
+    rows = [{"source": name, "fetched": 70, "new": 69, "changed": 0, "unchanged": 1, "failed": 0, "blocked": 3,
+             "articles_new": 61, "articles_changed": 0, "facts_new": 223} for name in names]
+    return {"run_id": 1, "status": "succeeded", "sources": rows,
+            "counts": {"sources": len(rows), "pages_fetched": 70 * len(rows), "facts_new": 223 * len(rows),
+                       "facts_new_by_category": {"people": 91, "duration": 85}},
+            "errors": ["http://127.0.0.1:8719/private/drafts.html: IgnoreRequest: Forbidden by robots.txt"],
+            "not_article_pages": ["http://127.0.0.1:8719/dari/article_7983351.html: only 99 characters of body "
+                                  "text: a media, snippet or index page"]}
+
+
+def _printed_run(names: list[str], width: int) -> str:
+    import io
+
+    from rich.console import Console
+
+    from shahrnameh.flows.cli import _print_summary
+
+    out = io.StringIO()
+    _print_summary(_run_result(names), "sqlite:///w.sqlite", Console(file=out, width=width, color_system=None))
+    return out.getvalue()
+
+
+RUN_HEADINGS = ("fetched", "new", "changed", "unchanged", "failed", "blocked", "articles", "facts")
+
+
+def test_the_run_table_at_80_columns_keeps_every_source_name_and_heading_whole():
+    names = ["demo-cityhall", "demo-dari", "demo-news", "rafsanjan-municipality"]
+    printed = _printed_run(names, 80)
+    table = printed.split("sources 4,")[0]
+    assert "…" not in table
+    assert all(len(line) <= 80 for line in table.splitlines())
+    rows = [line for line in table.splitlines() if line.strip().split(" ")[0] in names]
+    assert [row.split()[0] for row in rows] == names  # each name whole, at the start of its row
+    for heading in RUN_HEADINGS:
+        assert f" {heading} " in table.replace("\n", " ")
+    assert "unchanged 1, failed 0, blocked 3; articles +61, facts +223" in " ".join(table.split())
+    # A note is one line the terminal wraps, never a URL broken by a hard line end.
+    assert "  failure: http://127.0.0.1:8719/private/drafts.html: IgnoreRequest: Forbidden by robots.txt\n" in printed
+    assert ("  not an article: http://127.0.0.1:8719/dari/article_7983351.html: only 99 characters of body text: "
+            "a media, snippet or index page\n") in printed
+    assert "not articles 1, failures 1" in printed
+
+
+def test_the_run_table_at_120_columns_has_a_column_per_count():
+    names = ["demo-cityhall", "demo-dari", "demo-news"]
+    table = _printed_run(names, 120).split("sources 3,")[0]
+    assert "…" not in table
+    heading = next(line for line in table.splitlines() if "unchanged" in line)
+    assert [cell.strip() for cell in heading.split("┃")[1:-1]] == [
+        "source", "fetched", "new", "changed", "unchanged", "failed", "blocked", "articles +", "facts +"]
+    assert [line.split("│")[1].strip() for line in table.splitlines() if line.startswith("│")] == names
