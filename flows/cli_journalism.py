@@ -28,9 +28,7 @@ def timeline(
 ) -> None:
     """A programme's numbers by date, with municipality, source and evidence; optionally a PNG chart."""
     from rich.console import Console
-    from rich.table import Table
 
-    from shahrnameh.charts import format_value, jalali_label
     from shahrnameh.warehouse import journalism
     from shahrnameh.warehouse.db import WarehouseError
 
@@ -45,23 +43,7 @@ def timeline(
         _err(f"«{found.programme}»{where}: no numbers in the warehouse yet")
         raise typer.Exit(1 if png else 0)
 
-    console = Console()
-    table = Table(title=f"{found.programme}{where}: {_plural(len(found.rows), 'number')}", show_lines=True)
-    table.add_column("date", no_wrap=True)
-    table.add_column("municipality")
-    table.add_column("category")
-    table.add_column("value", justify="right")
-    table.add_column("qualifier")
-    table.add_column("source", overflow="fold", max_width=24)
-    table.add_column("evidence", ratio=1, min_width=40)
-    for row in found.rows:
-        day = date.fromisoformat(row["date"])
-        when = (f"{row['date']}\n{jalali_label(day)}" if row["dated"]
-                else f"{row['date']}\n(no date given:\nfirst stored)")
-        table.add_row(when, row["municipality"] or "—", row["category"],
-                      f"{format_value(row['value'])} {row['unit']}", QUALIFIER_WORDS.get(row["qualifier"], row["qualifier"]),
-                      f"{row['source']}\n{row['url']}", row["evidence"])
-    console.print(table)
+    print_timeline(Console(), f"{found.programme}{where}: {_plural(len(found.rows), 'number')}", found.rows)
     if png:
         from shahrnameh.charts import ChartError, timeline_png
 
@@ -72,6 +54,29 @@ def timeline(
             _err(str(error))
             raise typer.Exit(1)
         typer.echo(f"chart: {png}", err=True)
+
+
+def print_timeline(console, title: str, rows: list[dict]) -> None:
+    """One block per number, not a table: a heading line (date in both calendars, place),
+    the number, its evidence sentence wrapped whole, and the source with its link on a line
+    of its own, so that at 80 columns (cron mail, a laptop) nothing is cut or broken."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    from shahrnameh.charts import format_value, jalali_label
+
+    console.print(Text(title, style="bold"))
+    for row in rows:
+        day = date.fromisoformat(row["date"])
+        when = (f"{row['date']} · {jalali_label(day)}" if row["dated"]
+                else f"{row['date']} (no date given: first stored)")
+        qualifier = QUALIFIER_WORDS.get(row["qualifier"], row["qualifier"])
+        number = f"{qualifier + ' ' if qualifier else ''}{format_value(row['value'])} {row['unit']}"
+        console.print()
+        console.print(Text(f"{when} · {row['municipality'] or '—'}", style="bold"))
+        console.print(Padding(Text(f"{row['category']}: {number}"), (0, 0, 0, 2), expand=False))
+        console.print(Padding(Text(" ".join(row["evidence"].split())), (0, 0, 0, 2), expand=False))
+        console.print(Text(f"  {row['source']}: {row['url']}"), soft_wrap=True)
 
 
 @app.command()
