@@ -116,12 +116,62 @@ def demo(db: DbOption = None, archive: ArchiveOption = None) -> None:
 
 
 @app.command()
-def summary(db: DbOption = None) -> None:
+def summary(
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print it as one JSON object, for scripts")] = False,
+) -> None:
     """What the warehouse holds: counts, facts by category, the last run."""
+    from rich.console import Console
+
     from shahrnameh.warehouse import queries
 
     engine = _connect(db, existing=True)
-    typer.echo(json.dumps(queries.summary(engine), ensure_ascii=False, indent=2, default=str))
+    held = queries.summary(engine)
+    if as_json:
+        typer.echo(json.dumps(held, ensure_ascii=False, indent=2, default=str))
+        return
+    print_holdings(Console(), held, engine.url.render_as_string(hide_password=True))
+
+
+def print_holdings(console, held: dict, where: str) -> None:
+    """`summary` for a person: the counts, facts by category as a table, the last run in words."""
+    from rich.table import Table
+
+    console.print(f"Warehouse: {where}", markup=False, soft_wrap=True)
+    console.print(f"sources {held['sources']}, pages {held['pages']}, articles {held['articles']}, "
+                  f"facts {held['facts']}, failures {held['failures']} (pages that could not be read "
+                  "or are no article; table failures)", soft_wrap=True)
+    if held["facts_by_category"]:
+        table = Table(title="facts by category", title_justify="left")
+        table.add_column("category")
+        table.add_column("facts", justify="right")
+        for category, count in held["facts_by_category"].items():
+            table.add_row(category, str(count))
+        console.print(table)
+    run = held["last_run"]
+    if run is None:
+        console.print("No run yet.")
+        return
+    counts = dict(run["counts"] or {})
+    kind = counts.pop("kind", "nightly")
+    counts.pop("facts_new_by_category", None)
+    took = ""
+    if run["finished_at"]:
+        from datetime import datetime
+
+        seconds = (datetime.fromisoformat(run["finished_at"]) - datetime.fromisoformat(run["started_at"])).total_seconds()
+        took = f", took {seconds:.0f} s"
+    console.print(f"Last run: {run['id']} ({kind}), {run['status']}, started {run['started_at'][:19].replace('T', ' ')}"
+                  f"{took}", markup=False, soft_wrap=True)
+    if counts:
+        console.print("  " + ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in counts.items()),
+                      markup=False, soft_wrap=True)
+    errors = run["errors"] or []
+    console.print(f"  errors: {len(errors) or 'none'}", soft_wrap=True)
+    for error in errors[:LISTED]:
+        console.print(f"  failure: {error}", markup=False, soft_wrap=True)
+    if len(errors) > LISTED:
+        console.print(f"  … and {len(errors) - LISTED} more (runs.errors)", soft_wrap=True)
 
 
 @app.command()

@@ -9,6 +9,8 @@ from typer.testing import CliRunner
 from shahrnameh.flows.cli import app
 
 from conftest import POSTGRES, postgres_schema
+from test_export import loaded  # noqa: F401 (fixture: real articles in a warehouse)
+from test_warehouse import engine, warehouse_url  # noqa: F401
 
 READING_COMMANDS = {
     "sql": ["sql", "SELECT count(*) FROM facts"],
@@ -90,3 +92,24 @@ def test_a_warehouse_that_is_there_is_read(engine_name, tmp_path):
     else:
         with postgres_schema() as url:
             check(url)
+
+
+def test_summary_is_a_readable_table_and_its_json_is_behind_json(loaded, warehouse_url):
+    import json
+
+    from shahrnameh.warehouse import queries
+
+    held = queries.summary(loaded)
+    printed = CliRunner().invoke(app, ["summary", "--db", warehouse_url], env={"COLUMNS": "80"})
+    assert printed.exit_code == 0, printed.output
+    assert "{" not in printed.stdout
+    assert f"articles {held['articles']}, facts {held['facts']}, failures {held['failures']}" in printed.stdout
+    lines = printed.stdout.splitlines()
+    for category, count in held["facts_by_category"].items():
+        assert any(line.split("│")[1:3] and [c.strip() for c in line.split("│")[1:3]] == [category, str(count)]
+                   for line in lines), category
+    assert f"Last run: {held['last_run']['id']} (nightly), {held['last_run']['status']}" in printed.stdout
+
+    as_json = CliRunner().invoke(app, ["summary", "--json", "--db", warehouse_url])
+    assert as_json.exit_code == 0
+    assert json.loads(as_json.stdout) == json.loads(json.dumps(held, default=str))
