@@ -197,15 +197,61 @@ def schedule(
     db: DbOption = None,
     archive: ArchiveOption = None,
 ) -> None:
-    """Serve the nightly deployment (02:00 Asia/Tehran) to a Prefect server; runs until stopped."""
+    """Serve the nightly deployment (02:00 Asia/Tehran) to a Prefect server; runs until stopped.
+
+    Without PREFECT_API_URL, Prefect starts a temporary server that lives as long as this
+    command: the schedule then holds only while it runs, and the command says so.
+    """
+    import asyncio
+    import os
+    import signal
+
     quiet_prefect()
-    from prefect import serve
+    from prefect.runner import Runner
+    from prefect.settings import PREFECT_API_URL
 
     from shahrnameh.flows.nightly import nightly_deployment
+    from shahrnameh.flows.settings import NIGHTLY_CRON, NIGHTLY_TIMEZONE
     from shahrnameh.warehouse.db import default_url
 
-    serve(nightly_deployment(str(sources.resolve()), db or default_url(),
-                             str((archive or default_archive_root()).resolve())))
+    temporary = not PREFECT_API_URL.value()
+    if temporary:
+        from prefect.server.api.server import SubprocessASGIServer
+
+        server = SubprocessASGIServer()  # the one Prefect's client will use
+        server.start()
+        typer.echo(f"shahrnameh: no Prefect server configured (PREFECT_API_URL is unset): started a temporary "
+                   f"one at {server.address}. It stops when this command stops, and nothing will run after "
+                   "that; for a lasting schedule run `prefect server start` and set PREFECT_API_URL "
+                   "(e.g. http://127.0.0.1:4200/api).", err=True)
+    runner = Runner(pause_on_shutdown=True)
+    # Prefect's own SIGTERM handler calls its async stop() from inside the running loop, which
+    # leaves the coroutine unawaited ("coroutine 'Runner.astop' was never awaited"). SIGTERM is
+    # turned into SIGINT instead, which asyncio already handles by cancelling the runner.
+    runner.handle_sigterm = lambda *_: os.kill(os.getpid(), signal.SIGINT)
+    runner.add_deployment(nightly_deployment(str(sources.resolve()), db or default_url(),
+                                             str((archive or default_archive_root()).resolve())))
+
+    async def serve_until_stopped() -> None:
+        async def say_when_serving() -> None:
+            while not runner.started:
+                await asyncio.sleep(0.2)
+            typer.echo(f"shahrnameh: serving the nightly run ({NIGHTLY_CRON}, {NIGHTLY_TIMEZONE}); "
+                       "Ctrl-C stops it.", err=True)
+
+        saying = asyncio.create_task(say_when_serving())
+        try:
+            await runner.start()
+        finally:
+            saying.cancel()
+
+    try:
+        asyncio.run(serve_until_stopped())
+    except KeyboardInterrupt:
+        pass
+    typer.echo("shahrnameh: schedule stopped" + (
+        "; the temporary Prefect server stops with it, and no nightly run happens until "
+        "`shahrnameh schedule` runs again." if temporary else "."), err=True)
 
 
 def read_date_option(option: str, text: str | None):

@@ -2,9 +2,12 @@
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from conftest import CORPUS
 
@@ -130,3 +133,39 @@ def test_the_run_table_at_120_columns_has_a_column_per_count():
     assert [cell.strip() for cell in heading.split("┃")[1:-1]] == [
         "source", "fetched", "new", "changed", "unchanged", "failed", "blocked", "articles +", "facts +"]
     assert [line.split("│")[1].strip() for line in table.splitlines() if line.startswith("│")] == names
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_schedule_without_a_prefect_server_says_it_is_temporary_and_stops_cleanly(tmp_path, stop):
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "SHAHRNAMEH_HOME": str(tmp_path / "home")}
+    env.pop("PREFECT_API_URL", None)
+    process = subprocess.Popen([sys.executable, "-m", "shahrnameh.flows", "schedule"], env=env, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        said = _stderr_until(process, "Ctrl-C stops it", timeout=240)
+        assert "started a temporary one at http://127.0.0.1:" in said
+        assert "nothing will run after that" in said
+        process.send_signal(stop)
+        _, rest = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, rest
+    assert "never awaited" not in rest and "Traceback" not in rest
+    assert "All deployments have been paused" in rest
+    assert "no nightly run happens until `shahrnameh schedule` runs again" in rest
+
+
+def _stderr_until(process: subprocess.Popen, text: str, timeout: float) -> str:
+    import selectors
+    import time
+
+    selector = selectors.DefaultSelector()
+    selector.register(process.stderr, selectors.EVENT_READ)
+    said, deadline = "", time.monotonic() + timeout
+    while text not in said:
+        assert time.monotonic() < deadline and process.poll() is None, said
+        if selector.select(timeout=1):
+            said += process.stderr.readline()
+    return said
