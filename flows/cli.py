@@ -337,11 +337,12 @@ def _print_summary(result: dict, db_url: str, console=None) -> None:
 
 def run_table(result: dict, console):
     """The run's line per source: a table with a column per count when it fits the console
-    unwrapped, else (80 columns: cron mail, logs) one row per source with the counts named
-    in words, so that no source name or heading is cut."""
-    from rich import box
+    unwrapped, else (80 columns: cron mail, logs) each source's name on a line of its own
+    and its counts named in words under it, so that no source name or heading is cut."""
+    from rich.console import Group
     from rich.measure import Measurement
     from rich.table import Table
+    from rich.text import Text
 
     title = f"Run {result['run_id']}: {result['status']}"
     table = Table(title=title)
@@ -354,13 +355,26 @@ def run_table(result: dict, console):
     unbounded = console.options.update_width(10_000)  # its natural width, not squeezed to the console
     if Measurement.get(console, unbounded, table).maximum <= console.width:
         return table
-    stacked = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False)
-    stacked.add_column("source", no_wrap=True)
-    stacked.add_column("pages, and what they added")
+    lines = [Text(title, style="italic")]
     for row in result["sources"]:
-        stacked.add_row(row["source"], ", ".join(f"{k} {row[k]}" for k in RUN_COLUMNS) +
-                        f"; articles +{row['articles_new'] + row['articles_changed']}, facts +{row['facts_new']}")
-    return stacked
+        lines.append(Text(row["source"], style="bold"))
+        for items in ([f"{k} {row[k]}" for k in RUN_COLUMNS],
+                      [f"articles +{row['articles_new'] + row['articles_changed']}", f"facts +{row['facts_new']}"]):
+            lines += [Text("  " + line) for line in _packed(items, console.width - 2)]
+    return Group(*lines)
+
+
+def _packed(items: list[str], width: int) -> list[str]:
+    """Items joined by ", " into lines of at most `width`, never breaking one («blocked 0»)."""
+    lines = [""]
+    for item in items:
+        joined = f"{lines[-1]}, {item}" if lines[-1] else item
+        if len(joined) > width and lines[-1]:
+            lines[-1] += ","
+            lines.append(item)
+        else:
+            lines[-1] = joined
+    return lines
 
 
 def print_page_notes(console, errors: list[str], not_article_pages: list[str]) -> None:
