@@ -203,7 +203,6 @@ def schedule(
     command: the schedule then holds only while it runs, and the command says so.
     """
     import asyncio
-    import os
     import signal
 
     quiet_prefect()
@@ -225,10 +224,15 @@ def schedule(
                    "that; for a lasting schedule run `prefect server start` and set PREFECT_API_URL "
                    "(e.g. http://127.0.0.1:4200/api).", err=True)
     runner = Runner(pause_on_shutdown=True)
+    serving: list[asyncio.Task] = []
     # Prefect's own SIGTERM handler calls its async stop() from inside the running loop, which
-    # leaves the coroutine unawaited ("coroutine 'Runner.astop' was never awaited"). SIGTERM is
-    # turned into SIGINT instead, which asyncio already handles by cancelling the runner.
-    runner.handle_sigterm = lambda *_: os.kill(os.getpid(), signal.SIGINT)
+    # leaves the coroutine unawaited ("coroutine 'Runner.astop' was never awaited"). SIGTERM
+    # cancels the serving task instead, as asyncio does on Ctrl-C: the runner then pauses its
+    # deployments and the temporary server stops.
+    runner.handle_sigterm = lambda *_: [task.get_loop().call_soon_threadsafe(task.cancel) for task in serving]
+    # Started in the background by a script (`… &`), a process ignores SIGINT: Ctrl-C and
+    # `kill -INT` must still stop it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     runner.add_deployment(nightly_deployment(str(sources.resolve()), db or default_url(),
                                              str((archive or default_archive_root()).resolve())))
 
@@ -239,6 +243,7 @@ def schedule(
             typer.echo(f"shahrnameh: serving the nightly run ({NIGHTLY_CRON}, {NIGHTLY_TIMEZONE}); "
                        "Ctrl-C stops it.", err=True)
 
+        serving.append(asyncio.current_task())
         saying = asyncio.create_task(say_when_serving())
         try:
             await runner.start()
@@ -247,7 +252,7 @@ def schedule(
 
     try:
         asyncio.run(serve_until_stopped())
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, asyncio.CancelledError):
         pass
     typer.echo("shahrnameh: schedule stopped" + (
         "; the temporary Prefect server stops with it, and no nightly run happens until "
