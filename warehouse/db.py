@@ -88,7 +88,7 @@ def _require_warehouse(url: str) -> None:
         if engine.dialect.name == "sqlite" and not engine.url.query.get("uri"):
             path = Path(engine.url.database)
             if not path.is_file():
-                raise NoWarehouse(f"no warehouse at {path}")
+                raise NoWarehouse(f"no warehouse at {path.absolute()}")
             probe = create_engine(f"sqlite:///{path.resolve().as_uri()}?mode=ro&uri=true")
             where = str(path)
         else:
