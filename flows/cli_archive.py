@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from shahrnameh.flows.cli import ArchiveOption, DbOption, _connect, _err, app
+from shahrnameh.flows.cli import ArchiveOption, DbOption, _connect, _err, app, print_page_notes
 from shahrnameh.flows.settings import default_archive_root
 
 
@@ -24,6 +24,8 @@ def reparse(
     when every page was read (pages that failed are recorded in the failures table and
     listed), 2 when the warehouse, the archive or the source cannot be used.
     """
+    from rich.console import Console
+
     from shahrnameh.flows.pipeline import reparse as reparse_archive
     from shahrnameh.spiders.archive import ArchiveError
     from shahrnameh.warehouse.db import WarehouseError
@@ -36,16 +38,14 @@ def reparse(
         _err(str(error))
         raise typer.Exit(2)
     healths = result.health.values()
-    typer.echo(
+    console = Console()
+    console.print(
         f"reparse (run {result.run_id}): pages read {result.pages}, "
         f"articles new {sum(h.articles_new for h in healths)}, "
         f"changed {sum(h.articles_changed for h in healths)}, unchanged {result.unchanged}, "
-        f"not articles {result.not_articles}, new facts {sum(h.facts_new for h in healths)}, "
-        f"failed {sum(h.failed for h in healths)}")
+        f"new facts {sum(h.facts_new for h in healths)}, not articles {len(result.not_article_pages)}, "
+        f"failures {len(result.errors)}", markup=False, soft_wrap=True)
     if result.refreshed:
-        typer.echo(f"  {len(result.refreshed)} unchanged texts read other facts now: {result.facts_refreshed} facts "
-                   "stored, the earlier ones kept as retired (facts.retired_run_id)")
-    for error in result.errors[:10]:
-        typer.echo(f"  failure: {error}")
-    if len(result.errors) > 10:
-        typer.echo(f"  … and {len(result.errors) - 10} more (table failures)")
+        console.print(f"  {len(result.refreshed)} unchanged texts read other facts now: {result.facts_refreshed} "
+                      "facts stored, the earlier ones kept as retired (facts.retired_run_id)", markup=False, soft_wrap=True)
+    print_page_notes(console, result.errors, result.not_article_pages)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import re
 import sys
 import tempfile
 from contextlib import closing
@@ -13,11 +12,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from shahrnameh.flows.cli import DbOption, _connect, _err, app
+from shahrnameh.flows.cli import DATE_HELP, DbOption, _connect, _err, app, read_date_option
 
 QUALIFIER_WORDS = {"exact": "", "more_than": "more than", "less_than": "less than", "about": "about",
                    "at_least": "at least", "up_to": "up to"}
-_DATE = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})")
 
 
 @app.command()
@@ -30,13 +28,11 @@ def timeline(
 ) -> None:
     """A programme's numbers by date, with municipality, source and evidence; optionally a PNG chart."""
     from rich.console import Console
-    from rich.table import Table
 
-    from shahrnameh.charts import format_value, jalali_label
     from shahrnameh.warehouse import journalism
     from shahrnameh.warehouse.db import WarehouseError
 
-    engine = _connect(db)
+    engine = _connect(db, existing=True)
     try:
         found = journalism.timeline(engine, programme, municipality)
     except WarehouseError as error:
@@ -47,23 +43,7 @@ def timeline(
         _err(f"«{found.programme}»{where}: no numbers in the warehouse yet")
         raise typer.Exit(1 if png else 0)
 
-    console = Console()
-    table = Table(title=f"{found.programme}{where}: {_plural(len(found.rows), 'number')}", show_lines=True)
-    table.add_column("date", no_wrap=True)
-    table.add_column("municipality")
-    table.add_column("category")
-    table.add_column("value", justify="right")
-    table.add_column("qualifier")
-    table.add_column("source", overflow="fold", max_width=24)
-    table.add_column("evidence", ratio=1, min_width=40)
-    for row in found.rows:
-        day = date.fromisoformat(row["date"])
-        when = (f"{row['date']}\n{jalali_label(day)}" if row["dated"]
-                else f"{row['date']}\n(no date given:\nfirst stored)")
-        table.add_row(when, row["municipality"] or "—", row["category"],
-                      f"{format_value(row['value'])} {row['unit']}", QUALIFIER_WORDS.get(row["qualifier"], row["qualifier"]),
-                      f"{row['source']}\n{row['url']}", row["evidence"])
-    console.print(table)
+    print_timeline(Console(), f"{found.programme}{where}: {_plural(len(found.rows), 'number')}", found.rows)
     if png:
         from shahrnameh.charts import ChartError, timeline_png
 
@@ -76,9 +56,32 @@ def timeline(
         typer.echo(f"chart: {png}", err=True)
 
 
+def print_timeline(console, title: str, rows: list[dict]) -> None:
+    """One block per number, not a table: a heading line (date in both calendars, place),
+    the number, its evidence sentence wrapped whole, and the source with its link on a line
+    of its own, so that at 80 columns (cron mail, a laptop) nothing is cut or broken."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    from shahrnameh.charts import format_value, jalali_label
+
+    console.print(Text(title, style="bold"))
+    for row in rows:
+        day = date.fromisoformat(row["date"])
+        when = (f"{row['date']} · {jalali_label(day)}" if row["dated"]
+                else f"{row['date']} (no date given: first stored)")
+        qualifier = QUALIFIER_WORDS.get(row["qualifier"], row["qualifier"])
+        number = f"{qualifier + ' ' if qualifier else ''}{format_value(row['value'])} {row['unit']}"
+        console.print()
+        console.print(Text(f"{when} · {row['municipality'] or '—'}", style="bold"))
+        console.print(Padding(Text(f"{row['category']}: {number}"), (0, 0, 0, 2), expand=False))
+        console.print(Padding(Text(" ".join(row["evidence"].split())), (0, 0, 0, 2), expand=False))
+        console.print(Text(f"  {row['source']}: {row['url']}"), soft_wrap=True)
+
+
 @app.command()
 def whatsnew(
-    since: Annotated[str, typer.Option("--since", help="YYYY-MM-DD, Gregorian or Jalali (1403-09-05)")],
+    since: Annotated[str, typer.Option("--since", help=DATE_HELP)],
     format: Annotated[str, typer.Option("--format", help="markdown or html")] = "markdown",
     programme: Annotated[Optional[str], typer.Option("--programme", "-p", help="only this programme")] = None,
     municipality: Annotated[Optional[str], typer.Option(
@@ -92,12 +95,8 @@ def whatsnew(
     if format not in ("markdown", "html"):
         _err(f"unknown --format {format!r}: expected markdown or html")
         raise typer.Exit(2)
-    try:
-        day = parse_day(since)
-    except ValueError as error:
-        _err(str(error))
-        raise typer.Exit(2)
-    engine = _connect(db)
+    day = read_date_option("--since", since)
+    engine = _connect(db, existing=True)
     try:
         groups = journalism.whatsnew(engine, day, programme, municipality)
     except WarehouseError as error:
@@ -175,24 +174,6 @@ def _run_datasette(path: Path, meta: dict, host: str, port: int) -> None:
                   "--template-dir", str(web.TEMPLATES),
                   "--setting", "sql_time_limit_ms", "5000", "--setting", "allow_download", "off"],
             prog_name="shahrnameh serve", standalone_mode=True)
-
-
-def parse_day(text: str) -> date:
-    """A Gregorian or Jalali (year before 1700) date, digits Latin or Persian."""
-    from shahrnameh.nlp.digits import to_latin_digits
-
-    match = _DATE.fullmatch(to_latin_digits(text.strip()))
-    if not match:
-        raise ValueError(f"not a date: {text!r} (expected YYYY-MM-DD, Gregorian or Jalali like 1403-09-05)")
-    year, month, day = (int(part) for part in match.groups())
-    try:
-        if year < 1700:
-            import jdatetime
-
-            return jdatetime.date(year, month, day).togregorian()
-        return date(year, month, day)
-    except ValueError as error:
-        raise ValueError(f"not a date: {text!r} ({error})") from None
 
 
 def _when(item: dict) -> str:

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from shahrnameh.flows.cli import DbOption, _connect, _err, app
+from shahrnameh.flows.cli import DATE_HELP, DbOption, _connect, _err, app, read_date_option
 
 
 @app.command()
@@ -19,7 +19,7 @@ def export(
     table: Annotated[str, typer.Option("--table", help="a table or view: facts_full, programme_timeline, "
                                        "facts, articles, …")] = "facts_full",
     since: Annotated[Optional[str], typer.Option("--since", help="only articles published on or after "
-                                                 "this date (YYYY-MM-DD)")] = None,
+                                                 "this day; " + DATE_HELP)] = None,
     municipality: Annotated[Optional[str], typer.Option("--municipality", help="a city (its districts "
                                                         "included) or district, any spelling")] = None,
     programme: Annotated[Optional[str], typer.Option("--programme", help="a programme, any spelling")] = None,
@@ -37,8 +37,9 @@ def export(
     if format == "parquet" and output is None:
         _err("export: parquet is a binary file: give --output FILE")
         raise typer.Exit(2)
-    engine = _connect(db)
-    request = exporting.Export(table=table, since=since, municipality=municipality, programme=programme)
+    since_day = read_date_option("--since", since)
+    engine = _connect(db, existing=True)
+    request = exporting.Export(table=table, since=since_day, municipality=municipality, programme=programme)
     partial = output.with_name(output.name + ".partial") if output else None
     try:
         if output is None:

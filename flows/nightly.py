@@ -57,6 +57,7 @@ def nightly(
     crawls = {s.name: crawl_task.submit(s, archive_root, run_id, crawl_settings) for s in sources}
     healths: list[pipeline.SourceHealth] = []
     errors: list[str] = []
+    not_article_pages: list[str] = []
     for name, crawl_future in crawls.items():
         try:
             records = crawl_future.result()
@@ -74,11 +75,13 @@ def nightly(
         )
         healths.append(health)
         errors.extend(health.errors)
+        not_article_pages.extend(health.not_article_pages)
     counts = _run_counts(len(sources), healths)
     status = "succeeded" if len(healths) == len(sources) else ("partial" if healths else "failed")
     load.finish_run(engine, run_id, status=status, counts=counts, errors=errors)
     return {"run_id": run_id, "status": status, "counts": counts,
-            "sources": [_health_row(h) for h in healths], "errors": errors}
+            "sources": [_health_row(h) for h in healths], "errors": errors,
+            "not_article_pages": not_article_pages}
 
 
 def _run_counts(source_count: int, healths: list[pipeline.SourceHealth]) -> dict:
@@ -94,6 +97,7 @@ def _run_counts(source_count: int, healths: list[pipeline.SourceHealth]) -> dict
         "facts_new_by_category": dict(by_category),
         "failed": sum(h.failed for h in healths),
         "blocked": sum(h.blocked for h in healths),
+        "not_articles": sum(len(h.not_article_pages) for h in healths),
     }
 
 
@@ -101,6 +105,7 @@ def _health_row(health: pipeline.SourceHealth) -> dict:
     row = asdict(health)
     row["facts_by_category"] = dict(health.facts_by_category)
     row.pop("errors")
+    row.pop("not_article_pages")
     return row
 
 

@@ -40,6 +40,9 @@ class SourceHealth:
     facts_new: int = 0
     facts_by_category: Counter = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
+    # Pages read that are no article (media and index pages, block pages, redirect shells):
+    # in the failures table (stage "classify") like errors, but nothing went wrong.
+    not_article_pages: list[str] = field(default_factory=list)
 
 
 def _is_page(content_type: str | None) -> bool:
@@ -123,8 +126,8 @@ def read_and_load(engine, archive: Archive, run_id: int, source: str, health: So
     """
     if not _is_page(content_type) and not looks_like_pdf(content_type, url):
         if first_seen:
-            _failure(engine, run_id, source, url, health, "classify",
-                     f"not_html: {content_type.split(';')[0].strip()} is not a page to read")
+            _not_an_article(engine, run_id, source, url, health, "not_html",
+                            f"{content_type.split(';')[0].strip()} is not a page to read")
         return None, None
     try:
         body = archive.read_body(archive_path, archive_offset)
@@ -139,8 +142,8 @@ def read_and_load(engine, archive: Archive, run_id: int, source: str, health: So
     if document.kind not in _READABLE_KINDS:
         if first_seen:
             health.blocked += document.kind == "block_page"
-            _failure(engine, run_id, source, url, health, "classify",
-                     f"{document.kind}: {document.reason or 'no article text'}")
+            _not_an_article(engine, run_id, source, url, health, document.kind,
+                            document.reason or "no article text")
         return None, document
     try:
         _, outcome = load.load_document(engine, run_id, page_id=page_id, source=source, url=url, document=document)
@@ -160,6 +163,12 @@ def _failure(engine, run_id: int, source: str, url: str, health: SourceHealth, s
     health.errors.append(f"{url}: {message}")
 
 
+def _not_an_article(engine, run_id: int, source: str, url: str, health: SourceHealth, kind: str, reason: str) -> None:
+    load.record_failure(engine, run_id, source=source, url=url, stage="classify", message=f"{kind}: {reason}")
+    health.not_article_pages.append(f"{url}: {reason}" if kind == "not_article"
+                                    else f"{url}: {kind.replace('_', ' ')}: {reason}")
+
+
 @dataclass
 class ReparseResult:
     run_id: int
@@ -174,6 +183,10 @@ class ReparseResult:
     @property
     def errors(self) -> list[str]:
         return [error for health in self.health.values() for error in health.errors]
+
+    @property
+    def not_article_pages(self) -> list[str]:
+        return [page for health in self.health.values() for page in health.not_article_pages]
 
 
 def reparse(engine, archive_root: Path, *, source: str | None = None) -> ReparseResult:

@@ -72,6 +72,12 @@ class DateMention:
 JALALI_YEARS = range(1200, 1600)
 
 
+# A date written in digits only says its calendar by its year: 1403-01-01 is Jalali (20 March
+# 2024), 2024-03-20 Gregorian. The two ranges do not meet, so the year alone decides.
+NUMERIC_JALALI_YEARS = range(1300, 1501)
+NUMERIC_GREGORIAN_YEARS = range(1900, 2101)
+
+
 def _jalali(year: int, month: int, day: int) -> dt.date | None:
     if year not in JALALI_YEARS:
         return None
@@ -119,9 +125,9 @@ def _convert(kind: str, groups: tuple[str, ...]) -> dt.date | None:
         return hijri_to_gregorian(int(g[2]), _HIJRI_MONTHS[g[1]], int(g[0]))
     if kind == "numeric":
         year, month, day = int(g[0]), int(g[1]), int(g[2])
-        if 1300 <= year <= 1500:
+        if year in NUMERIC_JALALI_YEARS:
             return _jalali(year, month, day)
-        if 1900 <= year <= 2100:
+        if year in NUMERIC_GREGORIAN_YEARS:
             return _gregorian(year, month, day)
         return None
     if kind in ("arabic_dmy", "arabic_mdy"):
@@ -154,3 +160,72 @@ def parse_date(text: str) -> dt.date | None:
     """The first date in `text`, or None."""
     mentions = find_dates(text)
     return mentions[0].date if mentions else None
+
+
+class DateError(ValueError):
+    """A date given by a user (a command-line option) that cannot be read, or can be read two ways."""
+
+
+_WRITTEN_NUMERIC = re.compile(r"(\d+)\s*[-/.]\s*(\d+)\s*[-/.]\s*(\d+)")
+_EXPECTED = ("expected a date like 2024-03-20 (Gregorian) or 1403-01-01 (Jalali), digits Latin or "
+             "Persian, or written out like «۲۹ اردیبهشت ۱۴۰۳» or 18 May 2024")
+
+
+def read_date(text: str) -> dt.date:
+    """The Gregorian date of a date a user typed (a --since option): the one date reader of the
+    command line, so that every option reads 1403-01-01 as Jalali and 2024-03-20 as Gregorian.
+
+    Year first (YYYY-MM-DD, / or . too) in either calendar, by the year as `find_dates` decides
+    it; year last (DD/MM/YYYY or MM/DD/YYYY) when only one order is a date; any written-out
+    date `find_dates` reads («۲۹ اردیبهشت ۱۴۰۳», «18 May 2024»). A year-last date that is a date
+    both ways (01/02/2024) is refused with the two readings named. Raises DateError.
+    """
+    written = " ".join(text.split())
+    numeric = _WRITTEN_NUMERIC.fullmatch(to_latin_digits(written))
+    if numeric:
+        return _read_numeric(written, *numeric.groups())
+    mentions = find_dates(written)
+    if len(mentions) == 1 and (mentions[0].start, mentions[0].end) == (0, len(written)):
+        return mentions[0].date
+    raise DateError(f"not a date: {text!r} ({_EXPECTED})")
+
+
+def _read_numeric(text: str, first: str, second: str, third: str) -> dt.date:
+    if len(first) == 4:
+        return _numeric_date(text, int(first), int(second), int(third))
+    if len(third) != 4:
+        raise DateError(f"not a date: {text!r} (the year needs its four digits; {_EXPECTED})")
+    year, a, b = int(third), int(first), int(second)
+    readings = {}
+    for order, (month, day) in (("day first", (b, a)), ("month first", (a, b))):
+        try:
+            readings[order] = (_numeric_date(text, year, month, day), f"{year:04d}-{month:02d}-{day:02d}")
+        except DateError as error:
+            problem = error
+    if not readings:
+        raise problem
+    if len({date for date, _ in readings.values()}) > 1:
+        named = " or ".join(f"{iso} ({order}{_gregorian_too(year, date)})"
+                            for order, (date, iso) in readings.items())
+        raise DateError(f"ambiguous date {text!r}: {named}; write the year first, YYYY-MM-DD")
+    return next(iter(readings.values()))[0]
+
+
+def _gregorian_too(year: int, date: dt.date) -> str:
+    return f", = {date.isoformat()}" if year in NUMERIC_JALALI_YEARS else ""
+
+
+def _numeric_date(text: str, year: int, month: int, day: int) -> dt.date:
+    if year in NUMERIC_JALALI_YEARS:
+        calendar, make = "Jalali", lambda: jdatetime.date(year, month, day).togregorian()
+    elif year in NUMERIC_GREGORIAN_YEARS:
+        calendar, make = "Gregorian", lambda: dt.date(year, month, day)
+    else:
+        raise DateError(
+            f"not a date: {text!r} (year {year} is neither Jalali, {NUMERIC_JALALI_YEARS.start}–"
+            f"{NUMERIC_JALALI_YEARS.stop - 1}, nor Gregorian, {NUMERIC_GREGORIAN_YEARS.start}–"
+            f"{NUMERIC_GREGORIAN_YEARS.stop - 1})")
+    try:
+        return make()
+    except ValueError as error:
+        raise DateError(f"not a date: {text!r} ({error} in the {calendar} calendar)") from None

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser
 
-from shahrnameh.nlp.dates import parse_date
+from shahrnameh.nlp.dates import find_dates, parse_date
 from shahrnameh.nlp.language import arabic_script_letters, detect_language
 
 # Not <form>: ASP.NET sites wrap the whole page in one.
@@ -116,10 +116,43 @@ def _title(tree: LexborHTMLParser) -> str | None:
         if node is None:
             continue
         value = node.attributes.get(attribute) if attribute else node.text(separator=" ")
-        value = _WS.sub(" ", (value or "").replace("\n", " ")).strip()
+        value = _without_date(_WS.sub(" ", (value or "").replace("\n", " ")).strip())
         if value:
             return _without_site_name(value, site_name)
     return None
+
+
+# Weekdays, longest first: «یکشنبه» before «شنبه». A page header glues them to the site
+# name («فیروزه کویرشنبه ۲۹ اردیبهشت ۱۴۰۳»), so one is cut off a word's end as well.
+_WEEKDAY_BEFORE_END = re.compile(
+    r"(?:پنج\s?شنبه|پنجشنبه|چهار\s?شنبه|سه\s?شنبه|دوشنبه|یکشنبه|شنبه|جمعه|پنج‌شنبه|چهار‌شنبه|سه‌شنبه)"
+    r"[\s,،]*$")
+_SEPARATORS = "-|–—:"
+_EDGE_PUNCTUATION = " \t-|–—:،,"
+
+
+def _without_date(title: str) -> str:
+    """The title without a page's date stamp at its start or end: a date set off by a
+    separator («… - ۲۹ اردیبهشت ۱۴۰۳», «۱۴۰۳/۰۲/۲۹ | …») or after its weekday («شنبه ۲۹
+    اردیبهشت ۱۴۰۳»); "" when the title is only a date. A date the headline says in its
+    sentence («… تا ۲۹ اردیبهشت ۱۴۰۳») stays."""
+    mentions = find_dates(title)
+    if mentions and not title[mentions[-1].end:].strip(_EDGE_PUNCTUATION):
+        head = title[:mentions[-1].start]
+        weekday = _WEEKDAY_BEFORE_END.search(head.replace("ي", "ی"))
+        if weekday:
+            head = head[:weekday.start()]
+        if weekday or not head.strip() or head.rstrip()[-1] in _SEPARATORS:
+            title = head.rstrip(_EDGE_PUNCTUATION)
+            mentions = mentions[:-1]
+    if mentions:
+        before = title[:mentions[0].start].replace("ي", "ی")
+        after = title[mentions[0].end:].lstrip(" \t")
+        weekday = _WEEKDAY_BEFORE_END.search(before)
+        if not (before[:weekday.start()] if weekday else before).strip() and (
+                weekday or not after or after[0] in _SEPARATORS):
+            title = after.lstrip(_EDGE_PUNCTUATION)
+    return title
 
 
 def _without_site_name(title: str, site_name: str) -> str:

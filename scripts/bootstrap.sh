@@ -35,7 +35,22 @@ echo "bootstrap: using $PY ($("$PY" --version 2>&1)) for .venv" >&2
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 .venv/bin/python -m pip install --quiet --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
-.venv/bin/python -m pip install --quiet -r requirements.lock 2>&1 | grep -v "^WARNING: Location" || true
+# One line per pinned package as pip collects it ([n/total]; what pip collects for an extra
+# is not counted), then the install step, the long silent part; pip's errors and warnings
+# pass through.
+total=$(grep -c '^[A-Za-z0-9]' requirements.lock)
+echo "bootstrap: installing the $total pinned packages of requirements.lock into .venv" >&2
+.venv/bin/python -m pip install --progress-bar off -r requirements.lock 2>&1 | awk -v total="$total" '
+    /^Collecting .*\(from -r / { n++; printf "bootstrap: [%d/%d] %s\n", n, total, $2; fflush(); next }
+    /^Processing .*\.(whl|tar\.gz|zip) \(from -r / {  # a wheel from a local index or folder: name-version-…
+        n++; file = $2; sub(/.*\//, "", file); sub(/\.(whl|tar\.gz|zip)$/, "", file); split(file, part, "-")
+        printf "bootstrap: [%d/%d] %s==%s\n", n, total, part[1], part[2]; fflush(); next }
+    /^Installing collected packages/ {
+        printf "bootstrap: unpacking and installing %d packages (the longest step, about a minute)\n", n; fflush(); next }
+    /^Successfully installed/ { print "bootstrap: packages installed"; fflush(); next }
+    /^WARNING: Location/ { next }
+    /^(ERROR|WARNING|error|  error)/ { print; fflush() }
+' >&2 || true
 .venv/bin/python -m pip install --quiet --no-deps -e . 2>&1 | grep -v "^WARNING: Location\|BuildBackendWarning\|^ " || true
 .venv/bin/python -c "import shahrnameh.flows.cli, hazm, prefect, scrapy" ||
     { echo "bootstrap: installation into .venv failed (see the pip output above)" >&2; exit 1; }

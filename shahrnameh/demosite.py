@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
 from shahrnameh.localserver import LocalServer
+from shahrnameh.nlp.page import read_text
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 LISTING_PAGE_SIZE = 10
@@ -141,7 +142,12 @@ def render_text(path: Path, corpus: Path) -> str:
     text_lines = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
     if not text_lines:
         raise DemoSiteError(f"{path}: no text to render")
-    title, paragraphs = text_lines[0], text_lines[1:]
+    # A seed is a page copied whole, its site's header strip first («فیروزه کویر | شنبه ۲۹
+    # اردیبهشت ۱۴۰۳»): the headline is the line the text reader takes for it, and the lines
+    # above it stay above it, as the site showed them, not promoted to the <h1>.
+    headline = read_text("\n".join(text_lines)).title
+    at = next((i for i, line in enumerate(text_lines) if headline and line.startswith(headline)), 0)
+    chrome, title, paragraphs = text_lines[:at], text_lines[at], text_lines[at + 1:]
     origin = header.get("url") or f"corpus/{path.relative_to(corpus)} (see corpus/MANIFEST.md)"
     date = header.get("date") or header.get("published")
     time = f'<p><time datetime="{html.escape(date)}">{html.escape(date)}</time></p>\n' if date else ""
@@ -150,7 +156,9 @@ def render_text(path: Path, corpus: Path) -> str:
         body += f'\n<p><a href="/cityhall/reports/{path.stem}.pdf">متن کامل گزارش (PDF)</a></p>'
     return (
         '<!DOCTYPE html>\n<html lang="fa" dir="rtl">\n<head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title></head>\n<body>\n<article>\n<h1>{html.escape(title)}</h1>\n"
+        f"<title>{html.escape(title)}</title></head>\n<body>\n<article>\n"
+        + "".join(f"<p>{html.escape(line)}</p>\n" for line in chrome) +
+        f"<h1>{html.escape(title)}</h1>\n"
         f"{time}{body}\n</article>\n<footer><p>Text-only material from {html.escape(origin)}, "
         "rendered by the Shahrnameh demo site.</p></footer>\n</body>\n</html>\n"
     )

@@ -2,9 +2,13 @@
 
 import json
 import os
+import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from conftest import CORPUS
 
@@ -49,6 +53,14 @@ def test_extract_reports_a_missing_and_a_binary_file_and_goes_on(tmp_path):
     assert records[0]["published"] == "2020-05-10"
 
 
+def test_extract_without_files_names_the_argument_it_needs():
+    result = shahrnameh("extract")
+    assert result.returncode == 2
+    assert "extract [OPTIONS] {FILE}..." in result.stderr
+    assert "Missing argument 'FILE'" in result.stderr
+    assert "files" not in result.stderr
+
+
 def test_normalize_reads_stdin():
     result = shahrnameh("normalize", stdin="ارتقای کیفیت خدماترسانی به شهروندان\n")
     assert result.returncode == 0, result.stderr
@@ -67,3 +79,94 @@ def test_a_bad_database_url_is_a_clear_error_not_a_traceback():
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("shahrnameh: ")
+
+
+def _run_result(names: list[str]) -> dict:
+    """A nightly run's summary as flows.nightly returns it."""
+    rows = [{"source": name, "fetched": 70, "new": 69, "changed": 0, "unchanged": 1, "failed": 0, "blocked": 3,
+             "articles_new": 61, "articles_changed": 0, "facts_new": 223} for name in names]
+    return {"run_id": 1, "status": "succeeded", "sources": rows,
+            "counts": {"sources": len(rows), "pages_fetched": 70 * len(rows), "facts_new": 223 * len(rows),
+                       "facts_new_by_category": {"people": 91, "duration": 85}},
+            "errors": ["http://127.0.0.1:8719/private/drafts.html: IgnoreRequest: Forbidden by robots.txt"],
+            "not_article_pages": ["http://127.0.0.1:8719/dari/article_7983351.html: only 99 characters of body "
+                                  "text: a media, snippet or index page"]}
+
+
+def _printed_run(names: list[str], width: int) -> str:
+    import io
+
+    from rich.console import Console
+
+    from shahrnameh.flows.cli import _print_summary
+
+    out = io.StringIO()
+    _print_summary(_run_result(names), "sqlite:///w.sqlite", Console(file=out, width=width, color_system=None))
+    return out.getvalue()
+
+
+RUN_HEADINGS = ("fetched", "new", "changed", "unchanged", "failed", "blocked", "articles", "facts")
+
+
+def test_the_run_table_at_80_columns_keeps_every_source_name_and_heading_whole():
+    names = ["demo-cityhall", "demo-dari", "demo-news", "rafsanjan-municipality"]
+    printed = _printed_run(names, 80)
+    table = printed.split("sources 4,")[0]
+    assert "…" not in table
+    assert all(len(line) <= 80 for line in table.splitlines())
+    assert [line for line in table.splitlines() if line.strip() in names] == names  # each name whole
+    # Each count with its heading on one line, never «blocked» at a line's end and «3» on the next.
+    counts = re.findall(r"(?:^|, |  )([a-z]+) \+?(\d+)", table, re.M)
+    assert [heading for heading, _ in counts] == [*RUN_HEADINGS] * len(names)
+    assert "  fetched 70, new 69, changed 0, unchanged 1, failed 0, blocked 3\n  articles +61, facts +223\n" in table
+    # A note is one line the terminal wraps, never a URL broken by a hard line end.
+    assert "  failure: http://127.0.0.1:8719/private/drafts.html: IgnoreRequest: Forbidden by robots.txt\n" in printed
+    assert ("  not an article: http://127.0.0.1:8719/dari/article_7983351.html: only 99 characters of body text: "
+            "a media, snippet or index page\n") in printed
+    assert "not articles 1, failures 1" in printed
+
+
+def test_the_run_table_at_120_columns_has_a_column_per_count():
+    names = ["demo-cityhall", "demo-dari", "demo-news"]
+    table = _printed_run(names, 120).split("sources 3,")[0]
+    assert "…" not in table
+    heading = next(line for line in table.splitlines() if "unchanged" in line)
+    assert [cell.strip() for cell in heading.split("┃")[1:-1]] == [
+        "source", "fetched", "new", "changed", "unchanged", "failed", "blocked", "articles +", "facts +"]
+    assert [line.split("│")[1].strip() for line in table.splitlines() if line.startswith("│")] == names
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_schedule_without_a_prefect_server_says_it_is_temporary_and_stops_cleanly(tmp_path, stop):
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "SHAHRNAMEH_HOME": str(tmp_path / "home")}
+    env.pop("PREFECT_API_URL", None)
+    process = subprocess.Popen([sys.executable, "-m", "shahrnameh.flows", "schedule"], env=env, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        said = _stderr_until(process, "Ctrl-C stops it", timeout=240)
+        assert "started a temporary one at http://127.0.0.1:" in said
+        assert "nothing will run after that" in said
+        process.send_signal(stop)
+        _, rest = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, rest
+    assert "never awaited" not in rest and "Traceback" not in rest
+    assert "All deployments have been paused" in rest
+    assert "no nightly run happens until `shahrnameh schedule` runs again" in rest
+
+
+def _stderr_until(process: subprocess.Popen, text: str, timeout: float) -> str:
+    import selectors
+    import time
+
+    selector = selectors.DefaultSelector()
+    selector.register(process.stderr, selectors.EVENT_READ)
+    said, deadline = "", time.monotonic() + timeout
+    while text not in said:
+        assert time.monotonic() < deadline and process.poll() is None, said
+        if selector.select(timeout=1):
+            said += process.stderr.readline()
+    return said

@@ -5,7 +5,7 @@ import datetime as dt
 import jdatetime
 import pytest
 
-from shahrnameh.nlp.dates import find_dates, hijri_to_gregorian, parse_date
+from shahrnameh.nlp.dates import DateError, find_dates, hijri_to_gregorian, parse_date, read_date
 
 
 @pytest.mark.parametrize("expression, expected", [
@@ -99,3 +99,39 @@ def test_exact_jalali_conversions(expression, expected):
 
 def test_a_gregorian_year_after_a_solar_month_is_not_jalali():
     assert parse_date("۲۹ اردیبهشت ۲۰۲۴") is None
+
+
+@pytest.mark.parametrize("written, expected", [
+    ("2024-03-20", dt.date(2024, 3, 20)),
+    ("1403-01-01", dt.date(2024, 3, 20)),          # Jalali by its year, not Gregorian 1403 AD
+    ("۱۴۰۳/۰۱/۰۱", dt.date(2024, 3, 20)),
+    ("١٤٠٣-٠١-٠١", dt.date(2024, 3, 20)),          # Arabic-Indic digits
+    ("1403.1.1", dt.date(2024, 3, 20)),
+    ("۲۹ اردیبهشت ۱۴۰۳", dt.date(2024, 5, 18)),
+    ("18 May 2024", dt.date(2024, 5, 18)),
+    ("20/03/2024", dt.date(2024, 3, 20)),          # year last, only day-first is a date
+    ("03/20/2024", dt.date(2024, 3, 20)),          # year last, only month-first is a date
+    ("05/05/2024", dt.date(2024, 5, 5)),           # both orders, one day
+    ("29/02/1403", dt.date(2024, 5, 18)),
+])
+def test_read_date_reads_a_date_option_in_either_calendar(written, expected):
+    assert read_date(written) == expected
+
+
+@pytest.mark.parametrize("written, message", [
+    ("01/02/2024", "ambiguous date '01/02/2024': 2024-02-01 (day first) or 2024-01-02 (month first); "
+                   "write the year first, YYYY-MM-DD"),
+    ("05/06/1403", "ambiguous date '05/06/1403': 1403-06-05 (day first, = 2024-08-26) or "
+                   "1403-05-06 (month first, = 2024-07-27)"),
+    ("1750-01-01", "year 1750 is neither Jalali, 1300–1500, nor Gregorian, 1900–2100"),
+    ("1402-12-30", "not a date: '1402-12-30' (day is out of range for month in the Jalali calendar)"),
+    ("2026-02-30", "not a date: '2026-02-30' (day is out of range for month in the Gregorian calendar)"),
+    ("01/02/24", "the year needs its four digits"),
+    ("1403-01-01x", "not a date: '1403-01-01x' (expected a date like 2024-03-20"),
+    ("last week", "not a date: 'last week'"),
+    ("۲۹ اردیبهشت ۱۴۰۳ و ۱ خرداد ۱۴۰۳", "not a date"),
+])
+def test_read_date_refuses_what_is_not_one_date(written, message):
+    with pytest.raises(DateError) as refused:
+        read_date(written)
+    assert message in str(refused.value)

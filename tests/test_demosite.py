@@ -98,3 +98,21 @@ def test_missing_corpus_is_a_clear_error(tmp_path):
         DemoSite(tmp_path / "nowhere")
     with pytest.raises(DemoSiteError, match="not running"):
         DemoSite().base_url
+
+
+def test_the_seed_pages_carry_their_headline_not_the_site_header_strip(site):
+    # The copied seeds start with their site's header (seed 004: «فیروزه کویرشنبه ۲۹ اردیبهشت
+    # ۱۴۰۳», seed 000: «پیام خوزستان»); the page the demo serves has the headline as its title.
+    from shahrnameh.nlp.document import read_document
+
+    seeds = {
+        "seed-004_2c1a495e2d80be16": ("آیین رونمایی از الگوی حکمرانی مردمی و مدیریت مشارکتی شهرداری رفسنجان برگزارشد",
+                                      "2024-05-18"),
+        "seed-000_79683cf1f56b498c": ("ارتقای کیفیت خدمات‌رسانی به شهروندان با بهره‌گیری از ظرفیت هیأت امنای محلات "
+                                      "شهرداری تهران", None),
+    }
+    for slug, (title, published) in seeds.items():
+        status, _, body = get(f"{site.base_url}/cityhall/{slug}.html")
+        assert status == 200
+        document = read_document(body.decode("utf-8"), is_html=True)
+        assert (document.title, document.published) == (title, published)

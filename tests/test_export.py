@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from datetime import date
 
 import pytest
 from typer.testing import CliRunner
@@ -67,7 +68,7 @@ def test_filters_go_through_the_alias_tables(loaded):
     rows = [json.loads(line) for line in _export(loaded, "jsonl", municipality="شهر ری").decode().splitlines()]
     assert {r["municipality_name"] for r in rows} == {"شهرری", "شهرری / منطقه 20"}  # the city and its district
 
-    rows = [json.loads(line) for line in _export(loaded, "jsonl", since="2020-01-01").decode().splitlines()]
+    rows = [json.loads(line) for line in _export(loaded, "jsonl", since=date(2020, 1, 1)).decode().splitlines()]
     assert rows and {r["published"] for r in rows} == {"2021-02-01"}
 
     timeline = [json.loads(line) for line in
@@ -100,15 +101,16 @@ def test_an_empty_export_is_a_valid_file(loaded, tmp_path):
     import pyarrow.parquet as pq
 
     with open(tmp_path / "none.parquet", "wb") as out:
-        assert export.write(loaded, export.Export(since="2100-01-01"), "parquet", out) == 0
+        assert export.write(loaded, export.Export(since=date(2100, 1, 1)), "parquet", out) == 0
     assert pq.read_table(tmp_path / "none.parquet").num_rows == 0
-    assert _export(loaded, since="2100-01-01").decode("utf-8-sig").startswith("id,article_id,")
+    assert _export(loaded, since=date(2100, 1, 1)).decode("utf-8-sig").startswith("id,article_id,")
 
 
 @pytest.mark.parametrize("arguments, message", [
     (["--format", "xml"], "unknown format 'xml'"),
     (["--format", "csv", "--table", "facts; DROP TABLE facts"], "unknown table 'facts; DROP TABLE facts'"),
-    (["--format", "csv", "--since", "1403-01-01x"], "is not a date like"),
+    (["--format", "csv", "--since", "1403-01-01x"], "--since: not a date: '1403-01-01x'"),
+    (["--format", "csv", "--since", "01/02/2021"], "ambiguous date '01/02/2021': 2021-02-01 (day first) or 2021-01-02"),
     (["--format", "csv", "--programme", "x' OR '1'='1"], "no programme matches"),
     (["--format", "csv", "--municipality", "آتلانتیس"], "no municipality matches"),
     (["--format", "csv", "--table", "runs", "--programme", "شورای محله"], "runs has no programme"),
@@ -120,6 +122,17 @@ def test_bad_arguments_are_one_line_and_exit_2(loaded, warehouse_url, arguments,
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0] and "Traceback" not in result.output
     assert _count(loaded) >= 25  # nothing was touched
+
+
+@pytest.mark.parametrize("since", ["2021-02-01", "1399-11-13", "۱۳۹۹/۱۱/۱۳", "۱۳ بهمن ۱۳۹۹", "1 February 2021"])
+def test_since_is_one_day_however_it_is_written(loaded, warehouse_url, since):
+    # 13 Bahman 1399 is 1 February 2021, the day seed 004 is dated here; read as a Gregorian
+    # year, 1399-11-13 would let every article through.
+    result = CliRunner().invoke(app, ["export", "--format", "jsonl", "--since", since, "--db", warehouse_url])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert rows and {row["published"] for row in rows} == {"2021-02-01"}
+    assert len(rows) == _count(loaded, "WHERE published >= :day", day="2021-02-01")
 
 
 def test_the_command_writes_a_file_and_says_how_many_rows(loaded, warehouse_url, tmp_path):

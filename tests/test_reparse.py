@@ -153,7 +153,7 @@ def test_one_source_only_and_clear_errors(warehouse, tmp_path):
     # Its article pages only (the nlp of this moment may read one differently: a new version, not a page).
     _, rows = queries.run_sql(engine, "SELECT count(DISTINCT a.url) FROM articles a JOIN sources s "
                                       "ON s.id = a.source_id WHERE s.name = 'demo-cityhall'")
-    assert f"pages read {rows[0][0]}," in done.stdout and "failed 0" in done.stdout
+    assert f"pages read {rows[0][0]}," in done.stdout and "failures 0" in done.stdout
     assert 0 < rows[0][0] < counts(engine)["articles"] / 2
     unknown = cli("reparse", "--db", url, "--archive", str(archive), "--source", "no-such-source")
     assert unknown.returncode == 2 and unknown.stderr.strip() == (
@@ -161,6 +161,24 @@ def test_one_source_only_and_clear_errors(warehouse, tmp_path):
     missing = cli("reparse", "--db", url, "--archive", str(tmp_path / "nowhere"))
     assert missing.returncode == 2 and len(missing.stderr.strip().splitlines()) == 1
     assert "no raw archive at" in missing.stderr and not (tmp_path / "nowhere").exists()
+
+
+def test_pages_that_are_no_article_are_named_so_not_counted_as_failures(warehouse):
+    # The demo site's media and snippet pages, its ArvanCloud challenge and its redirect shell
+    # are read and are not articles: nothing went wrong.
+    url, engine, archive = warehouse
+    done = cli("reparse", "--db", url, "--archive", str(archive))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    not_articles = [line for line in lines if line.startswith("  not an article: ")]
+    assert len(not_articles) >= 5 and f"not articles {len(not_articles)}, failures 0" in lines[0]
+    assert not [line for line in lines if "failure:" in line]
+    assert any(line.endswith("block page: ArvanCloud bot challenge") for line in not_articles)
+    assert any(line.endswith(": only 99 characters of body text: a media, snippet or index page")
+               for line in not_articles)
+    # Still recorded, as before, in the failures table.
+    _, rows = queries.run_sql(engine, "SELECT count(DISTINCT url) FROM failures WHERE stage = 'classify'")
+    assert rows[0][0] == len(not_articles)
 
 
 def test_other_facts_from_an_unchanged_text_replace_the_live_ones_and_the_old_are_kept(warehouse, monkeypatch):

@@ -213,3 +213,22 @@ def test_the_chart_names_its_panels_in_persian_with_the_key_in_brackets_and_titl
     assert {axis.get_ylabel() for axis in panels} == {"مقدار (value)"}
     assert panels[-1].get_xlabel() == "تاریخ خبر، میلادی و شمسی (article date, Gregorian and Jalali)"
     assert charts.category_label("other") == "سایر (other)" and charts.category_label("new-kind") == "new-kind"
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_at_80_and_120_columns_every_evidence_sentence_link_and_source_is_whole(warehouse, width):
+    from rich.cells import cell_len  # a ZWNJ takes no cell
+
+    from shahrnameh.warehouse import journalism
+
+    result = CliRunner().invoke(app, ["timeline", "سرای محله", "--db", warehouse], env={"COLUMNS": str(width)})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    # Only a link may run past the width (one line the terminal wraps, still one link).
+    assert all(cell_len(line) <= width for line in lines if "://" not in line)
+    flowing = " ".join(result.output.split())
+    rows = journalism.timeline(db.connect(warehouse), "سرای محله", None).rows
+    assert len(rows) >= 3
+    for row in rows:
+        assert " ".join(row["evidence"].split()) in flowing
+        assert f"  {row['source']}: {row['url']}" in lines

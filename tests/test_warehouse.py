@@ -351,9 +351,13 @@ def test_a_bad_url_is_a_warehouse_error(url, message):
     assert "\n" not in str(caught.value)
 
 
-def test_default_url_lives_in_the_data_home(tmp_path, monkeypatch):
-    assert db.default_url() == f"sqlite:///{tmp_path / 'home'}/warehouse.sqlite"
-    assert (tmp_path / "home").is_dir()
+def test_default_url_lives_in_the_data_home_which_only_connecting_creates(tmp_path, monkeypatch):
+    url = db.default_url()
+    assert url == f"sqlite:///{tmp_path / 'home'}/warehouse.sqlite"
+    assert not (tmp_path / "home").exists()  # naming the warehouse makes nothing
+    db.connect()  # what `run` and `demo` do: the warehouse is made, in a new home folder
+    assert (tmp_path / "home" / "warehouse.sqlite").is_file()
+    db.disconnect(url)
     monkeypatch.setenv("SHAHRNAMEH_DB", "sqlite:///elsewhere.sqlite")
     assert db.default_url() == "sqlite:///elsewhere.sqlite"
 

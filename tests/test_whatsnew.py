@@ -9,7 +9,6 @@ from sqlalchemy import DateTime, bindparam, text
 from typer.testing import CliRunner
 
 from shahrnameh.flows.cli import app
-from shahrnameh.flows.cli_journalism import parse_day
 from shahrnameh.warehouse import db, load
 from test_timeline import CORPUS, corpus_document, empty_warehouse, load_corpus  # noqa: F401 (fixture)
 
@@ -122,9 +121,10 @@ def _persian_runs(page: str) -> list[tuple[str, list[str], str]]:
 
 
 @pytest.mark.parametrize("since, message", [
-    ("last week", "not a date: 'last week' (expected YYYY-MM-DD"),
-    ("2026-02-30", "not a date: '2026-02-30' (day is out of range for month)"),
-    ("1405-13-01", "not a date: '1405-13-01'"),
+    ("last week", "--since: not a date: 'last week' (expected a date like 2024-03-20 (Gregorian) or 1403-01-01 (Jalali)"),
+    ("2026-02-30", "--since: not a date: '2026-02-30' (day is out of range for month in the Gregorian calendar)"),
+    ("1405-13-01", "--since: not a date: '1405-13-01'"),
+    ("11/12/2026", "--since: ambiguous date '11/12/2026': 2026-12-11 (day first) or 2026-11-12 (month first)"),
 ])
 def test_a_bad_date_is_one_clear_line(warehouse, since, message):
     result = _run("whatsnew", "--since", since, "--db", warehouse)
@@ -137,10 +137,11 @@ def test_a_bad_format_is_one_clear_line(warehouse):
     assert result.exit_code == 2 and "unknown --format 'pdf': expected markdown or html" in result.output
 
 
-def test_dates_in_both_calendars_and_digits():
-    assert parse_day("2026-11-20") == date(2026, 11, 20)
-    assert parse_day("۱۴۰۵/۰۸/۲۹") == date(2026, 11, 20)
-    assert parse_day("1403-02-29") == date(2024, 5, 18)
+@pytest.mark.parametrize("since", ["2026-11-20", "1405-08-29", "۱۴۰۵/۰۸/۲۹", "۲۹ آبان ۱۴۰۵", "20/11/2026"])
+def test_since_in_either_calendar_and_either_digits_is_one_day(warehouse, since):
+    result = _run("whatsnew", "--since", since, "--db", warehouse)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("# What's new since 2026-11-20 (۲۹ آبان ۱۴۰۵)")
 
 
 def test_a_number_the_new_version_no_longer_states_is_dropped_against_what_was_seen_at_the_date(warehouse):

@@ -15,7 +15,7 @@ from alembic.config import Config
 from alembic.util import CommandError
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
@@ -33,18 +33,28 @@ class WarehouseError(Exception):
     """The warehouse cannot be opened or was asked something it refuses to do."""
 
 
+class NoWarehouse(WarehouseError):
+    """A command that only reads was pointed at a place with no warehouse in it."""
+
+
+def _home() -> Path:
+    return Path(os.environ.get("SHAHRNAMEH_HOME") or Path.home() / ".local" / "share" / "shahrnameh")
+
+
 def default_url() -> str:
-    """$SHAHRNAMEH_DB, else a SQLite file in $SHAHRNAMEH_HOME (~/.local/share/shahrnameh)."""
+    """$SHAHRNAMEH_DB, else a SQLite file in $SHAHRNAMEH_HOME (~/.local/share/shahrnameh).
+    Creates nothing: `connect` makes the home folder when it creates the warehouse there."""
     if os.environ.get("SHAHRNAMEH_DB"):
         return os.environ["SHAHRNAMEH_DB"]
-    home = Path(os.environ.get("SHAHRNAMEH_HOME") or Path.home() / ".local" / "share" / "shahrnameh")
-    home.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{home}/warehouse.sqlite"
+    return f"sqlite:///{_home()}/warehouse.sqlite"
 
 
 def connect(url: str | None = None) -> Engine:
-    """An engine on the warehouse at `url` (default: `default_url()`), its schema at the newest revision."""
+    """An engine on the warehouse at `url` (default: `default_url()`), its schema at the newest
+    revision: a warehouse is created there if there is none (for commands that load)."""
     url = url or default_url()
+    if url == f"sqlite:///{_home()}/warehouse.sqlite":
+        _home().mkdir(parents=True, exist_ok=True)
     with _engines_lock:
         if url in _engines and not _file_still_there(_engines[url]):
             # The SQLite file was removed under us: a new one must be created and migrated.
@@ -58,6 +68,42 @@ def connect(url: str | None = None) -> Engine:
                 raise WarehouseError(f"cannot open warehouse {_shown(url)}: {first_line(error)}") from error
             _engines[url] = engine
         return _engines[url]
+
+
+def connect_existing(url: str | None = None) -> Engine:
+    """`connect` for commands that only read: a URL with no warehouse behind it (a typo in
+    --db, a forgotten $SHAHRNAMEH_HOME) raises NoWarehouse and creates nothing, neither file
+    nor folder nor table, where `connect` would create an empty warehouse that answers 0."""
+    url = url or default_url()
+    with _engines_lock:
+        known = url in _engines and _file_still_there(_engines[url])
+    if not known:
+        _require_warehouse(url)
+    return connect(url)
+
+
+def _require_warehouse(url: str) -> None:
+    engine = _open(url)  # no connection yet: creates nothing
+    try:
+        if engine.dialect.name == "sqlite" and not engine.url.query.get("uri"):
+            path = Path(engine.url.database)
+            if not path.is_file():
+                raise NoWarehouse(f"no warehouse at {path.absolute()}")
+            probe = create_engine(f"sqlite:///{path.resolve().as_uri()}?mode=ro&uri=true")
+            where = str(path)
+        else:
+            probe, where = engine, _shown(url)
+        try:
+            with probe.connect() as connection:
+                if not inspect(connection).has_table("alembic_version"):
+                    raise NoWarehouse(f"no warehouse at {where}: it has no alembic_version table, "
+                                      "so it is not a Shahrnameh warehouse")
+        except SQLAlchemyError as error:
+            raise WarehouseError(f"cannot open warehouse {where}: {first_line(error)}") from error
+        finally:
+            probe.dispose()
+    finally:
+        engine.dispose()
 
 
 def disconnect(url: str | None = None) -> None:

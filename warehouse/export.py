@@ -43,7 +43,7 @@ class Export:
     """What to export: a table or view, and optional filters as the user wrote them."""
 
     table: str = "facts_full"
-    since: str | None = None
+    since: date | None = None   # the command line reads the user's date (nlp.dates.read_date)
     municipality: str | None = None
     programme: str | None = None
 
@@ -80,10 +80,7 @@ def _statement(connection, request: Export):
     if request.since is not None:
         if date_column is None:
             raise WarehouseError(f"--since: {request.table} has no publication date; use facts_full")
-        try:
-            params["since"] = date.fromisoformat(request.since)
-        except ValueError:
-            raise WarehouseError(f"--since: {request.since!r} is not a date like 2024-03-21") from None
+        params["since"] = request.since
         conditions.append(f"{date_column} >= :since")
     for option, value, where, resolve in (
             ("--municipality", request.municipality, municipality_filter, _municipalities),
