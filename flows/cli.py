@@ -30,7 +30,7 @@ ArchiveOption = Annotated[
     typer.Option("--archive", help="Raw page archive (WARC) folder [default: $SHAHRNAMEH_HOME/archive]"),
 ]
 
-FACT_FIELDS = ("value", "category", "unit", "qualifier", "evidence", "municipality", "programme")
+FACT_FIELDS = ("value", "category", "unit", "qualifier", "evidence", "municipality", "programme", "attribution")
 
 
 def _err(message: str) -> None:

@@ -34,6 +34,10 @@ class Fact:
     sentence_end: int
     number_start: int           # offsets of the number as written, in Document.text
     number_end: int
+    # How `municipality` was found (nlp.places.ATTRIBUTIONS): "sentence" (the fact's own),
+    # "earlier" (another sentence of the body: the nearest before, else the first after),
+    # "title", "source" (the source's default, set by the warehouse), "" (no place).
+    attribution: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,377 @@
+"""Which municipality and which programme each fact belongs to (FACTS.md, «Municipality and
+programme»), and how that was decided.
+
+Places are the names of nlp.gazetteer found in the text, districts are «منطقه N»;
+programmes are the names nlp/data/programmes.txt lists and the ones the text introduces
+(«طرح …», «پویش …», «سامانه …», «جشنواره …», «شورای …», «ستاد …», titles in guillemets).
+Every mention is found in one pass over the text; a fact then looks its sentence and its
+neighbours up by bisection, so an article of n words costs n log n, however many facts.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from shahrnameh.nlp.entities import (
+    SEPARATOR, alias_key, programme_aliases, programme_base_form, programme_key, programme_word_key,
+)
+from shahrnameh.nlp.gazetteer import gazetteer
+from shahrnameh.nlp.lexicon import hazm_data, words
+from shahrnameh.nlp.numbers import find_numbers
+
+# How a fact's municipality was found: in its own sentence, in another sentence of the body,
+# in the title, from the source's default (applied by the warehouse), or not at all ("").
+ATTRIBUTIONS = ("sentence", "earlier", "title", "source", "")
+
+ZWNJ = "\u200c"
+_WORD = re.compile(r"[\u0621-\u063A\u0641-\u064A\u0670-\u06D3\u200c]+")
+_GAP = re.compile(r"[ \u200c]*")
+# The word before a name that says what kind of place it is.
+_CITY_CUES = frozenset({"شهر", "شهرداری", "شهردار", "کلانشهر", "شاروالی", "شاروال", "بندر"})
+_COUNTY_CUES = frozenset({"شهرستان", "فرمانداری", "فرماندار"})
+_PROVINCE_CUES = frozenset({"استان", "استانداری", "استاندار"})
+_AFGHAN_PROVINCE_CUES = frozenset({"ولایت", "والی"})
+_DISTRICT_WORD = "منطقه"
+# Triggers of a programme's name; the words after them, up to a stop, are the name.
+_PROGRAMME_TRIGGERS = frozenset({"طرح", "پویش", "سامانه", "جشنواره", "شورای", "ستاد"})
+_QUOTE_TRIGGERS = _PROGRAMME_TRIGGERS | {"برنامه", "مسابقه", "همایش", "کمپین", "نهضت"}
+_MOST_NAME_WORDS = 4
+_GUILLEMETS = re.compile(r"«([^«»\n]{2,60})»")
+_TEHRAN = "تهران"
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    name: str       # a place: «تهران», «استان فارس»; a district: its number as text, bound later
+    kind: str       # "city", "county", "province", "district" or "programme"
+
+
+def _fold(text: str) -> str:
+    return text.replace("ي", "ی").replace("ك", "ک").replace("ى", "ی").replace("ۀ", "ه")
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    """Words a programme's name never holds: hazm's stop words (prepositions, conjunctions,
+    pronouns, «است», «شد») and the stems and simple forms of hazm's verbs."""
+    stop = {_fold(w.strip()) for w in hazm_data("stopwords.dat").read_text(encoding="utf-8").splitlines()
+            if w.strip()}
+    for line in hazm_data("verbs.dat").read_text(encoding="utf-8").splitlines():
+        past, _, present = line.strip().partition("#")
+        for stem in filter(None, (past, present)):
+            stop.update({stem, stem + "ه", stem + "ند", stem + "ید", stem + "یم"})
+    return frozenset(stop)
+
+
+def _is_stop(word: str) -> bool:
+    return (word in _stop_words() or word.startswith(("می" + ZWNJ, "نمی" + ZWNJ))
+            or bool(find_numbers(word)))
+
+
+@lru_cache(maxsize=1)
+def _seed_programmes() -> tuple[dict[str, str], frozenset[str], int]:
+    """programme_key → canonical name of every listed programme, the keys of their first
+    words, and the most words a listed name has."""
+    by_key = {}
+    for written, canonical in programme_aliases().items():
+        by_key.setdefault(programme_key(written), canonical)
+    first = frozenset(programme_word_key(name.split()[0]) for name in programme_aliases())
+    return by_key, first, max(len(name.split()) for name in programme_aliases())
+
+
+def _programme_name(written: str) -> str | None:
+    """The programme `written` names: a listed one's canonical name, else its base form."""
+    key = programme_key(written)
+    if not key:
+        return None
+    return _seed_programmes()[0].get(key) or programme_base_form(written)
+
+
+class Places:
+    """Every place, district and programme an article's text names, found once."""
+
+    def __init__(self, text: str, sentence_starts: list[int]):
+        self.text = text
+        self.sentence_starts = sentence_starts
+        folded = _fold(text)
+        self.tokens = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(folded)]
+        places = self._places(folded)
+        self.places = sorted(places, key=lambda m: m.start)
+        self.place_starts = [m.start for m in self.places]
+        self.programmes = sorted(self._programmes(folded), key=lambda m: m.start)
+        self.programme_starts = [m.start for m in self.programmes]
+        newline = text.find("\n")
+        self.title_end = newline if newline > 0 else 0  # one line alone is all body
+        self._bind_districts()
+
+    # --- finding -----------------------------------------------------------------------
+
+    def _joined(self, folded: str, i: int, size: int) -> str | None:
+        """Tokens i..i+size-1 as one phrase, when only spaces and ZWNJs part them."""
+        if i + size > len(self.tokens):
+            return None
+        for j in range(i, i + size - 1):
+            if _GAP.fullmatch(folded, self.tokens[j][1], self.tokens[j + 1][0]) is None:
+                return None
+        return " ".join(token[2] for token in self.tokens[i:i + size])
+
+    def _previous_word(self, folded: str, i: int) -> str | None:
+        if i == 0 or _GAP.fullmatch(folded, self.tokens[i - 1][1], self.tokens[i][0]) is None:
+            return None
+        return self.tokens[i - 1][2]
+
+    def _places(self, folded: str) -> list[Mention]:
+        g = gazetteer()
+        found: list[Mention] = []
+        licensed: set[str] = set()  # ambiguous names the article has already tied to a place word
+        i, n = 0, len(self.tokens)
+        while i < n:
+            start, end, word = self.tokens[i]
+            if word == _DISTRICT_WORD:
+                district = self._district_number(folded, end)
+                if district is not None:
+                    found.append(Mention(start, end, str(district), "district"))
+                i += 1
+                continue
+            size, place, written = 1, None, word
+            if alias_key(word) in g.first_words:
+                for size in range(min(g.longest, n - i), 1, -1):
+                    phrase = self._joined(folded, i, size)
+                    if phrase and (place := g.place(alias_key(phrase))):
+                        written = phrase
+                        break
+            if place is None:
+                size, place = 1, g.place(alias_key(word))
+            if place is None:
+                i += 1
+                continue
+            cue = self._previous_word(folded, i)
+            key = alias_key(written)
+            name, kind = place.name, place.kind
+            if cue in _PROVINCE_CUES and key in g.provinces:
+                name, kind = "استان " + g.provinces[key], "province"
+            elif cue in _AFGHAN_PROVINCE_CUES:
+                name, kind = "ولایت " + (g.cities[key][0] if key in g.cities else written), "province"
+            elif cue in _COUNTY_CUES:
+                name, kind = g.counties.get(key, name), "county"
+            elif cue in _CITY_CUES and key in g.cities:
+                name, kind = g.cities[key][0], "city"
+            elif cue is None or cue not in _CITY_CUES | _COUNTY_CUES | _PROVINCE_CUES | _AFGHAN_PROVINCE_CUES:
+                if g.is_ambiguous(written) and key not in licensed:
+                    i += size
+                    continue
+                cue = None
+            if cue is not None:
+                licensed.add(key)
+            found.append(Mention(self.tokens[i - 1][0] if cue else start, self.tokens[i + size - 1][1], name, kind))
+            i += size
+        return found + self._unlisted_cities(folded, {m.name for m in found})
+
+    @staticmethod
+    def _district_number(folded: str, after: int) -> int | None:
+        """N of «منطقه N» («منطقه ۳», «منطقه یک», «منطقه بیست و دو»), when a number follows at once."""
+        window = folded[after:after + 24]
+        numbers = find_numbers(window)
+        if not numbers or window[:numbers[0].start].strip(" " + ZWNJ):
+            return None
+        value = numbers[0].value
+        return int(value) if isinstance(value, int) and 0 < value < 100 else None
+
+    def _unlisted_cities(self, folded: str, listed: set[str]) -> list[Mention]:
+        """«شهرداری X» / «شهر X» name a city the gazetteer may lack (a new town, a spelling
+        of its own) when the article says it at least twice and X is no common word."""
+        g = gazetteer()
+        candidates = []
+        for i, (start, end, word) in enumerate(self.tokens):
+            cue = self._previous_word(folded, i)
+            if cue in ("شهر", "شهرداری") and len(word) >= 3 and word not in _not_cities() \
+                    and not g.is_ambiguous(word) and g.place(alias_key(word)) is None and word not in listed \
+                    and word not in words():
+                candidates.append(Mention(self.tokens[i - 1][0], end, word, "city"))
+        counts = Counter(m.name for m in candidates)
+        return [m for m in candidates if counts[m.name] >= 2]
+
+    def _programmes(self, folded: str) -> list[Mention]:
+        by_key, first_words, longest = _seed_programmes()
+        found: list[Mention] = []
+        taken_until = -1
+        for i, (start, end, word) in enumerate(self.tokens):
+            if start < taken_until:
+                continue
+            mention = None
+            if programme_word_key(word) in first_words:
+                for size in range(min(longest + 1, len(self.tokens) - i), 0, -1):
+                    phrase = self._joined(folded, i, size)
+                    if phrase and programme_key(phrase) in by_key:
+                        mention = Mention(start, self.tokens[i + size - 1][1], by_key[programme_key(phrase)],
+                                          "programme")
+                        break
+            if mention is None and word in _PROGRAMME_TRIGGERS:
+                mention = self._introduced(folded, i)
+            if mention is not None:
+                found.append(mention)
+                taken_until = mention.end
+        starts, ends = [m.start for m in found], [m.end for m in found]
+        for match in _GUILLEMETS.finditer(folded):
+            at = bisect_right(starts, match.start())
+            if at and ends[at - 1] > match.start():
+                continue  # inside a name found already («پویش «نذر آب»»)
+            title = self._title_programme(folded, match)
+            if title is not None:
+                found.append(title)
+        return found
+
+    def _introduced(self, folded: str, i: int) -> Mention | None:
+        """«طرح X Y», «پویش «X»»: the trigger and the words of the name, which ends at a stop
+        word, a verb, a number, punctuation, a place, or after four words."""
+        start, end, trigger = self.tokens[i]
+        quoted = re.match(r"[ \u200c]*«([^«»\n]{2,60})»", folded[end:])
+        if quoted:
+            name = _programme_name(f"{trigger} {' '.join(quoted.group(1).split())}")
+            return Mention(start, end + quoted.end(), name, "programme") if name else None
+        g = gazetteer()
+        taken: list[str] = []
+        last_end = end
+        for j in range(i + 1, min(i + 1 + _MOST_NAME_WORDS, len(self.tokens))):
+            before_end = self.tokens[j - 1][1]
+            word_start, word_end, word = self.tokens[j]
+            joins = word == "و" and taken and j + 1 < len(self.tokens) and not _is_stop(self.tokens[j + 1][2])
+            if _GAP.fullmatch(folded, before_end, word_start) is None or (_is_stop(word) and not joins) \
+                    or word in _PROGRAMME_TRIGGERS or word == _DISTRICT_WORD:
+                break
+            if g.place(alias_key(word)) is not None and not g.is_ambiguous(word):
+                if taken and taken[-1] in _CITY_CUES | _COUNTY_CUES | _PROVINCE_CUES and len(taken) > 1:
+                    taken.pop()  # «ستاد مدیریت بحران شهر تهران»: the city is the place, not the name
+                break
+            taken.append(word)
+            last_end = word_end
+        while taken and taken[-1] == "و":
+            taken.pop()
+        if not taken:
+            return None
+        name = _programme_name(f"{trigger} {' '.join(taken)}")
+        return Mention(start, last_end, name, "programme") if name else None
+
+    def _title_programme(self, folded: str, match: re.Match) -> Mention | None:
+        """A short title in guillemets after a programme word («برنامه «شهر من»»), or standing
+        alone when it reads like a name: at most four words, none a stop word or a place."""
+        inside = match.group(1).split()
+        if not 1 <= len(inside) <= _MOST_NAME_WORDS or any(ch.isdigit() for ch in match.group(1)):
+            return None
+        before = _WORD.findall(folded[max(0, match.start() - 30):match.start()])
+        if before and before[-1] in _QUOTE_TRIGGERS:
+            name = _programme_name(f"{before[-1]} {' '.join(inside)}")
+            return Mention(match.start(), match.end(), name, "programme") if name else None
+        g = gazetteer()
+        if any(_is_stop(word) or not _WORD.fullmatch(word) for word in inside) \
+                or g.place(alias_key(" ".join(inside))) is not None:
+            return None
+        name = _programme_name(" ".join(inside))
+        return Mention(match.start(), match.end(), name, "programme") if name else None
+
+    # --- districts ---------------------------------------------------------------------
+
+    def _bind_districts(self) -> None:
+        """«منطقه N» is a district of the city the article names: the one in its sentence,
+        else the nearest before it, else the first after it; a city the data knows not to have
+        an N-th district gives way to one named in the article that has, else to Tehran.
+        No city named anywhere: Tehran (national media write Tehran's districts so)."""
+        g = gazetteer()
+        cities = [m for m in self.places if m.kind == "city"]
+        starts = [m.start for m in cities]
+        named = list(dict.fromkeys(m.name for m in cities))
+        bound = []
+        for mention in self.places:
+            if mention.kind != "district":
+                bound.append(mention)
+                continue
+            number = int(mention.name)
+            s_start, s_end = self._sentence_of(mention.start)
+            at = bisect_left(starts, mention.start)
+            in_sentence = [m for m in cities[bisect_left(starts, s_start):bisect_left(starts, s_end)]]
+            if in_sentence:
+                city = in_sentence[0].name
+            elif at > 0:
+                city = cities[at - 1].name
+            elif at < len(cities):
+                city = cities[at].name
+            else:
+                city = _TEHRAN
+            if g.has_district(city, number) is False:
+                city = next((other for other in named if g.has_district(other, number)),
+                            _TEHRAN if g.has_district(_TEHRAN, number) else city)
+            bound.append(Mention(mention.start, mention.end, f"{city}{SEPARATOR}منطقه {number}", "district"))
+        self.places = bound
+
+    def _sentence_of(self, position: int) -> tuple[int, int]:
+        index = bisect_right(self.sentence_starts, position) - 1
+        start = self.sentence_starts[index] if index >= 0 else 0
+        end = self.sentence_starts[index + 1] if index + 1 < len(self.sentence_starts) else len(self.text)
+        return start, end
+
+    # --- looking up ----------------------------------------------------------------------
+
+    def _between(self, starts: list[int], found: list[Mention], start: int, end: int) -> list[Mention]:
+        return found[bisect_left(starts, start):bisect_left(starts, end)]
+
+    def municipality(self, sentence_start: int, sentence_end: int, number_start: int) -> tuple[str | None, str]:
+        """(municipality, attribution) of a fact whose number is at `number_start`."""
+        own = self._between(self.place_starts, self.places, sentence_start, sentence_end)
+        if own:
+            return _closest(_most_specific(own), number_start).name, "sentence"
+        in_title = sentence_start < self.title_end
+        body_start = self.title_end
+        if not in_title:
+            at = bisect_left(self.place_starts, sentence_start)
+            if at > 0 and self.places[at - 1].start >= body_start:
+                return self.places[at - 1].name, "earlier"
+            title = self._between(self.place_starts, self.places, 0, self.title_end)
+            if title:
+                return _most_specific(title)[0].name, "title"
+        at = bisect_left(self.place_starts, max(body_start, sentence_end))
+        if at < len(self.places):
+            return self.places[at].name, "earlier"
+        return None, ""
+
+    def programme(self, sentence_start: int, sentence_end: int, number_start: int) -> str | None:
+        """The programme the fact's sentence names (the closest to the number), else the last
+        the sentence before names, else the first of the sentence after."""
+        own = self._between(self.programme_starts, self.programmes, sentence_start, sentence_end)
+        if own:
+            return _closest(own, number_start).name
+        previous_start, _ = self._sentence_of(max(0, sentence_start - 1))
+        if previous_start < sentence_start:
+            before = self._between(self.programme_starts, self.programmes, previous_start, sentence_start)
+            if before:
+                return before[-1].name
+        _, next_end = self._sentence_of(sentence_end)
+        after = self._between(self.programme_starts, self.programmes, sentence_end, next_end)
+        return after[0].name if after else None
+
+
+def _most_specific(found: list[Mention]) -> list[Mention]:
+    """Cities and districts before counties and provinces; a district before its own city."""
+    local = [m for m in found if m.kind in ("city", "district")] or found
+    districts = [m for m in local if m.kind == "district"]
+    if districts:
+        cities = {m.name.split(SEPARATOR)[0] for m in districts}
+        local = [m for m in local if m.kind == "district" or m.name not in cities]
+    return local
+
+
+def _closest(found: list[Mention], number_start: int) -> Mention:
+    before = [m for m in found if m.start <= number_start]
+    return before[-1] if before else found[0]
+
+
+@lru_cache(maxsize=1)
+def _not_cities() -> frozenset[str]:
+    from importlib import resources
+    data = (resources.files("shahrnameh.nlp") / "data" / "not_cities.txt").read_text(encoding="utf-8")
+    return frozenset(_fold(line.strip()) for line in data.splitlines() if line.strip() and not line.startswith("#"))
