@@ -14,13 +14,14 @@ from shahrnameh.flows.cli import _err, app
 @app.command()
 def evaluate(
     gold: Annotated[Path, typer.Argument(
-        metavar="GOLD", help="gold .jsonl file (doc, value, category, qualifier, unit, evidence)")],
+        metavar="GOLD", help="gold .jsonl file (doc, value, category, qualifier, unit, evidence, municipality, programme)")],
     files: Annotated[list[Path], typer.Argument(
         metavar="FILES", help=".txt/.html articles, read as `extract` reads them; more .jsonl gold files may be given too")],
     as_json: Annotated[bool, typer.Option("--json", help="print the report as one JSON object")] = False,
 ) -> None:
     """Score `extract` on FILES against GOLD: per-document counts, misses, spurious facts,
-    precision/recall/F1 on (value, category) and qualifier accuracy."""
+    precision/recall/F1 on (value, category), qualifier accuracy, and municipality (city +
+    district, and city alone) and programme accuracy where the gold annotates them."""
     from shahrnameh.nlp.document import decode_page, read_document
     from shahrnameh.nlp.evaluation import GoldError, evaluation_report, format_report, merge_gold, read_gold, scored_facts
 

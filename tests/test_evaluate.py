@@ -2,7 +2,9 @@
 inputs, its counts add up, and bad gold is a clear message, never a traceback.
 
 nlp/facts.py is being tuned while these run, so no fixed F1 is asserted here (the floors
-are in test_facts.py); what must hold is that the command reports what score() says."""
+are in test_facts.py); what must hold is that the command reports what score() says.
+Municipality and programme are scored on the matched pairs the gold annotates, spelling
+variants folded as the warehouse folds them; a gold line without them is "not annotated"."""
 
 import json
 import subprocess
@@ -17,6 +19,8 @@ from shahrnameh.nlp.document import decode_page, read_document
 from shahrnameh.nlp.evaluation import (
     GoldError, evaluation_report, format_report, read_gold, score, scored_facts,
 )
+
+ATTRIBUTIONS = ("municipality", "city", "programme")
 
 SEEDS = sorted((CORPUS / "seeds").glob("*.txt"))
 DEV = sorted((CORPUS / "text").glob("*.txt"))
@@ -44,6 +48,14 @@ def _consistent(report):
         assert d["matched"] + len(d["spurious"]) == d["predicted"]
         assert len(d["wrong_qualifier"]) <= d["matched"]
     assert report["qualifier_right"] == report["matched"] - sum(len(d["wrong_qualifier"]) for d in docs)
+    for name in ATTRIBUTIONS:
+        for key in ("right", "annotated", "not_annotated"):
+            assert report[f"{name}_{key}"] == sum(d[f"{name}_{key}"] for d in docs)
+        for d in docs:
+            assert d[f"{name}_annotated"] + d[f"{name}_not_annotated"] == d["matched"]
+            assert d[f"{name}_right"] + len(d[f"wrong_{name}"]) == d[f"{name}_annotated"]
+        annotated = report[f"{name}_annotated"]
+        assert report[f"{name}_accuracy"] == (report[f"{name}_right"] / annotated if annotated else None)
 
 
 def test_command_line_json_is_score_of_extract_on_the_seeds():
@@ -54,7 +66,8 @@ def test_command_line_json_is_score_of_extract_on_the_seeds():
     report = json.loads(result.stdout)
     gold = _gold("seeds.jsonl")
     expected = score(_predicted(SEEDS), gold)
-    for key in ("precision", "recall", "f1", "qualifier_accuracy", "predicted", "gold", "matched"):
+    for key in ("precision", "recall", "f1", "qualifier_accuracy", "predicted", "gold", "matched",
+                *(f"{name}_{count}" for name in ATTRIBUTIONS for count in ("right", "annotated", "not_annotated"))):
         assert report[key] == pytest.approx(expected[key]), key
     assert [d["doc"] for d in report["documents"]] == [p.name for p in SEEDS]
     assert report["gold"] == sum(len(facts) for facts in gold.values()) == 18
@@ -123,8 +136,8 @@ def test_missing_gold_file_and_no_articles_are_usage_errors(tmp_path):
 def test_read_gold_keeps_evidence_and_unit_and_rejects_non_objects():
     gold = _gold("dev.jsonl")
     first = json.loads((GOLD / "dev.jsonl").read_text(encoding="utf-8").splitlines()[0])
-    assert gold[first["doc"]][0] == (first["value"], first["category"], first["qualifier"],
-                                     first["evidence"], first["unit"])
+    assert gold[first["doc"]][0][:5] == (first["value"], first["category"], first["qualifier"],
+                                         first["evidence"], first["unit"])
     with pytest.raises(GoldError, match=r"x.jsonl:1: a gold line is a JSON object") as error:
         read_gold(["[1, 2]", '{"doc": "a.txt", "value": true, "category": "people", "qualifier": "exact"}'], "x.jsonl")
     assert "x.jsonl:2: value must be a number" in str(error.value)
@@ -145,3 +158,111 @@ def test_help_names_the_arguments_and_json():
     usage = next(line for line in result.stdout.splitlines() if "Usage:" in line)
     assert usage.index("GOLD") < usage.index("FILES")
     assert "--json" in result.stdout
+
+
+def _fact(value, municipality, programme, category="facility"):
+    return (value, category, "exact", f"evidence of {value}", None, municipality, programme)
+
+
+def test_attribution_is_right_when_both_name_one_entity_after_folding():
+    gold = {"a.txt": [
+        _fact(1, "تهران / منطقه 3", "شورایاری"),
+        _fact(2, "تهران / منطقه 3", "سرای محله"),
+        _fact(3, "تهران", ""),
+        _fact(4, "", ""),
+        _fact(5, "مشهد", "سامانه من شهردارم"),
+    ]}
+    predicted = {"a.txt": [
+        _fact(1, "تهران/منطقه ۳", "شورایاری‌ها"),          # digits and plural folded: right
+        _fact(2, "تهران", "سرای محله"),                    # right city, district lost
+        _fact(3, "تهران / منطقه 12", ""),                  # a district the gold does not give
+        _fact(4, "", ""),                                   # both empty: right
+        _fact(5, "گرگان / منطقه 7", "سامانه‌ی من شهردارم"),  # another city; ezafe folded
+    ]}
+    result = score(predicted, gold)
+    assert (result["municipality_right"], result["municipality_annotated"]) == (2, 5)
+    assert (result["city_right"], result["city_annotated"]) == (4, 5)
+    assert (result["programme_right"], result["programme_annotated"]) == (5, 5)
+    assert result["municipality_accuracy"] == pytest.approx(0.4)
+    assert result["city_accuracy"] == pytest.approx(0.8)
+    assert [g[0] for _, g, _ in result["wrong_municipality"]] == [2, 3, 5]
+    assert [g[0] for _, g, _ in result["wrong_city"]] == [5]
+
+
+def test_an_empty_field_against_a_name_is_wrong_either_way():
+    gold = {"a.txt": [_fact(1, "", "شورایاری"), _fact(2, "کرج", "")]}
+    predicted = {"a.txt": [_fact(1, "کرج", ""), _fact(2, "", "شورایاری")]}
+    result = score(predicted, gold)
+    assert result["municipality_right"] == result["city_right"] == result["programme_right"] == 0
+    assert result["municipality_annotated"] == result["programme_annotated"] == 2
+
+
+def test_gold_without_the_fields_is_not_annotated_not_wrong():
+    # a.txt's first gold line predates the fields (a 5-tuple), b.txt's says None: both unannotated.
+    gold = {"a.txt": [(7, "facility", "exact", "e", None), _fact(8, "تبریز", "")],
+            "b.txt": [(9, "people", "exact", "e", None, None, None)]}
+    predicted = {"a.txt": [_fact(7, "تهران", "شورایاری"), _fact(8, "تبریز", "")],
+                 "b.txt": [_fact(9, "قم", "", category="people")]}
+    report = evaluation_report(predicted, gold)
+    assert (report["municipality_right"], report["municipality_annotated"], report["municipality_not_annotated"]) \
+        == (1, 1, 2)
+    assert report["programme_accuracy"] == 1.0
+    b = next(d for d in report["documents"] if d["doc"] == "b.txt")
+    assert b["municipality_accuracy"] is None and b["programme_not_annotated"] == 1
+    text = format_report(report)
+    assert "municipality accuracy (city + district): 1.000  (1 of 1 annotated matched; 2 not annotated)" in text
+    assert any(line.split() == ["b.txt", "not", "annotated", "not", "annotated", "not", "annotated"]
+               for line in text.splitlines())
+    assert any(line.split() == ["a.txt", "1/1", "1/1", "1/1"] for line in text.splitlines())
+
+    nothing = format_report(evaluation_report({"b.txt": predicted["b.txt"]}, {"b.txt": gold["b.txt"]}))
+    assert "programme accuracy: not annotated  (1 matched facts without it in gold)" in nothing
+
+
+def test_report_names_each_wrong_attribution_with_both_names():
+    gold = {"a.txt": [_fact(22, "تهران / منطقه 7", "شورایاری", category="district")]}
+    predicted = {"a.txt": [_fact(22, "گرگان / منطقه 7", "", category="district")]}
+    report = evaluation_report(predicted, gold)
+    _consistent(report)
+    text = format_report(report)
+    assert "municipality differs: 1" in text and "programme differs: 1" in text
+    assert "gold «تهران / منطقه 7», extracted «گرگان / منطقه 7» (another city)" in text
+    assert "gold «شورایاری», extracted «»" in text
+    assert "city-level accuracy: 0.000  (0 of 1 annotated matched)" in text
+    assert report["documents"][0]["wrong_programme"][0]["gold"]["programme"] == "شورایاری"
+
+
+def test_read_gold_reads_the_attribution_fields_and_rejects_non_strings():
+    line = {"doc": "a.txt", "value": 3, "category": "district", "qualifier": "exact"}
+    gold = read_gold([json.dumps({**line, "municipality": "تهران / منطقه 3", "programme": ""}),
+                      json.dumps(line)], "x.jsonl")
+    assert [fact[5:] for fact in gold["a.txt"]] == [("تهران / منطقه 3", ""), (None, None)]
+    with pytest.raises(GoldError, match=r"x.jsonl:1: municipality must be a string"):
+        read_gold([json.dumps({**line, "municipality": None})], "x.jsonl")
+    with pytest.raises(GoldError, match=r"x.jsonl:1: programme must be a string"):
+        read_gold([json.dumps({**line, "programme": ["شورایاری"]})], "x.jsonl")
+
+
+def test_command_line_scores_annotated_gold(tmp_path):
+    lines = [json.loads(line) for line in (GOLD / "seeds.jsonl").read_text(encoding="utf-8").splitlines()]
+    predicted = _predicted(SEEDS)
+    # Annotate each line with what its matched fact says, and one line wrongly: 1 wrong each.
+    annotated = []
+    for row in lines:  # in gold order, each extracted fact matched once, as score() pairs them
+        hit = next(p for p in predicted[row["doc"]] if p[0] == row["value"] and p[1] == row["category"])
+        predicted[row["doc"]].remove(hit)
+        annotated.append({**row, "municipality": hit[5], "programme": hit[6]})
+    annotated[0] = {**annotated[0], "municipality": "کاشمر", "programme": "شورای بانوان"}
+    del annotated[1]["municipality"], annotated[1]["programme"]
+    gold = tmp_path / "seeds.jsonl"
+    gold.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in annotated), encoding="utf-8")
+    result = _run(gold, *SEEDS, "--json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    _consistent(report)
+    n = len(lines)
+    for name in ATTRIBUTIONS:
+        assert (report[f"{name}_right"], report[f"{name}_annotated"], report[f"{name}_not_annotated"]) \
+            == (n - 2, n - 1, 1), name
+    text = _run(gold, *SEEDS).stdout
+    assert f"programme accuracy: {(n - 2) / (n - 1):.3f}  ({n - 2} of {n - 1} annotated matched; 1 not annotated)" in text
