@@ -39,6 +39,15 @@ SYNONYMS = {
 }
 
 
+def spelling_key(text: str) -> str:
+    """A name as spelt, with only what no writer means apart folded: ي/ك, hamza seats, «آ»,
+    diacritics, ZWNJ and spaces. Unlike `alias_key` it keeps doubled letters and plurals and
+    joins no synonyms, so a word of running text («شده», «شهری») is never taken for a place
+    whose key it shares («ششده», «شهرری»)."""
+    text = _EZAFE_AFTER_HEH.sub("ه", text)
+    return _DROPPED.sub("", to_latin_digits(text).translate(_LETTER_FOLDS).lower())
+
+
 def _folded_key(text: str) -> str:
     # The ezafe after «ه» is written «ۀ» (folded to «ه» below), «هٔ» or «ه‌ی»: all are «ه».
     text = _EZAFE_AFTER_HEH.sub("ه", text)
@@ -93,7 +102,7 @@ def programme_base_form(name: str) -> str:
     parts = [_singular(word) for word in joined]
     parts = [word[:-1] if word.endswith("ی") and word[-2:-1] in _EZAFE_VOWELS and i < len(parts) - 1 else word
              for i, word in enumerate(parts)]
-    parts = [word + "ی" if word.endswith(_EZAFE_VOWELS) and i < len(parts) - 1 else word
+    parts = [word + "ی" if word.endswith(_EZAFE_VOWELS) and len(word) > 1 and i < len(parts) - 1 else word
              for i, word in enumerate(parts)]
     return " ".join(parts)
 

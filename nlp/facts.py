@@ -87,6 +87,12 @@ def _head_category(words: list[str]) -> tuple[str, str, int] | None:
     return None
 
 
+def head_category(word: str) -> str | None:
+    """The category of a head noun written alone («پایانه» → "facility"), else None."""
+    found = _head_category([word])
+    return found[0] if found else None
+
+
 def _qualifier(before: str) -> str:
     _, _, qualifiers, *_ = _tables()
     tail = _gap(_fold(before)).rstrip()

@@ -11,8 +11,8 @@
   Persian; they are named after their capitals, so «ولایت X» of an Afghan city X is a
   province (see nlp.facts).
 
-Names are matched by `nlp.entities.alias_key`, the project's one folding: «خرم آباد»,
-«خرم‌آباد» and «خرمآباد» are one city. A name that is also a common word or a person's
+Names are matched by `nlp.entities.spelling_key`, the project's folding less what would join
+different words: «خرم آباد», «خرم‌آباد» and «خرمآباد» are one city, «شده» is not «ششده». A name that is also a common word or a person's
 name («نور», «بهار», «میانه», «محلات») is *ambiguous*: hazm's word list counts it often
 (news frequency), or tags it as more than a noun or adjective, or it has two letters.
 Such a name names a place only in context (nlp.facts decides). Cities with municipal
@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from shahrnameh.nlp.entities import alias_key
+from shahrnameh.nlp.entities import spelling_key
 from shahrnameh.nlp.lexicon import cache_folder, words
 
 # A word hazm's news counts more often than this is a word first and a place second: the
@@ -45,7 +45,7 @@ COMMON_WORD_FREQUENCY = 600_000
 # names: «یاسوج» N,NUM); any other
 # («محلات»: PL, «ری»: CL) says the word is used as something else.
 _NAME_TAGS = {"N", "AJ", "RES", "NUM"}
-_CACHE_FORMAT = 4
+_CACHE_FORMAT = 5
 _ZONE = re.compile(r"^(.*?)\s*-?\s*([0-9]+)\s*-?$")
 _PERSIAN_ONLY = re.compile(r"^[\u0621-\u063A\u0641-\u064A\u067E\u0686\u0698\u06A9\u06AF\u06CC\u0622 \u200c]+$")
 
@@ -58,7 +58,7 @@ class Place:
 
 
 class Gazetteer:
-    """Places by `alias_key`, the districts each city has, and which names are ambiguous."""
+    """Places by `spelling_key`, the districts each city has, and which names are ambiguous."""
 
     def __init__(self, tables: dict):
         self.cities: dict[str, tuple[str, str]] = tables["cities"]        # key → (name, country)
@@ -87,7 +87,7 @@ class Gazetteer:
         A city with municipal districts is a city first («تهران», «قم»)."""
         found = self._ambiguous.get(written)
         if found is None:
-            key = alias_key(written)
+            key = spelling_key(written)
             frequency, tags = words().get(written.replace("\u200c", ""), words().get(written, (0, "0")))
             found = key not in self.districts and (len(key) <= 2 or frequency >= COMMON_WORD_FREQUENCY or (
                 frequency > 0 and not set(tags.split(",")) <= _NAME_TAGS))
@@ -96,7 +96,7 @@ class Gazetteer:
 
     def has_district(self, city: str, number: int) -> bool | None:
         """Whether the data lists district `number` of `city`; None when it lists none of its districts."""
-        zones = self.districts.get(alias_key(city))
+        zones = self.districts.get(spelling_key(city))
         return None if zones is None else number in zones
 
 
@@ -123,26 +123,26 @@ def _clean(name: str) -> str:
 
 def _build() -> dict:
     province_csv, county_csv, city_csv, afghan_json = _sources()
-    provinces = {alias_key(_clean(r["name"])): _clean(r["name"]) for r in _rows(province_csv)}
-    counties = {alias_key(_clean(r["name"])): _clean(r["name"]) for r in _rows(county_csv)}
+    provinces = {spelling_key(_clean(r["name"])): _clean(r["name"]) for r in _rows(province_csv)}
+    counties = {spelling_key(_clean(r["name"])): _clean(r["name"]) for r in _rows(county_csv)}
     cities: dict[str, tuple[str, str]] = {}
     districts: dict[str, set[int]] = {}
     for row in _rows(city_csv):
         name = _clean(row["name"])
         zone = _ZONE.match(name) if row["city_type"] == "2" else None
         if zone:
-            districts.setdefault(alias_key(zone.group(1)), set()).add(int(zone.group(2)))
+            districts.setdefault(spelling_key(zone.group(1)), set()).add(int(zone.group(2)))
         elif not any(ch.isdigit() for ch in name):
-            cities.setdefault(alias_key(name), (name, "IR"))
+            cities.setdefault(spelling_key(name), (name, "IR"))
     for city in json.loads(afghan_json.read_text(encoding="utf-8")).values():
         if city.get("countrycode") != "AF":
             continue
         for alternate in city.get("alternatenames", []):
             if _PERSIAN_ONLY.match(alternate):
                 name = _clean(alternate)
-                cities.setdefault(alias_key(name), (name, "AF"))
+                cities.setdefault(spelling_key(name), (name, "AF"))
     spelled = list(provinces.values()) + list(counties.values()) + [name for name, _ in cities.values()]
-    first_words = {alias_key(name.split()[0]) for name in spelled if len(name.split()) > 1}
+    first_words = {spelling_key(name.split()[0]) for name in spelled if len(name.split()) > 1}
     longest = max(len(name.split()) for name in spelled)
     return {"cities": cities, "counties": counties, "provinces": provinces,
             "districts": {key: sorted(zones) for key, zones in districts.items()},

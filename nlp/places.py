@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from shahrnameh.nlp.entities import (
-    SEPARATOR, alias_key, programme_aliases, programme_base_form, programme_key, programme_word_key,
+    SEPARATOR, programme_aliases, programme_base_form, programme_key, programme_word_key, spelling_key,
 )
 from shahrnameh.nlp.gazetteer import gazetteer
 from shahrnameh.nlp.lexicon import hazm_data, words
@@ -35,10 +35,20 @@ _CITY_CUES = frozenset({"شهر", "شهرداری", "شهردار", "کلانش�
 _COUNTY_CUES = frozenset({"شهرستان", "فرمانداری", "فرماندار"})
 _PROVINCE_CUES = frozenset({"استان", "استانداری", "استاندار"})
 _AFGHAN_PROVINCE_CUES = frozenset({"ولایت", "والی"})
+# A village has no municipality (FACTS.md rulings): a name after these is no mention.
+_VILLAGE_CUES = frozenset({"روستا", "روستای", "روستاهای", "دهستان"})
+_DATELINE = re.compile(r"به گزارش[^.!?؟\n]{0,60}\sاز\s*$")
 _DISTRICT_WORD = "منطقه"
 # Triggers of a programme's name; the words after them, up to a stop, are the name.
-_PROGRAMME_TRIGGERS = frozenset({"طرح", "پویش", "سامانه", "جشنواره", "شورای", "ستاد"})
-_QUOTE_TRIGGERS = _PROGRAMME_TRIGGERS | {"برنامه", "مسابقه", "همایش", "کمپین", "نهضت"}
+# «شورای …» only with a title in guillemets: a city's council is no programme (FACTS.md
+# rulings), the neighbourhood councils are listed ones.
+_PROGRAMME_TRIGGERS = frozenset({"طرح", "پویش", "سامانه", "جشنواره", "ستاد"})
+_QUOTE_TRIGGERS = _PROGRAMME_TRIGGERS | {"شورای", "برنامه", "مسابقه", "همایش", "کمپین", "نهضت"}
+# The light verbs of Persian compound verbs: «منتشر شد», «معرفی می‌شوند», «اجرا کرد». A word
+# before one of their forms is the verb's first half, never part of a name.
+_LIGHT_VERBS = ("شد", "کرد", "گردید", "نمود", "داشت", "یافت", "گرفت", "داد")
+# Words that make the next one a common noun («این بوستان», «27 بوستان»), not a place.
+_DETERMINERS = frozenset({"این", "آن", "هر", "همین", "همان", "چند", "چندین", "کدام"})
 _MOST_NAME_WORDS = 4
 _GUILLEMETS = re.compile(r"«([^«»\n]{2,60})»")
 _TEHRAN = "تهران"
@@ -67,6 +77,21 @@ def _stop_words() -> frozenset[str]:
         for stem in filter(None, (past, present)):
             stop.update({stem, stem + "ه", stem + "ند", stem + "ید", stem + "یم"})
     return frozenset(stop)
+
+
+@lru_cache(maxsize=1)
+def _light_verb_forms() -> frozenset[str]:
+    presents = {}
+    for line in hazm_data("verbs.dat").read_text(encoding="utf-8").splitlines():
+        past, _, present = line.strip().partition("#")
+        if past in _LIGHT_VERBS:
+            presents[past] = present
+    forms = set()
+    for past, present in presents.items():
+        for stem in (past, present):
+            for ending in ("", "ه", "ند", "ید", "یم", "م", "ی", "د"):
+                forms.update({stem + ending, "می" + ZWNJ + stem + ending, "ن" + stem + ending})
+    return frozenset(forms)
 
 
 def _is_stop(word: str) -> bool:
@@ -102,6 +127,10 @@ class Places:
         folded = _fold(text)
         self.tokens = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(folded)]
         places = self._places(folded)
+        if any(m.kind in ("city", "district") for m in places):
+            # A province places a number only in an article that names no city («استاندار
+            # کرمان» in Rafsanjan's article is the governor's title, not the number's place).
+            places = [m for m in places if m.kind != "province"]
         self.places = sorted(places, key=lambda m: m.start)
         self.place_starts = [m.start for m in self.places]
         self.programmes = sorted(self._programmes(folded), key=lambda m: m.start)
@@ -140,20 +169,30 @@ class Places:
                 i += 1
                 continue
             size, place, written = 1, None, word
-            if alias_key(word) in g.first_words:
+            if spelling_key(word) in g.first_words:
                 for size in range(min(g.longest, n - i), 1, -1):
                     phrase = self._joined(folded, i, size)
-                    if phrase and (place := g.place(alias_key(phrase))):
+                    if phrase and (place := g.place(spelling_key(phrase))):
                         written = phrase
                         break
             if place is None:
-                size, place = 1, g.place(alias_key(word))
+                size, place = 1, g.place(spelling_key(word))
             if place is None:
                 i += 1
                 continue
             cue = self._previous_word(folded, i)
-            key = alias_key(written)
+            key = spelling_key(written)
             name, kind = place.name, place.kind
+            if cue in _VILLAGE_CUES or cue in _DETERMINERS or _after_number(folded, start) \
+                    or (cue is not None and _is_facility(cue)) \
+                    or _DATELINE.search(folded, max(0, start - 80), start) \
+                    or (found and found[-1].kind in ("city", "county") and kind in ("city", "county")
+                        and _GAP.fullmatch(folded, found[-1].end, start)):
+                # A village; a counted or pointed-at noun («27 بوستان», «این بوستان»); a
+                # facility's name («پایانه ساوه», «فروشگاه ریحان»); the dateline («به گزارش خبرگزاری فارس از کاشان») says where the
+                # report was filed; «قمصر کاشان» is the city written with its county.
+                i += size
+                continue
             if cue in _PROVINCE_CUES and key in g.provinces:
                 name, kind = "استان " + g.provinces[key], "province"
             elif cue in _AFGHAN_PROVINCE_CUES:
@@ -191,7 +230,7 @@ class Places:
         for i, (start, end, word) in enumerate(self.tokens):
             cue = self._previous_word(folded, i)
             if cue in ("شهر", "شهرداری") and len(word) >= 3 and word not in _not_cities() \
-                    and not g.is_ambiguous(word) and g.place(alias_key(word)) is None and word not in listed \
+                    and not g.is_ambiguous(word) and g.place(spelling_key(word)) is None and word not in listed \
                     and word not in words():
                 candidates.append(Mention(self.tokens[i - 1][0], end, word, "city"))
         counts = Counter(m.name for m in candidates)
@@ -241,11 +280,12 @@ class Places:
         for j in range(i + 1, min(i + 1 + _MOST_NAME_WORDS, len(self.tokens))):
             before_end = self.tokens[j - 1][1]
             word_start, word_end, word = self.tokens[j]
-            joins = word == "و" and taken and j + 1 < len(self.tokens) and not _is_stop(self.tokens[j + 1][2])
+            following = self.tokens[j + 1][2] if j + 1 < len(self.tokens) else ""
+            joins = word == "و" and taken and following and not _is_stop(following)
             if _GAP.fullmatch(folded, before_end, word_start) is None or (_is_stop(word) and not joins) \
-                    or word in _PROGRAMME_TRIGGERS or word == _DISTRICT_WORD:
+                    or word in _PROGRAMME_TRIGGERS or word == _DISTRICT_WORD or following in _light_verb_forms():
                 break
-            if g.place(alias_key(word)) is not None and not g.is_ambiguous(word):
+            if g.place(spelling_key(word)) is not None and not g.is_ambiguous(word):
                 if taken and taken[-1] in _CITY_CUES | _COUNTY_CUES | _PROVINCE_CUES and len(taken) > 1:
                     taken.pop()  # «ستاد مدیریت بحران شهر تهران»: the city is the place, not the name
                 break
@@ -270,7 +310,7 @@ class Places:
             return Mention(match.start(), match.end(), name, "programme") if name else None
         g = gazetteer()
         if any(_is_stop(word) or not _WORD.fullmatch(word) for word in inside) \
-                or g.place(alias_key(" ".join(inside))) is not None:
+                or g.place(spelling_key(" ".join(inside))) is not None:
             return None
         name = _programme_name(" ".join(inside))
         return Mention(match.start(), match.end(), name, "programme") if name else None
@@ -368,6 +408,22 @@ def _most_specific(found: list[Mention]) -> list[Mention]:
 def _closest(found: list[Mention], number_start: int) -> Mention:
     before = [m for m in found if m.start <= number_start]
     return before[-1] if before else found[0]
+
+
+_NUMBER_BEFORE = re.compile(r"[0-9۰-۹][ \u200c]*$")
+
+
+def _after_number(folded: str, start: int) -> bool:
+    if _NUMBER_BEFORE.search(folded, max(0, start - 4), start):
+        return True
+    before = _WORD.findall(folded[max(0, start - 12):start])
+    return bool(before) and folded[start - 1:start].isspace() and bool(find_numbers(before[-1])) \
+        and folded.rfind(before[-1], 0, start) + len(before[-1]) + 1 == start
+
+
+def _is_facility(word: str) -> bool:
+    from shahrnameh.nlp.facts import head_category  # facts imports this module
+    return head_category(word) == "facility"
 
 
 @lru_cache(maxsize=1)
