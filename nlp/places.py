@@ -42,7 +42,12 @@ _DISTRICT_WORD = "منطقه"
 # Triggers of a programme's name; the words after them, up to a stop, are the name.
 # «شورای …» only with a title in guillemets: a city's council is no programme (FACTS.md
 # rulings), the neighbourhood councils are listed ones.
-_PROGRAMME_TRIGGERS = frozenset({"طرح", "پویش", "سامانه", "جشنواره", "ستاد"})
+_PROGRAMME_TRIGGERS = frozenset({"طرح", "پویش", "سامانه", "جشنواره", "ستاد", "لایحه", "بخشنامه"})
+# Triggers kept before a title in guillemets («سامانه «سپند»»); the others give way to it
+# («پویش رقابتی «شهردارشو»» is «شهردارشو»).
+_TITLE_KEEPS = frozenset({"سامانه"})
+# Words that begin a place, not a name: «طرح هادی روستای …» is «طرح هادی».
+_PLACE_WORDS = frozenset({"روستا", "روستای", "شهرستان", "استان", "منطقه", "شهرداری"})
 _QUOTE_TRIGGERS = _PROGRAMME_TRIGGERS | {"شورای", "برنامه", "مسابقه", "همایش", "کمپین", "نهضت"}
 # The light verbs of Persian compound verbs: «منتشر شد», «معرفی می‌شوند», «اجرا کرد». A word
 # before one of their forms is the verb's first half, never part of a name.
@@ -51,6 +56,8 @@ _LIGHT_VERBS = ("شد", "کرد", "گردید", "نمود", "داشت", "یاف�
 _DETERMINERS = frozenset({"این", "آن", "هر", "همین", "همان", "چند", "چندین", "کدام"})
 _MOST_NAME_WORDS = 4
 _GUILLEMETS = re.compile(r"«([^«»\n]{2,60})»")
+# A title in guillemets right after a trigger, or after up to two words («پویش رقابتی «…»»).
+_TITLE_AFTER = re.compile(r"((?:[ \u200c]+[\u0621-\u06CC\u200c]+){0,2})[ \u200c]*«([^«»\n]{2,60})»")
 _TEHRAN = "تهران"
 
 
@@ -92,6 +99,11 @@ def _light_verb_forms() -> frozenset[str]:
             for ending in ("", "ه", "ند", "ید", "یم", "م", "ی", "د"):
                 forms.update({stem + ending, "می" + ZWNJ + stem + ending, "ن" + stem + ending})
     return frozenset(forms)
+
+
+def _is_noun_only(word: str) -> bool:
+    frequency, tags = words().get(word, (0, "0"))
+    return frequency > 0 and set(tags.split(",")) <= {"N", "RES"}
 
 
 def _is_stop(word: str) -> bool:
@@ -252,7 +264,11 @@ class Places:
                                           "programme")
                         break
             if mention is None and word in _PROGRAMME_TRIGGERS:
-                mention = self._introduced(folded, i)
+                if found and self._previous_word(folded, i) in _DETERMINERS:
+                    # «این طرح», «این پویش»: the programme the text has been speaking of.
+                    mention = Mention(start, end, found[-1].name, "programme")
+                else:
+                    mention = self._introduced(folded, i)
             if mention is not None:
                 found.append(mention)
                 taken_until = mention.end
@@ -270,10 +286,11 @@ class Places:
         """«طرح X Y», «پویش «X»»: the trigger and the words of the name, which ends at a stop
         word, a verb, a number, punctuation, a place, or after four words."""
         start, end, trigger = self.tokens[i]
-        quoted = re.match(r"[ \u200c]*«([^«»\n]{2,60})»", folded[end:])
-        if quoted:
-            name = _programme_name(f"{trigger} {' '.join(quoted.group(1).split())}")
-            return Mention(start, end + quoted.end(), name, "programme") if name else None
+        quoted = _TITLE_AFTER.match(folded, end)
+        if quoted and not any(_is_stop(word) for word in quoted.group(1).split()):
+            title = " ".join(quoted.group(2).split())
+            name = _programme_name(f"{trigger} {title}" if trigger in _TITLE_KEEPS else title)
+            return Mention(start, quoted.end(), name, "programme") if name else None
         g = gazetteer()
         taken: list[str] = []
         last_end = end
@@ -283,7 +300,7 @@ class Places:
             following = self.tokens[j + 1][2] if j + 1 < len(self.tokens) else ""
             joins = word == "و" and taken and following and not _is_stop(following)
             if _GAP.fullmatch(folded, before_end, word_start) is None or (_is_stop(word) and not joins) \
-                    or word in _PROGRAMME_TRIGGERS or word == _DISTRICT_WORD or following in _light_verb_forms():
+                    or word in _PROGRAMME_TRIGGERS or word in _PLACE_WORDS or following in _light_verb_forms():
                 break
             if g.place(spelling_key(word)) is not None and not g.is_ambiguous(word):
                 if taken and taken[-1] in _CITY_CUES | _COUNTY_CUES | _PROVINCE_CUES and len(taken) > 1:
@@ -295,7 +312,12 @@ class Places:
             taken.pop()
         if not taken:
             return None
-        name = _programme_name(f"{trigger} {' '.join(taken)}")
+        if trigger == "طرح" and _is_noun_only(taken[0]):
+            # «طرح بازآفرینی شهری» is «بازآفرینی شهری»: the rest is a name by itself; «طرح
+            # تفصیلی», «طرح هادی» keep «طرح», the rest alone being an adjective.
+            name = _programme_name(" ".join(taken))
+        else:
+            name = _programme_name(f"{trigger} {' '.join(taken)}")
         return Mention(start, last_end, name, "programme") if name else None
 
     def _title_programme(self, folded: str, match: re.Match) -> Mention | None:
