@@ -61,6 +61,11 @@ _TITLE_AFTER = re.compile(r"((?:[ \u200c]+[\u0621-\u06CC\u200c]+){0,2})[ \u200c]
 _TEHRAN = "تهران"
 
 
+# Keys of running words, once per distinct word: an article repeats most of its words.
+_spelled = lru_cache(maxsize=1 << 16)(spelling_key)
+_programme_word = lru_cache(maxsize=1 << 16)(programme_word_key)
+
+
 @dataclass(frozen=True)
 class Mention:
     start: int
@@ -181,14 +186,14 @@ class Places:
                 i += 1
                 continue
             size, place, written = 1, None, word
-            if spelling_key(word) in g.first_words:
+            if _spelled(word) in g.first_words:
                 for size in range(min(g.longest, n - i), 1, -1):
                     phrase = self._joined(folded, i, size)
                     if phrase and (place := g.place(spelling_key(phrase))):
                         written = phrase
                         break
             if place is None:
-                size, place = 1, g.place(spelling_key(word))
+                size, place = 1, g.place(_spelled(word))
             if place is None:
                 i += 1
                 continue
@@ -197,7 +202,7 @@ class Places:
             name, kind = place.name, place.kind
             if cue in _VILLAGE_CUES or cue in _DETERMINERS or _after_number(folded, start) \
                     or (cue is not None and _is_facility(cue)) \
-                    or _DATELINE.search(folded, max(0, start - 80), start) \
+                    or _DATELINE.search(folded, max(0, start - 80), self.tokens[i - 1][0] if cue else start) \
                     or (found and found[-1].kind in ("city", "county") and kind in ("city", "county")
                         and _GAP.fullmatch(folded, found[-1].end, start)):
                 # A village; a counted or pointed-at noun («27 بوستان», «این بوستان»); a
@@ -242,7 +247,7 @@ class Places:
         for i, (start, end, word) in enumerate(self.tokens):
             cue = self._previous_word(folded, i)
             if cue in ("شهر", "شهرداری") and len(word) >= 3 and word not in _not_cities() \
-                    and not g.is_ambiguous(word) and g.place(spelling_key(word)) is None and word not in listed \
+                    and not g.is_ambiguous(word) and g.place(_spelled(word)) is None and word not in listed \
                     and word not in words():
                 candidates.append(Mention(self.tokens[i - 1][0], end, word, "city"))
         counts = Counter(m.name for m in candidates)
@@ -256,14 +261,15 @@ class Places:
             if start < taken_until:
                 continue
             mention = None
-            if programme_word_key(word) in first_words:
+            if _programme_word(word) in first_words:
                 for size in range(min(longest + 1, len(self.tokens) - i), 0, -1):
                     phrase = self._joined(folded, i, size)
                     if phrase and programme_key(phrase) in by_key:
                         mention = Mention(start, self.tokens[i + size - 1][1], by_key[programme_key(phrase)],
                                           "programme")
                         break
-            if mention is None and word in _PROGRAMME_TRIGGERS:
+            if mention is None and word in _PROGRAMME_TRIGGERS and not _after_number(folded, start):
+                # («12 طرح برتر» counts schemes; it names none)
                 if found and self._previous_word(folded, i) in _DETERMINERS:
                     # «این طرح», «این پویش»: the programme the text has been speaking of.
                     mention = Mention(start, end, found[-1].name, "programme")
@@ -302,7 +308,7 @@ class Places:
             if _GAP.fullmatch(folded, before_end, word_start) is None or (_is_stop(word) and not joins) \
                     or word in _PROGRAMME_TRIGGERS or word in _PLACE_WORDS or following in _light_verb_forms():
                 break
-            if g.place(spelling_key(word)) is not None and not g.is_ambiguous(word):
+            if g.place(_spelled(word)) is not None and not g.is_ambiguous(word):
                 if taken and taken[-1] in _CITY_CUES | _COUNTY_CUES | _PROVINCE_CUES and len(taken) > 1:
                     taken.pop()  # «ستاد مدیریت بحران شهر تهران»: the city is the place, not the name
                 break
@@ -443,6 +449,7 @@ def _after_number(folded: str, start: int) -> bool:
         and folded.rfind(before[-1], 0, start) + len(before[-1]) + 1 == start
 
 
+@lru_cache(maxsize=1 << 14)
 def _is_facility(word: str) -> bool:
     from shahrnameh.nlp.facts import head_category  # facts imports this module
     return head_category(word) == "facility"
