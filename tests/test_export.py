@@ -63,9 +63,12 @@ def test_filters_go_through_the_alias_tables(loaded):
     rows = [json.loads(line) for line in lines]
     assert rows and {r["programme_name"] for r in rows} == {"سرای محله"}
     assert len(rows) == _count(loaded, "WHERE programme_name = :p", p="سرای محله")
+    # How each fact's municipality was attributed travels with it (nlp.places.ATTRIBUTIONS).
+    assert {r["attribution"] for r in rows} <= {"sentence", "earlier", "title", "source", ""}
+    assert any(r["attribution"] == "sentence" for r in rows)
 
     rows = [json.loads(line) for line in _export(loaded, "jsonl", municipality="شهر ری").decode().splitlines()]
-    assert {r["municipality_name"] for r in rows} == {"شهرری", "شهرری / منطقه 20"}  # the city and its district
+    assert {r["municipality_name"] for r in rows} == {"شهرری"}  # «شهر ری» in the district 20 article
 
     rows = [json.loads(line) for line in _export(loaded, "jsonl", since="2020-01-01").decode().splitlines()]
     assert rows and {r["published"] for r in rows} == {"2021-02-01"}

@@ -43,7 +43,8 @@ def upgrade() -> None:
     assert facts_full.count(_LAST_COLUMN) == 1
     op.execute(facts_full.replace(_LAST_COLUMN, f"{_LAST_COLUMN},\n       f.attribution AS attribution"))
     op.execute(timeline)
-    _rekey_programme_aliases(op.get_bind())
+    if not op.get_context().as_sql:  # an SQL script has no rows to read; keys are rewritten at load
+        _rekey_programme_aliases(op.get_bind())
 
 
 def _rekey_programme_aliases(connection) -> None:
@@ -63,6 +64,8 @@ def downgrade() -> None:
         batch.drop_column("attribution")
     for view in _views():
         op.execute(view)
+    if op.get_context().as_sql:
+        return
     from shahrnameh.nlp.entities import alias_key
 
     connection = op.get_bind()
