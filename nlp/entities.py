@@ -69,7 +69,7 @@ _PLURAL_SUFFIXES = ("\u200cهای", "\u200cها", "های", "ها")
 _EZAFE_VOWELS = ("ا", "و")
 
 
-def _singular(word: str) -> str:
+def singular_word(word: str) -> str:
     """A word of a programme's name in its singular form, when the word list vouches for it:
     «سراهای» → «سرا», «شورایاری‌ها» → «شورایاری», «محلات» → «محله», «شهرداران» → «شهردار».
     A word the list knows as a singular («باران», «خدمات» against a rarer «خدمه») is kept."""
@@ -99,7 +99,7 @@ def programme_base_form(name: str) -> str:
     ends = [i for i, word in enumerate(written) if not (i and word in ("ها", "های"))]
     joined = [word + "\u200c" + written[ends[n] + 1] if ends[n] + 1 < len(written) and written[ends[n] + 1] in ("ها", "های")
               else word for n, word in enumerate(joined)]
-    parts = [_singular(word) for word in joined]
+    parts = [singular_word(word) for word in joined]
     parts = [word[:-1] if word.endswith("ی") and word[-2:-1] in _EZAFE_VOWELS and i < len(parts) - 1 else word
              for i, word in enumerate(parts)]
     parts = [word + "ی" if word.endswith(_EZAFE_VOWELS) and len(word) > 1 and i < len(parts) - 1 else word
@@ -110,7 +110,7 @@ def programme_base_form(name: str) -> str:
 def programme_word_key(word: str) -> str:
     """The key of one word of a programme's name, singular and without its ezafe:
     «سراهای», «سرای» and «سرا» share it (how a name's first word is looked up)."""
-    word = _singular(word)
+    word = singular_word(word)
     if word.endswith("ی") and word[-2:-1] in _EZAFE_VOWELS:
         word = word[:-1]
     return _folded_key(word)

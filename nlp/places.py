@@ -38,6 +38,7 @@ _AFGHAN_PROVINCE_CUES = frozenset({"ولایت", "والی"})
 # A village has no municipality (FACTS.md rulings): a name after these is no mention.
 _VILLAGE_CUES = frozenset({"روستا", "روستای", "روستاهای", "دهستان"})
 _DATELINE = re.compile(r"به گزارش[^.!?؟\n]{0,60}\sاز\s*$")
+_ALL_CUES = _CITY_CUES | _COUNTY_CUES | _PROVINCE_CUES | _AFGHAN_PROVINCE_CUES
 _DISTRICT_WORD = "منطقه"
 # Triggers of a programme's name; the words after them, up to a stop, are the name.
 # «شورای …» only with a title in guillemets: a city's council is no programme (FACTS.md
@@ -197,17 +198,20 @@ class Places:
             if place is None:
                 i += 1
                 continue
-            cue = self._previous_word(folded, i)
+            previous = self._previous_word(folded, i)
+            cue = previous if previous in _ALL_CUES else None
             key = spelling_key(written)
             name, kind = place.name, place.kind
-            if cue in _VILLAGE_CUES or cue in _DETERMINERS or _after_number(folded, start) \
-                    or (cue is not None and _is_facility(cue)) \
-                    or _DATELINE.search(folded, max(0, start - 80), self.tokens[i - 1][0] if cue else start) \
+            mention_start = self.tokens[i - 1][0] if cue else start
+            if previous in _VILLAGE_CUES or previous in _DETERMINERS or _after_number(folded, start) \
+                    or (previous is not None and _is_facility(previous)) \
+                    or _DATELINE.search(folded, max(0, mention_start - 80), mention_start) \
                     or (found and found[-1].kind in ("city", "county") and kind in ("city", "county")
                         and _GAP.fullmatch(folded, found[-1].end, start)):
                 # A village; a counted or pointed-at noun («27 بوستان», «این بوستان»); a
-                # facility's name («پایانه ساوه», «فروشگاه ریحان»); the dateline («به گزارش خبرگزاری فارس از کاشان») says where the
-                # report was filed; «قمصر کاشان» is the city written with its county.
+                # facility's name («پایانه ساوه», «فروشگاه ریحان»); the dateline («به گزارش
+                # خبرگزاری فارس از کاشان») says where the report was filed; «قمصر کاشان» is
+                # the city written with its county.
                 i += size
                 continue
             if cue in _PROVINCE_CUES and key in g.provinces:
@@ -218,14 +222,12 @@ class Places:
                 name, kind = g.counties.get(key, name), "county"
             elif cue in _CITY_CUES and key in g.cities:
                 name, kind = g.cities[key][0], "city"
-            elif cue is None or cue not in _CITY_CUES | _COUNTY_CUES | _PROVINCE_CUES | _AFGHAN_PROVINCE_CUES:
-                if g.is_ambiguous(written) and key not in licensed:
-                    i += size
-                    continue
-                cue = None
+            elif cue is None and g.is_ambiguous(written) and key not in licensed:
+                i += size  # a common word, until the article ties it to a place word
+                continue
             if cue is not None:
                 licensed.add(key)
-            found.append(Mention(self.tokens[i - 1][0] if cue else start, self.tokens[i + size - 1][1], name, kind))
+            found.append(Mention(mention_start, self.tokens[i + size - 1][1], name, kind))
             i += size
         return found + self._unlisted_cities(folded, {m.name for m in found})
 
@@ -327,21 +329,17 @@ class Places:
         return Mention(start, last_end, name, "programme") if name else None
 
     def _title_programme(self, folded: str, match: re.Match) -> Mention | None:
-        """A short title in guillemets after a programme word («برنامه «شهر من»»), or standing
-        alone when it reads like a name: at most four words, none a stop word or a place."""
+        """A short title in guillemets after a programme word («برنامه «شهر من»»). Alone, a
+        title in guillemets is as often a quoted word («دیکتاتور», «اخراج») as a name."""
         inside = match.group(1).split()
         if not 1 <= len(inside) <= _MOST_NAME_WORDS or any(ch.isdigit() for ch in match.group(1)):
             return None
         before = _WORD.findall(folded[max(0, match.start() - 30):match.start()])
         if before and before[-1] in _QUOTE_TRIGGERS:
-            name = _programme_name(f"{before[-1]} {' '.join(inside)}")
+            title = " ".join(inside)
+            name = _programme_name(f"{before[-1]} {title}" if before[-1] in _TITLE_KEEPS else title)
             return Mention(match.start(), match.end(), name, "programme") if name else None
-        g = gazetteer()
-        if any(_is_stop(word) or not _WORD.fullmatch(word) for word in inside) \
-                or g.place(spelling_key(" ".join(inside))) is not None:
-            return None
-        name = _programme_name(" ".join(inside))
-        return Mention(match.start(), match.end(), name, "programme") if name else None
+        return None
 
     # --- districts ---------------------------------------------------------------------
 
