@@ -151,7 +151,7 @@ class Places:
             places = [m for m in places if m.kind != "province"]
         self.places = sorted(places, key=lambda m: m.start)
         self.place_starts = [m.start for m in self.places]
-        self.programmes = sorted(self._programmes(folded), key=lambda m: m.start)
+        self.programmes = _first_of_pairs(folded, sorted(self._programmes(folded), key=lambda m: m.start))
         self.programme_starts = [m.start for m in self.programmes]
         newline = text.find("\n")
         self.title_end = newline if newline > 0 else 0  # one line alone is all body
@@ -389,6 +389,11 @@ class Places:
     def municipality(self, sentence_start: int, sentence_end: int, number_start: int) -> tuple[str | None, str]:
         """(municipality, attribution) of a fact whose number is at `number_start`."""
         own = self._between(self.place_starts, self.places, sentence_start, sentence_end)
+        colon = self.text.rfind(":", sentence_start, number_start)
+        if colon >= 0 and any(m.start > colon for m in own):
+            # «شهردار منطقه 3 افزود: … در مناطق 22 گانه شهر تهران»: the place in the speaker's
+            # title does not place what the speaker says.
+            own = [m for m in own if m.start > colon]
         if own:
             return _closest(_most_specific(own), number_start).name, "sentence"
         in_title = sentence_start < self.title_end
@@ -419,6 +424,17 @@ class Places:
         _, next_end = self._sentence_of(sentence_end)
         after = self._between(self.programme_starts, self.programmes, sentence_end, next_end)
         return after[0].name if after else None
+
+
+def _first_of_pairs(folded: str, programmes: list[Mention]) -> list[Mention]:
+    """«الگوی حکمرانی مردمی و مدیریت مشارکتی»: two names joined by «و» are one mention, the first's."""
+    kept: list[Mention] = []
+    for mention in programmes:
+        if kept and folded[kept[-1].end:mention.start].strip(" " + ZWNJ) == "و":
+            kept[-1] = Mention(kept[-1].start, mention.end, kept[-1].name, "programme")
+        else:
+            kept.append(mention)
+    return kept
 
 
 def _most_specific(found: list[Mention]) -> list[Mention]:
