@@ -14,8 +14,8 @@
 Names are matched by `nlp.entities.spelling_key`, the project's folding less what would join
 different words: «خرم آباد», «خرم‌آباد» and «خرمآباد» are one city, «شده» is not «ششده». A name that is also a common word or a person's
 name («نور», «بهار», «میانه», «محلات») is *ambiguous*: hazm's word list counts it often
-(news frequency), or tags it as more than a noun or adjective, or it is the plural of a
-common word («مهاجران»), or it has two letters.
+(news frequency), or tags it as more than a noun or adjective, or it is the plural or the
+«ی» form of a common word («مهاجران», «آزادی», «محمدی»), or it has two letters.
 Such a name names a place only in context (nlp.facts decides). Cities with municipal
 districts are large enough to be unambiguous whatever the word list says («تهران»).
 
@@ -90,10 +90,12 @@ class Gazetteer:
         if found is None:
             key = spelling_key(written)
             frequency, tags = words().get(written.replace("\u200c", ""), words().get(written, (0, "0")))
-            singular = singular_word(written)  # «مهاجران» (migrants) is also a town
+            # «مهاجران» (migrants) and «آزادی» (freedom) are towns too: the plural or the «ی»
+            # form of a common word is that word first.
+            stems = {singular_word(written), written[:-1] if written.endswith("ی") else written} - {written}
             found = key not in self.districts and (len(key) <= 2 or frequency >= COMMON_WORD_FREQUENCY or (
-                frequency > 0 and not set(tags.split(",")) <= _NAME_TAGS) or (
-                singular != written and words().get(singular, (0,))[0] >= COMMON_WORD_FREQUENCY))
+                frequency > 0 and not set(tags.split(",")) <= _NAME_TAGS) or any(
+                words().get(stem, (0,))[0] >= COMMON_WORD_FREQUENCY for stem in stems))
             self._ambiguous[written] = found
         return found
 

@@ -36,7 +36,7 @@ _COUNTY_CUES = frozenset({"شهرستان", "فرمانداری", "فرماند�
 _PROVINCE_CUES = frozenset({"استان", "استانداری", "استاندار"})
 _AFGHAN_PROVINCE_CUES = frozenset({"ولایت", "والی"})
 # A village has no municipality (FACTS.md rulings): a name after these is no mention.
-_VILLAGE_CUES = frozenset({"روستا", "روستای", "روستاهای", "دهستان"})
+_VILLAGE_CUES = frozenset({"روستا", "روستای", "روستایی", "روستاهای", "دهستان"})
 _DATELINE = re.compile(r"به گزارش[^.!?؟\n]{0,60}\sاز\s*$")
 _ALL_CUES = _CITY_CUES | _COUNTY_CUES | _PROVINCE_CUES | _AFGHAN_PROVINCE_CUES
 _DISTRICT_WORD = "منطقه"
@@ -60,6 +60,11 @@ _GUILLEMETS = re.compile(r"«([^«»\n]{2,60})»")
 # A title in guillemets right after a trigger, or after up to two words («پویش رقابتی «…»»).
 _TITLE_AFTER = re.compile(r"((?:[ \u200c]+[\u0621-\u06CC\u200c]+){0,2})[ \u200c]*«([^«»\n]{2,60})»")
 _TEHRAN = "تهران"
+# A sentence is a list when at least this many of its comma-separated clauses state a number.
+_LIST_CLAUSES = 3
+_COMMA = re.compile(r"[،,]")
+# A number in a clause, not a district's («منطقه 3» is a name).
+_DIGIT_OR_NUMBER = re.compile(r"(?<![0-9۰-۹])(?<!منطقه )(?<!منطقه)[0-9۰-۹]")
 
 
 # Keys of running words, once per distinct word: an article repeats most of its words.
@@ -155,6 +160,7 @@ class Places:
         self.programme_starts = [m.start for m in self.programmes]
         newline = text.find("\n")
         self.title_end = newline if newline > 0 else 0  # one line alone is all body
+        self._clause_cache: tuple = (-1, [], [])
         self._bind_districts()
 
     # --- finding -----------------------------------------------------------------------
@@ -176,6 +182,7 @@ class Places:
     def _places(self, folded: str) -> list[Mention]:
         g = gazetteer()
         found: list[Mention] = []
+        self.villages: list[int] = []  # where the text names a village (no municipality of its own)
         licensed: set[str] = set()  # ambiguous names the article has already tied to a place word
         i, n = 0, len(self.tokens)
         while i < n:
@@ -195,6 +202,8 @@ class Places:
                         break
             if place is None:
                 size, place = 1, g.place(_spelled(word))
+            if word in _VILLAGE_CUES and i + 1 < n:
+                self.villages.append(self.tokens[i + 1][0])
             if place is None:
                 i += 1
                 continue
@@ -394,10 +403,29 @@ class Places:
             # «شهردار منطقه 3 افزود: … در مناطق 22 گانه شهر تهران»: the place in the speaker's
             # title does not place what the speaker says.
             own = [m for m in own if m.start > colon]
+        clauses = self._clauses(sentence_start, sentence_end)
+        village = self._names_a_village(sentence_start, sentence_end)
+        if len(clauses) >= _LIST_CLAUSES:
+            # A list of projects in one sentence: each item takes the place its own clause
+            # names; an item naming none (or only a village) takes the list's heading, not the
+            # place of another item (FACTS.md rulings, «Lists»).
+            starts = [start for start, _ in clauses]
+            c_start, c_end = clauses[bisect_right(starts, number_start) - 1]
+            own = [m for m in own if c_start <= m.start < c_end] or [
+                m for m in own if not self._clause_counts(clauses, starts, m.start)]
+            village = self._names_a_village(c_start, c_end)
         if own:
             return _closest(_most_specific(own), number_start).name, "sentence"
         in_title = sentence_start < self.title_end
         body_start = self.title_end
+        if not in_title and village:
+            # A village has no municipality: its numbers take the county the text puts it in
+            # («بهره‌برداری از چندین پروژه در شهرستان ملایر», then the villages' projects).
+            at = bisect_left(self.place_starts, sentence_start)
+            county = next((m for m in reversed(self.places[:at]) if m.kind == "county" and m.start >= body_start),
+                          None)
+            if county is not None:
+                return county.name, "earlier"
         if not in_title:
             at = bisect_left(self.place_starts, sentence_start)
             if at > 0 and self.places[at - 1].start >= body_start:
@@ -410,10 +438,39 @@ class Places:
             return self.places[at].name, "earlier"
         return None, ""
 
+    def _clauses(self, sentence_start: int, sentence_end: int) -> list[tuple[int, int]]:
+        """The sentence's clauses between commas, with whether each states a number; read once
+        per sentence, so a list of n items costs n, not n² over its facts."""
+        if self._clause_cache[0] != sentence_start:
+            clauses, start = [], sentence_start
+            for match in _COMMA.finditer(self.text, sentence_start, sentence_end):
+                clauses.append((start, match.start()))
+                start = match.end()
+            clauses.append((start, sentence_end))
+            counting = [bool(_DIGIT_OR_NUMBER.search(self.text, a, b)) for a, b in clauses]
+            self._clause_cache = (sentence_start, clauses, counting)
+        return self._clause_cache[1] if sum(self._clause_cache[2]) >= _LIST_CLAUSES else []
+
+    def _clause_counts(self, clauses: list[tuple[int, int]], starts: list[int], position: int) -> bool:
+        return self._clause_cache[2][bisect_right(starts, position) - 1]
+
+    def _names_a_village(self, sentence_start: int, sentence_end: int) -> bool:
+        at = bisect_left(self.villages, sentence_start)
+        return at < len(self.villages) and self.villages[at] < sentence_end
+
     def programme(self, sentence_start: int, sentence_end: int, number_start: int) -> str | None:
         """The programme the fact's sentence names (the closest to the number), else the last
         the sentence before names, else the first of the sentence after."""
         own = self._between(self.programme_starts, self.programmes, sentence_start, sentence_end)
+        clauses = self._clauses(sentence_start, sentence_end)
+        if len(clauses) >= _LIST_CLAUSES:
+            # A list: an item's programme is its own clause's, or the list's frame's; never
+            # another item's, nor a neighbouring sentence's.
+            starts = [start for start, _ in clauses]
+            c_start, c_end = clauses[bisect_right(starts, number_start) - 1]
+            own = [m for m in own if c_start <= m.start < c_end] or [
+                m for m in own if not self._clause_counts(clauses, starts, m.start)]
+            return _closest(own, number_start).name if own else None
         if own:
             return _closest(own, number_start).name
         previous_start, _ = self._sentence_of(max(0, sentence_start - 1))

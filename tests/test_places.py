@@ -75,6 +75,18 @@ def test_each_fact_keeps_how_its_place_was_found():
     assert with_source_default([placed], "مشهد")[0].municipality == "شیراز"
 
 
+def test_in_a_list_each_item_takes_its_own_clause_s_place_else_the_heading():
+    # corpus/fars-municipal/fars_8906061664_hamedan_…: villages have no municipality; the
+    # items that name none take the heading's county, not the town another item names.
+    text = ("*بهره‌برداری از چندین پروژه در شهرستان ملایر\n"
+            "سالن چند منظوره جهان‌پهلوان تختی شهر ازندریان با زیربنای یک هزار و 500 متر مربع و 650 میلیون "
+            "تومان اعتبار، آسفالت راه روستایی شادکندی با اعتبار 300 میلیون تومان، افتتاح گازرسانی به روستای "
+            "عشاق با اعتبار 500 میلیون تومان، طرح هادی روستای کرتیل‌آباد به طول 5/1 کیلومتر از جمله پروژه‌ها بود.")
+    found = {(f[0], f[1], f[3]) for f in _attributed(text)}
+    assert {(650_000_000, "ازندریان", None), (300_000_000, "ملایر", None), (500_000_000, "ملایر", None),
+            (1.5, "ملایر", "طرح هادی")} <= found
+
+
 def test_programmes_the_text_introduces_with_sensible_boundaries():
     # fars-news: the name stops at the place; «12 طرح برتر» counts schemes, it names none.
     assert _attributed("يازدهمين جشنواره بين‌المللي تئاتر عروسكي دانشجويان ايران از 7 الي 14 آذر ماه با "
