@@ -197,7 +197,9 @@ class Places:
             if _spelled(word) in g.first_words:
                 for size in range(min(g.longest, n - i), 1, -1):
                     phrase = self._joined(folded, i, size)
-                    if phrase and (place := g.place(spelling_key(phrase))):
+                    # «سیستان و بلوچستان» has its «و»; «سر و کار» is no «سرو».
+                    if phrase and (place := g.place(spelling_key(phrase))) and (
+                            len(place.name.split()) > 1 or not any(_is_stop(w) for w in phrase.split())):
                         written = phrase
                         break
             if place is None:

@@ -43,6 +43,9 @@ def test_names_that_are_common_words_are_places_only_in_context():
     # After «شهرستان» the same kind of word is the county; not in the dateline.
     assert _places("به گزارش خبرگزاري فارس از شهرستان نور، ابراهيم باغباني در حاشيه نخستين همايش "
                    "تجليل از خيران نيكوكار شهرستان نور سخن گفت") == ["نور"]
+    # corpus/html/voa-dari/article_7986115: «سر و کار» is no town «سرو»; a province keeps its «و».
+    assert _places("که با تصاویر آزار جنسی کودکان در انترنت سر و کار دارند") == []
+    assert _places("در استان سیستان و بلوچستان") == ["استان سیستان وبلوچستان"]
     # A counted or pointed-at noun is no place: corpus/text/fars_8408210230 («27 بوستان شهر تهران»).
     assert _places("امنيت 27 بوستان شهر تهران توسط يگانهاي اجرائيات تامين مي‌شود") == ["تهران"]
 
