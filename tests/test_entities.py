@@ -112,6 +112,14 @@ def test_loading_maps_every_spelling_to_one_entity(engine, run_id):
     assert full[1] == ("شورای‌یاری", "شورایاری", "تهران / منطقه 3", "تهران")
 
 
+def test_a_programme_s_plurals_are_one_entity(engine, run_id):
+    document = _with_names(_document(_seed_text()), [
+        ("تهران", "سراهای محلات"), ("تهران", "سرای‌محله"), ("تهران", "طرح من شهردارم")])
+    load.load_document(engine, run_id, page_id=None, source="seeds", url=URL, document=document)
+    assert _rows(engine, "SELECT p.name FROM facts f JOIN programmes p ON p.id = f.programme_id "
+                         "ORDER BY f.ordinal") == [("سرای محله",), ("سرای محله",), ("سامانه من شهردارم",)]
+
+
 def test_a_source_s_municipality_is_a_default_not_an_override(engine, run_id):
     # The source «seeds» is Tehran's (test_warehouse's fixture); its article about Mashhad stays Mashhad's.
     document = _document(_seed_text())
