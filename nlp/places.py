@@ -23,10 +23,6 @@ from shahrnameh.nlp.gazetteer import gazetteer
 from shahrnameh.nlp.lexicon import hazm_data, words
 from shahrnameh.nlp.numbers import find_numbers
 
-# How a fact's municipality was found: in its own sentence, in another sentence of the body,
-# in the title, from the source's default (applied by the warehouse), or not at all ("").
-ATTRIBUTIONS = ("sentence", "earlier", "title", "source", "")
-
 ZWNJ = "\u200c"
 _WORD = re.compile(r"[\u0621-\u063A\u0641-\u064A\u0670-\u06D3\u200c]+")
 _GAP = re.compile(r"[ \u200c]*")

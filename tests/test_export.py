@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from shahrnameh.flows.cli import app
 from shahrnameh.nlp.document import read_document
+from shahrnameh.nlp.records import ATTRIBUTED_BY
 from shahrnameh.warehouse import db, export, load, queries
 
 from conftest import CORPUS
@@ -63,8 +64,8 @@ def test_filters_go_through_the_alias_tables(loaded):
     rows = [json.loads(line) for line in lines]
     assert rows and {r["programme_name"] for r in rows} == {"سرای محله"}
     assert len(rows) == _count(loaded, "WHERE programme_name = :p", p="سرای محله")
-    # How each fact's municipality was attributed travels with it (nlp.places.ATTRIBUTIONS).
-    assert {r["attribution"] for r in rows} <= {"sentence", "earlier", "title", "source", ""}
+    # How each fact's municipality was attributed travels with it (nlp.records.ATTRIBUTED_BY).
+    assert {r["attribution"] for r in rows} <= set(ATTRIBUTED_BY)
     assert any(r["attribution"] == "sentence" for r in rows)
 
     rows = [json.loads(line) for line in _export(loaded, "jsonl", municipality="شهر ری").decode().splitlines()]

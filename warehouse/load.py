@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from shahrnameh.nlp.facts import with_source_default
-from shahrnameh.nlp.records import CATEGORIES, QUALIFIERS, Document
+from shahrnameh.nlp.records import ATTRIBUTED_BY, CATEGORIES, QUALIFIERS, Document
 from shahrnameh.spiders.records import OUTCOMES, FetchRecord
 from shahrnameh.warehouse import models, stories
 from shahrnameh.warehouse.db import WarehouseError, first_line
@@ -440,6 +440,8 @@ def _check_document(document: Document, url: str) -> None:
             problem = f"category {fact.category!r} is not one of CATEGORIES"
         elif fact.qualifier not in QUALIFIERS:
             problem = f"qualifier {fact.qualifier!r} is not one of QUALIFIERS"
+        elif fact.attribution not in ATTRIBUTED_BY:
+            problem = f"attribution {fact.attribution!r} is not one of ATTRIBUTED_BY"
         elif document.text[fact.sentence_start:fact.sentence_end] != fact.evidence:
             problem = f"text[{fact.sentence_start}:{fact.sentence_end}] is not its evidence"
         elif not 0 <= fact.number_start < fact.number_end <= len(document.text):

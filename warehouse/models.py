@@ -212,7 +212,7 @@ class Fact(Base):
     # The entities the two names above resolve to through the alias tables (NULL when no name).
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
     programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id"))
-    # How `municipality` was attributed (nlp.places.ATTRIBUTIONS): "sentence", "earlier",
+    # How `municipality` was attributed (nlp.records.ATTRIBUTED_BY): "sentence", "earlier",
     # "title", "source" (the source's default), "" (no place); NULL for facts loaded before
     # it was kept.
     attribution: Mapped[str | None] = mapped_column(String(16))
