@@ -50,6 +50,14 @@ def test_names_that_are_common_words_are_places_only_in_context():
     assert _places("امنيت 27 بوستان شهر تهران توسط يگانهاي اجرائيات تامين مي‌شود") == ["تهران"]
 
 
+def test_dari_sources_name_afghan_provinces_and_cities():
+    # corpus/html/voa-dari/article_7922363 and article_7949942.
+    assert _attributed("او که بیش از ۱۰ ماه است در مرکز چهار هزار بستر تداوی معتادان ولایت هرات تحت درمان "
+                       "قرار دارد")[0][1:3] == ("ولایت هرات", "sentence")
+    assert _attributed("سید رحیم سعیدی که طی بیش از ۲۰ سال گذشته در بخش سینما و رسانه کار کرده است، در "
+                       "تلویزیون خصوصی آریانا در کابل به کار پرداخت")[0][1] == "کابل"
+
+
 def test_a_district_belongs_to_the_article_s_city_else_tehran():
     # fars-news: a district with no city named anywhere is Tehran's.
     assert _attributed("گفتنی است این راهپیمایی به همت شهرداری منطقه 20 و معاونت فرهنگی ـ اجتماعی سپاه با "
