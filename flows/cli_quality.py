@@ -14,7 +14,8 @@ from shahrnameh.flows.cli import _err, app
 @app.command()
 def evaluate(
     gold: Annotated[Path, typer.Argument(
-        metavar="GOLD", help="gold .jsonl file (doc, value, category, qualifier, unit, evidence, municipality, programme)")],
+        metavar="GOLD",
+        help="gold .jsonl file (doc, value, category, qualifier, unit, evidence, municipality, programme)")],
     files: Annotated[list[Path], typer.Argument(
         metavar="FILES", help=".txt/.html articles, read as `extract` reads them; more .jsonl gold files may be given too")],
     as_json: Annotated[bool, typer.Option("--json", help="print the report as one JSON object")] = False,
