@@ -37,9 +37,10 @@ _DATELINE = re.compile(r"به گزارش[^.!?؟\n]{0,60}\sاز\s*$")
 _ALL_CUES = _CITY_CUES | _COUNTY_CUES | _PROVINCE_CUES | _AFGHAN_PROVINCE_CUES
 _DISTRICT_WORD = "منطقه"
 # Triggers of a programme's name; the words after them, up to a stop, are the name.
-# «شورای …» only with a title in guillemets: a city's council is no programme (FACTS.md
-# rulings), the neighbourhood councils are listed ones.
-_PROGRAMME_TRIGGERS = frozenset({"طرح", "پویش", "سامانه", "جشنواره", "ستاد", "لایحه", "بخشنامه"})
+# «شورای …» only with a title in guillemets: the city council and the neighbourhood councils
+# are listed ones, and most other «شورای …» are the meetings where a number was said.
+_PROGRAMME_TRIGGERS = frozenset({"طرح", "پویش", "سامانه", "جشنواره", "ستاد", "لایحه", "بخشنامه", "سازمان",
+                                 "کمیته"})
 # Triggers kept before a title in guillemets («سامانه «سپند»»); the others give way to it
 # («پویش رقابتی «شهردارشو»» is «شهردارشو»).
 _TITLE_KEEPS = frozenset({"سامانه"})
@@ -106,6 +107,12 @@ def _light_verb_forms() -> frozenset[str]:
             for ending in ("", "ه", "ند", "ید", "یم", "م", "ی", "د"):
                 forms.update({stem + ending, "می" + ZWNJ + stem + ending, "ن" + stem + ending})
     return frozenset(forms)
+
+
+def _is_ordinal(word: str) -> bool:
+    """«پنجم», «ششمین»: an ordinal made of a number word."""
+    stem = word[:-3] if word.endswith("مین") else word[:-1] if word.endswith("م") else ""
+    return bool(stem) and bool(find_numbers(stem))
 
 
 def _is_noun_only(word: str) -> bool:
@@ -277,6 +284,12 @@ class Places:
                         mention = Mention(start, self.tokens[i + size - 1][1], by_key[programme_key(phrase)],
                                           "programme")
                         break
+            if mention is None and found and (word == "شورا" or (word == "شورای" and _is_ordinal(
+                    self.tokens[i + 1][2] if i + 1 < len(self.tokens) else ""))):
+                # «شورا», «شورای پنجم»: the council the text has named («شورای اسلامی شهر»).
+                council = next((m for m in reversed(found) if m.name.startswith("شورا")), None)
+                if council is not None:
+                    mention = Mention(start, end, council.name, "programme")
             if mention is None and word in _PROGRAMME_TRIGGERS and not _after_number(folded, start):
                 # («12 طرح برتر» counts schemes; it names none)
                 if found and self._previous_word(folded, i) in _DETERMINERS:
@@ -327,7 +340,11 @@ class Places:
             taken.pop()
         if not taken:
             return None
-        if trigger == "طرح" and _is_noun_only(taken[0]):
+        listed = _seed_programmes()[0].get(programme_key(" ".join(taken)))
+        if listed:
+            # «سازمان آتش‌نشانی» is «آتش‌نشانی»: the rest names a listed programme by itself.
+            name = listed
+        elif trigger == "طرح" and _is_noun_only(taken[0]):
             # «طرح بازآفرینی شهری» is «بازآفرینی شهری»: the rest is a name by itself; «طرح
             # تفصیلی», «طرح هادی» keep «طرح», the rest alone being an adjective.
             name = _programme_name(" ".join(taken))
@@ -476,7 +493,12 @@ class Places:
             before = self._between(self.programme_starts, self.programmes, previous_start, sentence_start)
             if before:
                 return before[-1].name
-        _, next_end = self._sentence_of(sentence_end)
+        following = bisect_left(self.sentence_starts, sentence_end)
+        if following >= len(self.sentence_starts) or sentence_start >= self.title_end:
+            # The next sentence lends its programme to the title only: measured on the tuning
+            # sets, it put more wrong programmes on body sentences than right ones.
+            return None
+        _, next_end = self._sentence_of(self.sentence_starts[following])
         after = self._between(self.programme_starts, self.programmes, sentence_end, next_end)
         return after[0].name if after else None
 
