@@ -120,8 +120,14 @@ def _is_noun_only(word: str) -> bool:
     return frequency > 0 and set(tags.split(",")) <= {"N", "RES"}
 
 
+def _is_adverb(word: str) -> bool:
+    """«امسال», «اکنون»: tagged an adverb and never an adjective (a name's word may be both: «سبز»)."""
+    tags = set(words().get(word, (0, "0"))[1].split(","))
+    return "ADV" in tags and "AJ" not in tags
+
+
 def _is_stop(word: str) -> bool:
-    return (word in _stop_words() or word.startswith(("می" + ZWNJ, "نمی" + ZWNJ))
+    return (word in _stop_words() or _is_adverb(word) or word.startswith(("می" + ZWNJ, "نمی" + ZWNJ))
             or bool(find_numbers(word)))
 
 
