@@ -114,6 +114,17 @@ def test_programmes_the_text_introduces_with_sensible_boundaries():
     assert _attributed("در سراهای محلات شهر تهران 20 کارگاه برگزار شد")[0][3] == "سرای محله"
 
 
+def test_a_city_hall_s_institutions_are_programmes():
+    # corpus/text/fars_13930707000829_ardabil_…: «سازمان آتش‌نشانی» is the listed «آتش‌نشانی»;
+    # the name stops at the adverb «امسال».
+    assert _attributed("این مسئول گفت: با عنایت شورای شهر و تلاش شهرداری و سازمان آتش‌نشانی امسال 300 میلیون "
+                       "تومان اعتبار برای خرید تجهیزات آتش‌نشانی اختصاص یافته است")[0][3] == "آتش‌نشانی"
+    # corpus/fars-municipal/fars_13960431000844_…: «شورای پنجم» is the council the text named.
+    text = ("شورای اسلامی شهر تهران جلسه داشت. تندروهای شورای پنجم برای انتخاب ٧ نامزد نهایی شهرداری تهران "
+            "هم قسم شده بودند")
+    assert _attributed(text)[0][3] == "شورای شهر"
+
+
 def test_doubling_a_text_with_many_facts_about_doubles_the_time():
     body = normalize((__import__("conftest").CORPUS / "fars-municipal" /
                       "fars_8906061664_hamedan_government_week_projects.txt").read_text(encoding="utf-8"))
