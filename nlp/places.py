@@ -41,6 +41,10 @@ _DISTRICT_WORD = "منطقه"
 # are listed ones, and most other «شورای …» are the meetings where a number was said.
 _PROGRAMME_TRIGGERS = frozenset({"طرح", "پویش", "سامانه", "جشنواره", "ستاد", "لایحه", "بخشنامه", "سازمان",
                                  "کمیته"})
+# «سازمان …» and «کمیته …» name a programme only as a city's own («سازمان پارک‌ها و فضای سبز
+# شهرداری تبریز», «کمیته … آلودگی هوای تهران»): a state or world body is none (FACTS.md rulings).
+_CITY_INSTITUTIONS = frozenset({"سازمان", "کمیته"})
+_CITY_INSTITUTION_OWNERS = frozenset({"شهرداری", "شورای"})
 # Triggers kept before a title in guillemets («سامانه «سپند»»); the others give way to it
 # («پویش رقابتی «شهردارشو»» is «شهردارشو»).
 _TITLE_KEEPS = frozenset({"سامانه"})
@@ -328,6 +332,7 @@ class Places:
         g = gazetteer()
         taken: list[str] = []
         last_end = end
+        stop = ""  # the word the name stopped at
         for j in range(i + 1, min(i + 1 + _MOST_NAME_WORDS, len(self.tokens))):
             before_end = self.tokens[j - 1][1]
             word_start, word_end, word = self.tokens[j]
@@ -335,18 +340,25 @@ class Places:
             joins = word == "و" and taken and following and not _is_stop(following)
             if _GAP.fullmatch(folded, before_end, word_start) is None or (_is_stop(word) and not joins) \
                     or word in _PROGRAMME_TRIGGERS or word in _PLACE_WORDS or following in _light_verb_forms():
+                stop = word
                 break
             if g.place(_spelled(word)) is not None and not g.is_ambiguous(word):
                 if taken and taken[-1] in _CITY_CUES | _COUNTY_CUES | _PROVINCE_CUES and len(taken) > 1:
                     taken.pop()  # «ستاد مدیریت بحران شهر تهران»: the city is the place, not the name
+                stop = "شهرداری"  # a place: the name is a city's
                 break
             taken.append(word)
             last_end = word_end
+        else:
+            after = i + 1 + len(taken)  # four words taken: the word after them
+            stop = self.tokens[after][2] if after < len(self.tokens) else ""
         while taken and taken[-1] == "و":
             taken.pop()
         if not taken:
             return None
         listed = _seed_programmes()[0].get(programme_key(" ".join(taken)))
+        if not listed and trigger in _CITY_INSTITUTIONS and stop not in _CITY_INSTITUTION_OWNERS:
+            return None  # «سازمان ملل متحد», «کمیته بین‌المللی صلیب سرخ»: no city's institution
         if listed:
             # «سازمان آتش‌نشانی» is «آتش‌نشانی»: the rest names a listed programme by itself.
             name = listed
