@@ -132,10 +132,13 @@ def test_doubling_a_text_with_many_facts_about_doubles_the_time():
     timings = []
     for copies in (40, 80):
         text = "\n".join([body] * copies)
-        started = time.perf_counter()
-        assert len(extract_facts(text)) > 1000
-        timings.append(time.perf_counter() - started)
-    # Linear doubles, quadratic quadruples; the bound leaves room for a busy neighbour.
+        best = float("inf")
+        for _ in range(3):  # the fastest of three: a busy neighbour slows single runs
+            started = time.perf_counter()
+            assert len(extract_facts(text)) > 1000
+            best = min(best, time.perf_counter() - started)
+        timings.append(best)
+    # Linear doubles, quadratic quadruples; the bound leaves room for noise.
     assert timings[1] / timings[0] < 3.2, timings
 
 
