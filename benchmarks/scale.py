@@ -9,8 +9,9 @@ corpus/ with nlp (as the nightly run reads them) and writes each article's facts
 extracted, to benchmarks/fact_distribution.json. A synthetic article resamples those
 facts (value, category, unit, qualifier, evidence sentence, number offsets, programme,
 whether a municipality and a district are named) with replacement; its text is its
-evidence sentences, so every offset is valid; its city is one of nlp/data/cities.txt (a
-national crawl reports on all of them, the corpus on a few); its date is uniform over the
+evidence sentences, so every offset is valid; its city is one of nlp.entities.seed_cities()
+(the gazetteer's cities with municipal districts; a national crawl reports on all of them, the
+corpus on a few); its date is uniform over the
 corpus' date range.
 
 For each engine, in one run:

@@ -33,7 +33,7 @@ ArchiveOption = Annotated[
 DATE_HELP = ("a date: 2024-03-20 (Gregorian) or 1403-01-01 (Jalali), Latin or Persian digits, "
              "or written out («۲۹ اردیبهشت ۱۴۰۳»)")
 
-FACT_FIELDS = ("value", "category", "unit", "qualifier", "evidence", "municipality", "programme")
+FACT_FIELDS = ("value", "category", "unit", "qualifier", "evidence", "municipality", "programme", "attribution")
 
 
 def _err(message: str) -> None:

@@ -13,6 +13,7 @@ from functools import lru_cache
 from importlib import resources
 
 from shahrnameh.nlp.digits import to_latin_digits
+from shahrnameh.nlp.lexicon import words
 
 SEPARATOR = " / "  # between a city and its district in nlp.facts' municipality: «تهران / منطقه 3»
 
@@ -31,12 +32,20 @@ _DISTRICT = re.compile(r"منطقه\s*(\d+)")
 
 # Names that are the same entity but not the same word, so no folding can join them.
 # Written form → canonical written form (the canonical one is the entity's name).
+# Programmes' own synonyms are lines «written<TAB>canonical» of nlp/data/programmes.txt.
 SYNONYMS = {
-    "شهرداران نوجوان": "شهردار نوجوان",   # plural in «ان», which alias_key does not strip
-    "محله‌محوری": "طرح محله‌محور",
     "شهر ری": "شهرری",
     "ری": "شهرری",
 }
+
+
+def spelling_key(text: str) -> str:
+    """A name as spelt, with only what no writer means apart folded: ي/ك, hamza seats, «آ»,
+    diacritics, ZWNJ and spaces. Unlike `alias_key` it keeps doubled letters and plurals and
+    joins no synonyms, so a word of running text («شده», «شهری») is never taken for a place
+    whose key it shares («ششده», «شهرری»)."""
+    text = _EZAFE_AFTER_HEH.sub("ه", text)
+    return _DROPPED.sub("", to_latin_digits(text).translate(_LETTER_FOLDS).lower())
 
 
 def _folded_key(text: str) -> str:
@@ -54,6 +63,78 @@ def _folded_key(text: str) -> str:
 @lru_cache(maxsize=1)
 def _synonym_keys() -> dict[str, tuple[str, str]]:
     return {_folded_key(written): (_folded_key(canonical), canonical) for written, canonical in SYNONYMS.items()}
+
+
+_PLURAL_SUFFIXES = ("\u200cهای", "\u200cها", "های", "ها")
+_EZAFE_VOWELS = ("ا", "و")
+
+
+def singular_word(word: str) -> str:
+    """A word of a programme's name in its singular form, when the word list vouches for it:
+    «سراهای» → «سرا», «شورایاری‌ها» → «شورایاری», «محلات» → «محله», «شهرداران» → «شهردار».
+    A word the list knows as a singular («باران», «خدمات» against a rarer «خدمه») is kept."""
+    lexicon = words()
+    frequency, tags = lexicon.get(word, (0, "0"))
+    is_plural = "PL" in tags.split(",")
+    known_singular = frequency > 0 and not is_plural
+    for suffix in _PLURAL_SUFFIXES:
+        stem = word[: -len(suffix)]
+        if word.endswith(suffix) and len(stem) >= 2 and not known_singular:
+            return stem
+    if is_plural and word.endswith("ات"):
+        singular = word[:-2] + "ه"
+        if lexicon.get(singular, (0,))[0] >= frequency:
+            return singular
+    if word.endswith("ان") and not frequency and lexicon.get(word[:-2], (0,))[0]:
+        return word[:-2]
+    return word
+
+
+def programme_base_form(name: str) -> str:
+    """A programme's name in its base singular form, ezafe written only after a vowel:
+    «سراهای محلات» → «سرای محله», «شوراهای اسلامی» → «شورای اسلامی»."""
+    joined: list[str] = []
+    for word in name.replace("\u200c ", " ").split():
+        if joined and word in ("ها", "های"):
+            joined[-1] += "\u200c" + word  # «شورایاری ها»: a plural suffix written apart
+        else:
+            joined.append(word)
+    parts = [singular_word(word) for word in joined]
+    parts = [word[:-1] if word.endswith("ی") and word[-2:-1] in _EZAFE_VOWELS and i < len(parts) - 1 else word
+             for i, word in enumerate(parts)]
+    parts = [word + "ی" if word.endswith(_EZAFE_VOWELS) and len(word) > 1 and i < len(parts) - 1 else word
+             for i, word in enumerate(parts)]
+    return " ".join(parts)
+
+
+def programme_word_key(word: str) -> str:
+    """The key of one word of a programme's name, singular and without its ezafe:
+    «سراهای», «سرای» and «سرا» share it (how a name's first word is looked up)."""
+    word = singular_word(word)
+    if word.endswith("ی") and word[-2:-1] in _EZAFE_VOWELS:
+        word = word[:-1]
+    return _folded_key(word)
+
+
+@lru_cache(maxsize=4096)
+def programme_key(text: str) -> str:
+    """The matching key of a programme's name: `alias_key` of its base singular form, with the
+    synonyms of nlp/data/programmes.txt joined. «سرای محله», «سراهای محلات» and «سرای‌محله»
+    share one key, so the warehouse keeps one programme for all of them."""
+    if not isinstance(text, str):
+        raise TypeError(f"programme_key() takes a str, not {type(text).__name__}")
+    key = _folded_key(programme_base_form(" ".join(text.split())))
+    return _programme_synonyms().get(key, key)
+
+
+@lru_cache(maxsize=1)
+def _programme_synonyms() -> dict[str, str]:
+    found = {}
+    for line in _seed_lines("programmes.txt"):
+        cells = [cell.strip() for cell in line.split("\t")]
+        if len(cells) > 1:
+            found[_folded_key(programme_base_form(cells[0]))] = _folded_key(programme_base_form(cells[1]))
+    return found
 
 
 def alias_key(text: str) -> str:
@@ -98,10 +179,26 @@ def _seed_lines(name: str) -> list[str]:
 
 
 def seed_cities() -> list[str]:
-    """The cities nlp.facts recognises (nlp/data/cities.txt), in the file's order."""
-    return _seed_lines("cities.txt")
+    """The cities the warehouse knows before any article names them: nlp.gazetteer's cities
+    with municipal districts (Tehran, Mashhad, Isfahan, …), in the data's order."""
+    from shahrnameh.nlp.gazetteer import gazetteer  # the gazetteer keys its names with alias_key
+
+    places = gazetteer()
+    return [name for key, (name, _) in places.cities.items() if key in places.districts]
 
 
 def seed_programmes() -> list[str]:
-    """The named programmes nlp.facts recognises (nlp/data/programmes.txt), in the file's order."""
-    return _seed_lines("programmes.txt")
+    """The named programmes of nlp/data/programmes.txt, each once, under its canonical name,
+    in the file's order. They are seeds and aliases, not the limit: nlp.places finds others."""
+    names = []
+    for line in _seed_lines("programmes.txt"):
+        name = line.split("\t")[-1].strip()
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def programme_aliases() -> dict[str, str]:
+    """Every name programmes.txt lists (synonyms included) → its canonical name."""
+    rows = (line.split("\t") for line in _seed_lines("programmes.txt"))
+    return {cells[0].strip(): cells[-1].strip() for cells in rows}

@@ -18,7 +18,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
-from shahrnameh.nlp.entities import alias_key, municipality_parts
+from shahrnameh.nlp.entities import alias_key, municipality_parts, programme_key
 from shahrnameh.nlp.records import CATEGORIES, QUALIFIERS
 
 Scored = tuple  # (value, category, qualifier, evidence, unit, municipality, programme)
@@ -70,7 +70,9 @@ def same_city(gold: str, predicted: str) -> bool:
 
 
 def same_programme(gold: str, predicted: str) -> bool:
-    return alias_key(gold) == alias_key(predicted)
+    """By the warehouse's programme key, which also folds plurals and synonyms
+    («محله‌محوری» is «طرح محله‌محور»): one programme entity, one answer."""
+    return programme_key(gold) == programme_key(predicted)
 
 
 # (name of the count, field index, comparison): the attribution accuracies of a matched pair.

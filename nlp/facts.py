@@ -1,18 +1,21 @@
 """Programme facts: every number in an article that counts, prices or measures something.
 
 A number becomes a fact when a head noun from nlp/data/head_nouns.tsv follows it (or,
-for «محلات ۱۲ گانه», precedes it); categories, qualifiers, identifier words and
-programme names are data files, so a new head noun is a line of data, not code.
+for «محلات ۱۲ گانه», precedes it); categories, qualifiers and identifier words are data
+files, so a new head noun is a line of data, not code. Each fact's municipality and
+programme (and how the municipality was found) come from nlp.places.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 
 from shahrnameh.nlp.dates import find_dates
 from shahrnameh.nlp.numbers import SCALES, NumberMention, find_numbers
+from shahrnameh.nlp.places import Places
 from shahrnameh.nlp.records import Fact
 
 ZWNJ = "\u200c"
@@ -61,9 +64,7 @@ def _tables():
                         key=lambda pair: -len(pair[0]))
     not_counts = sorted((_fold(row[0]) for row in _lines("not_counts.txt")), key=len, reverse=True)
     classifiers = {_bare(row[0]): (row[1] if len(row) > 1 else "other") for row in _lines("classifiers.txt")}
-    cities = sorted((row[0] for row in _lines("cities.txt")), key=len, reverse=True)
-    programmes = [row[0] for row in _lines("programmes.txt")]
-    return heads, adjectives, qualifiers, not_counts, classifiers, cities, programmes
+    return heads, adjectives, qualifiers, not_counts, classifiers
 
 
 def _head_category(words: list[str]) -> tuple[str, str, int] | None:
@@ -85,6 +86,12 @@ def _head_category(words: list[str]) -> tuple[str, str, int] | None:
             if stem in heads:
                 return heads[stem], phrase, size
     return None
+
+
+def head_category(word: str) -> str | None:
+    """The category of a head noun written alone («پایانه» → "facility"), else None."""
+    found = _head_category([word])
+    return found[0] if found else None
 
 
 def _qualifier(before: str) -> str:
@@ -156,7 +163,7 @@ def _is_money_by_context(sentence_before: str, mention: NumberMention, after: li
 
 def _classify(text: str, mention: NumberMention, following: list[NumberMention], before: str):
     """(category, unit) for a number, or None when it is not a fact."""
-    *_, classifiers, _, _ = _tables()
+    *_, classifiers = _tables()
     raw = _fold(mention.raw)
     if "همت" in raw:
         return "money", "همت"
@@ -200,77 +207,6 @@ def _classify(text: str, mention: NumberMention, following: list[NumberMention],
     return None
 
 
-@lru_cache(maxsize=1)
-def _name_patterns():
-    *_, cities, programmes = _tables()
-    city = re.compile("(?<![\\w])(" + "|".join(re.escape(_fold(c)) for c in cities) + ")(?![\\w])")
-    programme = re.compile("|".join(re.escape(_fold(p).replace(ZWNJ, "")) for p in
-                                    sorted(programmes, key=len, reverse=True)))
-    return city, programme
-
-
-_DISTRICT = re.compile(r"منطقه\s*([0-9۰-۹]{1,2})(?![0-9۰-۹])")
-_QUOTED_PROGRAMME = re.compile(r"(طرح|پویش|سامانه|برنامه)\s*«([^»]{2,40})»")
-# «شهرداری X», «شهر X» name a city the list may lack when the article says it at least
-# twice and X is no stop word nor in nlp/data/not_cities.txt.
-_CITY_OF = re.compile(r"(?<![\u0621-\u06CC])شهر(?:داری)?\s+([\u0621-\u064A\u067E-\u06CC]{3,})(?![\u0621-\u06CC])")
-
-
-@lru_cache(maxsize=1)
-def _not_cities() -> frozenset[str]:
-    stopwords = (resources.files("hazm") / "data" / "stopwords.dat").read_text(encoding="utf-8")
-    return frozenset(_fold(word.strip()) for word in stopwords.splitlines() if word.strip()) | frozenset(
-        _fold(row[0]) for row in _lines("not_cities.txt"))
-
-
-def _named_cities(folded: str, listed: set[str]) -> list[tuple[int, str]]:
-    found = [(m.start(1), m.group(1)) for m in _CITY_OF.finditer(folded)]
-    names = [name for _, name in found]
-    return [(position, name) for position, name in found
-            if name not in listed and names.count(name) >= 2 and name not in _not_cities()]
-
-
-class _Places:
-    """Where the text names cities, districts and programmes, found once per article.
-
-    A fact takes the nearest name at or before the end of its sentence, else the name
-    the article repeats most."""
-
-    def __init__(self, text: str):
-        city, programme = _name_patterns()
-        folded = _fold(text)
-        cities = [(m.start(), m.group(1)) for m in city.finditer(folded)]
-        cities += _named_cities(folded, {name for _, name in cities})
-        self.cities = sorted(cities)
-        self.districts = [(m.start(), "منطقه " + m.group(1).translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")))
-                          for m in _DISTRICT.finditer(folded)]
-        # Positions in the ZWNJ-less text are close enough to order mentions.
-        bare = folded.replace(ZWNJ, "")
-        names = {_fold(p).replace(ZWNJ, ""): p for p in _tables()[-1]}
-        self.programmes = [(m.start(), names[m.group(0)]) for m in programme.finditer(bare)]
-        self.programmes += [(m.start(), f"{m.group(1)} {m.group(2)}") for m in _QUOTED_PROGRAMME.finditer(text)]
-        self.programmes.sort()
-
-    @staticmethod
-    def _nearest(found: list[tuple[int, str]], upto: int) -> str | None:
-        before = [name for position, name in found if position < upto]
-        if before:
-            return before[-1]
-        names = [name for _, name in found]
-        return max(names, key=names.count) if names else None
-
-    def municipality(self, sentence_end: int) -> str | None:
-        city = self._nearest(self.cities, sentence_end)
-        # A district is local news: never guessed from elsewhere in the article.
-        district = next((name for position, name in reversed(self.districts) if position < sentence_end), None)
-        if city and district:
-            return f"{city} / {district}"
-        return city or district
-
-    def programme(self, sentence_end: int) -> str | None:
-        return self._nearest(self.programmes, sentence_end)
-
-
 def _sentences(text: str):
     for match in _SENTENCE.finditer(text):
         sentence = match.group(0)
@@ -283,9 +219,10 @@ def _sentences(text: str):
 def extract_facts(text: str) -> list[Fact]:
     """Every programme fact of a normalised article text, per mention, in text order."""
     date_spans = [(d.start, d.end) for d in find_dates(text)]
-    places = _Places(text)
+    sentences = list(_sentences(text))
+    places = Places(text, [start for start, _ in sentences])
     facts: list[list[Fact]] = []
-    for s_start, s_end in _sentences(text):
+    for s_start, s_end in sentences:
         sentence = text[s_start:s_end]
         mentions = find_numbers(sentence)
         sentence_facts: list[Fact] = []
@@ -310,11 +247,13 @@ def extract_facts(text: str) -> list[Fact]:
                 continue  # «هر محله … یک سرا» is a ratio; «در طول یک سال گذشته» a span (MANIFEST ruling)
             if category == "area" and _is_distance(before, unit):
                 continue
+            municipality, attribution = places.municipality(s_start, s_end, start)
             sentence_facts.append(Fact(
                 value=_range_scaled(sentence, mention, mentions[index + 1:]), category=category, unit=unit,
                 qualifier=_qualifier(before), evidence=sentence,
-                municipality=places.municipality(s_end), programme=places.programme(s_end),
+                municipality=municipality, programme=places.programme(s_start, s_end, start),
                 sentence_start=s_start, sentence_end=s_end, number_start=start, number_end=end,
+                attribution=attribution,
             ))
         facts.append(sentence_facts)
     return [fact for index, sentence_facts in enumerate(facts) for fact in sentence_facts
@@ -327,6 +266,15 @@ def _set_against(one: Fact, facts: list[list[Fact]], index: int) -> bool:
     is the indefinite article («یک پل ارتباطی», «یک تیم ۹ نفره»)."""
     near = [fact for sentence_facts in facts[max(0, index - 1):index + 2] for fact in sentence_facts]
     return any(fact is not one and fact.category == one.category and fact.value != 1 for fact in near)
+
+
+def with_source_default(facts, municipality: str | None) -> list[Fact]:
+    """A source's municipality (sources.yaml) is a default, not an override: it goes to the
+    facts whose text names no place, with attribution "source"."""
+    if not municipality:
+        return list(facts)
+    return [fact if fact.municipality else replace(fact, municipality=municipality, attribution="source")
+            for fact in facts]
 
 
 def _is_distance(before: str, unit: str) -> bool:

@@ -13,6 +13,10 @@ PAGE_KINDS = ("article", "report", "block_page", "empty", "not_article")
 
 QUALIFIERS = ("exact", "more_than", "less_than", "about", "at_least", "up_to")
 
+# How a fact's municipality was found (FACTS.md): in its own sentence, in another sentence of
+# the body, in the title, from the source's default (set by the warehouse), or not at all ("").
+ATTRIBUTED_BY = ("sentence", "earlier", "title", "source", "")
+
 CATEGORIES = (
     "council", "people", "official", "project", "neighbourhood", "district", "idea",
     "session", "phase", "facility", "money", "percent", "duration", "area", "other",
@@ -42,6 +46,10 @@ class Fact:
     sentence_end: int
     number_start: int           # offsets of the number as written, in Document.text
     number_end: int
+    # How `municipality` was found (ATTRIBUTED_BY): "sentence" (the fact's own),
+    # "earlier" (another sentence of the body: the nearest before, else the first after),
+    # "title", "source" (the source's default, set by the warehouse), "" (no place).
+    attribution: str = ""
 
 
 @dataclass(frozen=True)

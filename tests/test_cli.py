@@ -32,7 +32,8 @@ def test_extract_prints_one_json_object_per_seed():
         assert record["language"] == "fa"
         assert record["facts"], f"no facts read from {record['source']}"
         for fact in record["facts"]:
-            assert set(fact) == {"value", "category", "unit", "qualifier", "evidence", "municipality", "programme"}
+            assert set(fact) == {"value", "category", "unit", "qualifier", "evidence", "municipality", "programme",
+                                 "attribution"}
             assert fact["evidence"] in record["text"]
     # Seed 004's page header dates it «شنبه ۲۹ اردیبهشت ۱۴۰۳».
     assert records[1]["published"] == "2024-05-18"

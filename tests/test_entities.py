@@ -3,7 +3,10 @@
 import pytest
 from sqlalchemy import text
 
-from shahrnameh.nlp.entities import SYNONYMS, alias_key, canonical_name, municipality_parts, seed_cities, seed_programmes
+from shahrnameh.nlp.entities import (
+    SYNONYMS, alias_key, canonical_name, municipality_parts, programme_base_form, programme_key, seed_cities,
+    seed_programmes,
+)
 from shahrnameh.nlp.records import Document
 from shahrnameh.warehouse import load, queries
 
@@ -14,12 +17,32 @@ from test_warehouse import URL, _document, _seed_text, engine, run_id, warehouse
     ("شورایاری", "شورای‌یاری", "شورایاری‌ها", "شورای یاری", "شوراياري"),
     ("هیأت امنای محلات", "هیئت امنای محلات", "هيئت‌ امناي محلات"),
     ("سامانه من شهردارم", "سامانه‌ی من شهردارم", "سامانهٔ من شهردارم", "«سامانه من شهردارم»"),
-    ("شهردار نوجوان", "شهرداران نوجوان", "شهردار نوجوان"),
     ("تهران / منطقه 3", "تهران/منطقه ۳", "تهران / منطقه ٣"),
     ("خرم‌آباد", "خرم آباد", "خرم‌اباد"),
 ])
 def test_spelling_variants_share_one_key(variants):
     assert len({alias_key(v) for v in variants}) == 1
+
+
+@pytest.mark.parametrize("variants", [
+    # FACTS.md: a programme in its base singular form, one spelling per programme.
+    ("سرای محله", "سراهای محلات", "سرای‌محله", "سرا های محلات"),
+    ("شورایاری", "شورایاری‌ها", "شورایاری ها", "شورای‌یاری"),
+    ("شهردار نوجوان", "شهرداران نوجوان"),
+    ("هیأت امنای محلات", "هیئت امنای محله"),
+    ("سامانه من شهردارم", "طرح من شهردارم"),     # a synonym line of programmes.txt
+    ("جشنواره مشارکت‌های مردمی", "جشنواره مشارکت مردمی"),
+])
+def test_programme_variants_and_plurals_share_one_key(variants):
+    assert len({programme_key(v) for v in variants}) == 1
+
+
+def test_programme_base_form_is_singular_and_keeps_a_word_that_is_singular():
+    assert programme_base_form("سراهای محلات") == "سرای محله"
+    assert programme_base_form("شوراهای اسلامی") == "شورای اسلامی"
+    # «خدمات» is far commoner than «خدمه» (crew): the word list says it is no plural of it.
+    assert programme_base_form("سامانه خدمات شهری") == "سامانه خدمات شهری"
+    assert programme_key("شورای محله") != programme_key("شورای بانوان")
 
 
 @pytest.mark.parametrize("one, other", [
@@ -89,13 +112,35 @@ def test_loading_maps_every_spelling_to_one_entity(engine, run_id):
     assert full[1] == ("شورای‌یاری", "شورایاری", "تهران / منطقه 3", "تهران")
 
 
+def test_a_programme_s_plurals_are_one_entity(engine, run_id):
+    document = _with_names(_document(_seed_text()), [
+        ("تهران", "سراهای محلات"), ("تهران", "سرای‌محله"), ("تهران", "طرح من شهردارم")])
+    load.load_document(engine, run_id, page_id=None, source="seeds", url=URL, document=document)
+    assert _rows(engine, "SELECT p.name FROM facts f JOIN programmes p ON p.id = f.programme_id "
+                         "ORDER BY f.ordinal") == [("سرای محله",), ("سرای محله",), ("سامانه من شهردارم",)]
+
+
+def test_a_source_s_municipality_is_a_default_not_an_override(engine, run_id):
+    # The source «seeds» is Tehran's (test_warehouse's fixture); its article about Mashhad stays Mashhad's.
+    document = _document(_seed_text())
+    facts = tuple(fact.__class__(**{**fact.__dict__, "municipality": m, "attribution": a})
+                  for fact, (m, a) in zip(document.facts, [("مشهد", "sentence"), (None, ""), ("مشهد", "title")]))
+    load.load_document(engine, run_id, page_id=None, source="seeds", url=URL,
+                       document=Document(**{**document.__dict__, "facts": facts}))
+    assert _rows(engine, "SELECT municipality, attribution FROM facts_full ORDER BY ordinal") == [
+        ("مشهد", "sentence"), ("تهران", "source"), ("مشهد", "title")]
+
+
 def test_an_unknown_name_becomes_a_new_entity_once(engine, run_id):
     document = _with_names(_document(_seed_text()), [
         ("ممبای", "طرح آزمایشی تازه"), ("ممبای", "طرح آزمایشی‌تازه"), (None, None)])
     load.load_document(engine, run_id, page_id=None, source="seeds", url=URL, document=document)
     assert _rows(engine, "SELECT count(*) FROM municipalities WHERE name = :n", n="ممبای") == [(1,)]
     assert _rows(engine, "SELECT count(*) FROM programmes WHERE name = :n", n="طرح آزمایشی تازه") == [(1,)]
-    assert _rows(engine, "SELECT programme_id, municipality_id FROM facts WHERE ordinal = 2") == [(None, None)]
+    # No place in the text: the source's municipality (sources.yaml, «تهران» here) is the default.
+    assert _rows(engine, "SELECT f.programme_id, m.name, f.attribution FROM facts f "
+                         "JOIN municipalities m ON m.id = f.municipality_id WHERE ordinal = 2") == [
+        (None, "تهران", "source")]
     ids = _rows(engine, "SELECT DISTINCT programme_id FROM facts WHERE programme IS NOT NULL")
     assert len(ids) == 1
 

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from shahrnameh.flows.cli import app
 from shahrnameh.nlp.document import read_document
+from shahrnameh.nlp.records import ATTRIBUTED_BY
 from shahrnameh.warehouse import db, export, load, queries
 
 from conftest import CORPUS
@@ -64,9 +65,12 @@ def test_filters_go_through_the_alias_tables(loaded):
     rows = [json.loads(line) for line in lines]
     assert rows and {r["programme_name"] for r in rows} == {"سرای محله"}
     assert len(rows) == _count(loaded, "WHERE programme_name = :p", p="سرای محله")
+    # How each fact's municipality was attributed travels with it (nlp.records.ATTRIBUTED_BY).
+    assert {r["attribution"] for r in rows} <= set(ATTRIBUTED_BY)
+    assert any(r["attribution"] == "sentence" for r in rows)
 
     rows = [json.loads(line) for line in _export(loaded, "jsonl", municipality="شهر ری").decode().splitlines()]
-    assert {r["municipality_name"] for r in rows} == {"شهرری", "شهرری / منطقه 20"}  # the city and its district
+    assert {r["municipality_name"] for r in rows} == {"شهرری"}  # «شهر ری» in the district 20 article
 
     rows = [json.loads(line) for line in _export(loaded, "jsonl", since=date(2020, 1, 1)).decode().splitlines()]
     assert rows and {r["published"] for r in rows} == {"2021-02-01"}

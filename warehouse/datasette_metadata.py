@@ -179,7 +179,10 @@ TABLES["articles"]["columns"]["story_id"] = ("id of the story's first stored art
                                              "(syndicated) copies share it")
 TABLES["facts"]["columns"].update({"municipality_id": "→ municipalities.id", "programme_id": "→ programmes.id",
                                    "retired_run_id": "→ runs.id: the reparse that replaced this fact with a "
-                                                     "new extraction of the same text; NULL while it is live"})
+                                                     "new extraction of the same text; NULL while it is live",
+                                   "attribution": "how the municipality was found: sentence (the fact's own), "
+                                                  "earlier (another sentence), title, source (the source's "
+                                                  "default), empty (no place)"})
 TABLES["facts_full"]["columns"] = {
     **{name: TABLES["facts"]["columns"][name] for name in (
         "id", "article_id", "ordinal", "value", "category", "unit", "qualifier", "evidence", "sentence_start",
@@ -190,6 +193,7 @@ TABLES["facts_full"]["columns"] = {
     "municipality_kind": "city or district", "city": "the city (a district's parent)",
     "programme_id": "→ programmes.id", "programme_name": "canonical programme name",
     "story_id": "the story (syndicated copies share it)", "article_version": "the article's version number",
+    "attribution": TABLES["facts"]["columns"]["attribution"],
 }
 TABLES["alembic_version"]["columns"] = {"version_num": "schema revision"}
 TABLES["pages"]["columns"]["sha256"] = "hex SHA-256 of the raw body"

@@ -1,6 +1,7 @@
 """Municipality and programme entities: a name as an article wrote it → the entity's id.
 
-Every spelling seen is a row of the entity's alias table, with its `alias_key` (nlp.entities);
+Every spelling seen is a row of the entity's alias table, with its key (nlp.entities: `alias_key`, for
+programmes `programme_key`, which also folds plurals);
 a name whose key is known maps to that entity (and its spelling is added), an unknown one
 becomes a new entity. Cities and programmes of nlp/data are seeded first, so their spellings
 there are the canonical names.
@@ -14,7 +15,7 @@ from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from shahrnameh.nlp.entities import (
-    SEPARATOR, alias_key, canonical_name, municipality_parts, seed_cities, seed_programmes,
+    SEPARATOR, alias_key, canonical_name, municipality_parts, programme_key, seed_cities, seed_programmes,
 )
 from shahrnameh.warehouse.models import Municipality, MunicipalityAlias, Programme, ProgrammeAlias
 
@@ -29,8 +30,8 @@ _seeded: weakref.WeakSet = weakref.WeakSet()
 class _Kind:
     """One entity table and its alias table, with what this transaction knows of them."""
 
-    def __init__(self, connection: Connection, entity, aliases, foreign_key: str):
-        self.entity, self.aliases, self.foreign_key = entity, aliases, foreign_key
+    def __init__(self, connection: Connection, entity, aliases, foreign_key: str, key):
+        self.entity, self.aliases, self.foreign_key, self.key = entity, aliases, foreign_key, key
         self.by_alias: dict[str, int] = {}
         self.by_key: dict[str, int] = {}
         # The alias tables are small (a few per entity): read once, then most names cost a dict lookup.
@@ -52,11 +53,12 @@ class Entities:
 
     def _kind(self, name: str) -> _Kind:
         if name not in self._kinds:
-            entity, aliases, foreign_key = {
-                "programme": (Programme, ProgrammeAlias, "programme_id"),
-                "municipality": (Municipality, MunicipalityAlias, "municipality_id"),
+            entity, aliases, foreign_key, key = {
+                # A programme's key also folds plurals and the ezafe: «سراهای محلات» is «سرای محله».
+                "programme": (Programme, ProgrammeAlias, "programme_id", programme_key),
+                "municipality": (Municipality, MunicipalityAlias, "municipality_id", alias_key),
             }[name]
-            self._kinds[name] = _Kind(self.connection, entity, aliases, foreign_key)
+            self._kinds[name] = _Kind(self.connection, entity, aliases, foreign_key, key)
         return self._kinds[name]
 
     def programme_id(self, name: str | None) -> int | None:
@@ -85,7 +87,7 @@ class Entities:
                 break
         if result is not None:
             # The name as written («تهران / منطقه ۳») is an alias of what it resolved to.
-            self._add_alias(kind, name, alias_key(name), result)
+            self._add_alias(kind, name, kind.key(name), result)
         return result
 
     def _resolve(self, kind: _Kind, name: str, extra: dict) -> int | None:
@@ -93,7 +95,7 @@ class Entities:
         spelling = " ".join(name.split())
         if spelling in kind.by_alias:
             return kind.by_alias[spelling]
-        key = alias_key(name)
+        key = kind.key(name)
         if not key:
             return None
         entity_id = kind.by_key.get(key)
@@ -152,13 +154,13 @@ def seed_once(engine: Engine) -> None:
 def find_programme(connection: Connection, written: str) -> tuple[int, str] | None:
     """The programme a user's `written` name spells (any alias: with or without ZWNJ, ي/ك,
     plural), as (id, canonical name); None when it names none."""
-    return _find(connection, ProgrammeAlias, "programme_id", Programme, written)
+    return _find(connection, ProgrammeAlias, "programme_id", Programme, written, programme_key)
 
 
 def find_municipality(connection: Connection, written: str) -> list[tuple[int, str]]:
     """The municipality a user's `written` name spells, then its districts by name, as
     (id, canonical name); [] when it names none."""
-    found = _find(connection, MunicipalityAlias, "municipality_id", Municipality, written)
+    found = _find(connection, MunicipalityAlias, "municipality_id", Municipality, written, alias_key)
     if found is None:
         return []
     districts = connection.execute(select(Municipality.id, Municipality.name)
@@ -166,8 +168,8 @@ def find_municipality(connection: Connection, written: str) -> list[tuple[int, s
     return [found, *((row[0], row[1]) for row in districts)]
 
 
-def _find(connection: Connection, aliases, foreign_key: str, entity, written: str) -> tuple[int, str] | None:
-    key = alias_key(written)
+def _find(connection: Connection, aliases, foreign_key: str, entity, written: str, key_of) -> tuple[int, str] | None:
+    key = key_of(written)
     if not key:
         return None
     row = connection.execute(select(entity.id, entity.name)

@@ -16,7 +16,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from shahrnameh.nlp.records import CATEGORIES, QUALIFIERS, Document
+from shahrnameh.nlp.facts import with_source_default
+from shahrnameh.nlp.records import ATTRIBUTED_BY, CATEGORIES, QUALIFIERS, Document
 from shahrnameh.spiders.records import OUTCOMES, FetchRecord
 from shahrnameh.warehouse import models, stories
 from shahrnameh.warehouse.db import WarehouseError, first_line
@@ -157,9 +158,10 @@ def load_documents(engine: Engine, run_id: int, *, source: str,
             _bulk_insert(connection, Article.__table__, ARTICLE_COLUMNS, [
                 article_row(article_id, page_id, source_id, url, document, published, sha, run_id, created)
                 for article_id, (url, page_id, document, published, sha) in zip(ids, fresh)])
-            number = _number_for(connection)
+            number, default = _number_for(connection), _source_municipality(session, source_id)
             insert_facts(connection, [row for article_id, item in zip(ids, fresh)
-                                      for row in _fact_rows(article_id, item[2].facts, item[0], entities, number)])
+                                      for row in _fact_rows(article_id, item[2].facts, item[0], entities, number,
+                                                            default_municipality=default)])
             if group_stories:
                 for article_id in ids:
                     stories.assign_story(session, session.get(Article, article_id))
@@ -192,7 +194,8 @@ def refresh_facts(engine: Engine, run_id: int, *, url: str, document: Document) 
                                .order_by(Fact.ordinal)).all()
         connection = session.connection()
         entities, number = Entities(connection), _number_for(connection)
-        fresh = _fact_rows(article.id, document.facts, url, entities, number)
+        default = _source_municipality(session, article.source_id)
+        fresh = _fact_rows(article.id, document.facts, url, entities, number, default_municipality=default)
         if [_comparable([getattr(fact, name) for name in FACT_COLUMNS]) for fact in live] == \
                 [_comparable(row) for row in fresh]:
             return None
@@ -201,13 +204,14 @@ def refresh_facts(engine: Engine, run_id: int, *, url: str, document: Document) 
         session.flush()
         # Ordinals are unique per article: the new extraction's follow every earlier one.
         start = (session.scalar(select(func.max(Fact.ordinal)).where(Fact.article_id == article.id)) or -1) + 1
-        insert_facts(session.connection(), _fact_rows(article.id, document.facts, url, entities, number, start))
+        insert_facts(session.connection(), _fact_rows(article.id, document.facts, url, entities, number, start,
+                                                      default_municipality=default))
         return len(fresh)
 
 
 def _comparable(row) -> tuple:
     """What makes two extractions of one text the same: a fact row without its ids and ordinal."""
-    return (Decimal(row[2]), *row[3:8], row[9], row[11], row[12])
+    return (Decimal(row[2]), *row[3:8], row[9], row[11], row[12], row[15])
 
 
 def _locked_source(session: Session, source: str) -> int:
@@ -239,7 +243,8 @@ def _store(session: Session, entities: Entities, run_id: int, source_id: int, pa
     session.add(article)
     session.flush()
     connection = session.connection()
-    insert_facts(connection, _fact_rows(article.id, document.facts, url, entities, _number_for(connection)))
+    insert_facts(connection, _fact_rows(article.id, document.facts, url, entities, _number_for(connection),
+                                        default_municipality=_source_municipality(session, source_id)))
     stories.assign_story(session, article, current)
     if current is not None:
         current.superseded_by = article.id
@@ -267,7 +272,7 @@ def record_source_health(engine: Engine, run_id: int, source: str, *, fetched: i
 
 FACT_COLUMNS = ("article_id", "ordinal", "value", "category", "unit", "qualifier", "evidence",
                 "sentence_start", "sentence_end", "number_start", "number_end", "municipality", "programme",
-                "municipality_id", "programme_id")
+                "municipality_id", "programme_id", "attribution")
 
 
 ARTICLE_COLUMNS = ("id", "page_id", "source_id", "url", "kind", "title", "published", "language", "text",
@@ -334,13 +339,20 @@ def _new_ids(connection: Connection, table: str, count: int) -> list[int]:
     return list(range(start, start + count))
 
 
-def _fact_rows(article_id: int, facts, url: str, entities: Entities, number, start: int = 0) -> list[tuple]:
-    """The facts of one article as rows in FACT_COLUMNS order, numbered from `start`."""
+def _fact_rows(article_id: int, facts, url: str, entities: Entities, number, start: int = 0,
+               default_municipality: str | None = None) -> list[tuple]:
+    """The facts of one article as rows in FACT_COLUMNS order, numbered from `start`; a fact
+    whose text names no place takes its source's `default_municipality` (sources.yaml)."""
     municipality_id, programme_id = entities.municipality_id, entities.programme_id
     return [(article_id, ordinal, number(fact.value, url), fact.category, fact.unit, fact.qualifier, fact.evidence,
              fact.sentence_start, fact.sentence_end, fact.number_start, fact.number_end,
-             fact.municipality, fact.programme, municipality_id(fact.municipality), programme_id(fact.programme))
-            for ordinal, fact in enumerate(facts, start)]
+             fact.municipality, fact.programme, municipality_id(fact.municipality), programme_id(fact.programme),
+             fact.attribution)
+            for ordinal, fact in enumerate(with_source_default(facts, default_municipality), start)]
+
+
+def _source_municipality(session: Session, source_id: int) -> str | None:
+    return session.scalar(select(Source.municipality).where(Source.id == source_id))
 
 
 def _number_for(connection: Connection):
@@ -428,6 +440,8 @@ def _check_document(document: Document, url: str) -> None:
             problem = f"category {fact.category!r} is not one of CATEGORIES"
         elif fact.qualifier not in QUALIFIERS:
             problem = f"qualifier {fact.qualifier!r} is not one of QUALIFIERS"
+        elif fact.attribution not in ATTRIBUTED_BY:
+            problem = f"attribution {fact.attribution!r} is not one of ATTRIBUTED_BY"
         elif document.text[fact.sentence_start:fact.sentence_end] != fact.evidence:
             problem = f"text[{fact.sentence_start}:{fact.sentence_end}] is not its evidence"
         elif not 0 <= fact.number_start < fact.number_end <= len(document.text):

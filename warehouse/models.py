@@ -212,6 +212,10 @@ class Fact(Base):
     # The entities the two names above resolve to through the alias tables (NULL when no name).
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
     programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id"))
+    # How `municipality` was attributed (nlp.records.ATTRIBUTED_BY): "sentence", "earlier",
+    # "title", "source" (the source's default), "" (no place); NULL for facts loaded before
+    # it was kept.
+    attribution: Mapped[str | None] = mapped_column(String(16))
     # Set when a later extraction of the same text (`shahrnameh reparse`) replaced this fact:
     # the run that retired it. Retired facts are history, left out of the views.
     retired_run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", name="fk_facts_retired_run_id"))

@@ -18,7 +18,7 @@ _READING_STATEMENTS = ("SELECT", "WITH", "EXPLAIN")
 _LEADING_COMMENTS = re.compile(r"^(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/|\()*", re.DOTALL)
 
 FACT_COLUMNS = ("ordinal", "value", "category", "unit", "qualifier", "evidence", "municipality", "programme",
-                "sentence_start", "sentence_end", "number_start", "number_end")
+                "sentence_start", "sentence_end", "number_start", "number_end", "attribution")
 
 
 def summary(engine: Engine) -> dict:
