@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 
 from shahrnameh.nlp.facts import extract_facts
@@ -26,7 +27,13 @@ class DocumentError(ValueError):
 
 
 def decode_page(body: bytes, declared_encoding: str | None = None) -> str:
-    """Bytes of an HTML page or text file → str, trusting the bytes over the declaration."""
+    """Bytes of an HTML page or text file → str, trusting the bytes over the declaration.
+
+    A UTF-8 page with a few bytes that are not UTF-8 (a stray 0xFF, a character cut by an
+    editor) is read as UTF-8 without them: reading the whole page in another charset
+    would turn every letter into mojibake. Pages that really are windows-1256 are far
+    from UTF-8 (most of their letters are invalid sequences) and are read as such.
+    """
     if b"\x00" in body[:8192]:
         raise DocumentError("binary content (NUL bytes), not a text or HTML page")
     candidates: list[str] = []
@@ -44,10 +51,38 @@ def decode_page(body: bytes, declared_encoding: str | None = None) -> str:
             # read the whole page as windows-1256.
             if error.end == len(body) and error.reason == "unexpected end of data":
                 return body[:error.start].decode(encoding)
+            if _is_utf8(encoding):
+                repaired = _mostly_utf8(body)
+                if repaired is not None:
+                    return repaired
             continue
         except LookupError:
             continue
     raise DocumentError("undecodable bytes: neither the declared charset, UTF-8 nor windows-1256")
+
+
+# At most one invalid byte sequence per this many well-formed multi-byte characters for a
+# page to be UTF-8 with damage rather than another charset.
+_UTF8_CHARACTERS_PER_BAD_BYTE = 100
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+
+
+def _is_utf8(encoding: str) -> bool:
+    try:
+        return codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
+
+
+def _mostly_utf8(body: bytes) -> str | None:
+    """`body` as UTF-8 with its invalid bytes dropped, if they are a few among many good
+    multi-byte characters; None when the page is not UTF-8."""
+    # surrogateescape turns each invalid byte into one lone surrogate, which no decoded
+    # UTF-8 text holds otherwise: they are counted, then dropped.
+    text = body.decode("utf-8", "surrogateescape")
+    bad = len(_ESCAPED_BYTE.findall(text))
+    extra_bytes = len(body) - len(text)  # one per continuation byte of a well-formed character
+    return _ESCAPED_BYTE.sub("", text) if bad * _UTF8_CHARACTERS_PER_BAD_BYTE <= extra_bytes else None
 
 
 def read_document(content: str, *, is_html: bool, url: str | None = None) -> Document:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from selectolax.lexbor import LexborHTMLParser
 
 from shahrnameh.nlp.dates import parse_date
-from shahrnameh.nlp.language import arabic_script_letters, detect_language
+from shahrnameh.nlp.language import arabic_script_letters, detect_language, not_language
 
 # Not <form>: ASP.NET sites wrap the whole page in one.
 _DROP_TAGS = "script, style, noscript, nav, header, footer, aside, iframe, button, select, svg, template"
@@ -85,6 +85,9 @@ def read_html(html: str, url: str | None = None) -> Page:
         return Page("block_page", title, None, "unknown", "", f"{name} bot challenge")
     published = _published(tree) or _url_date(url)
     text = _main_text(tree)
+    noise = not_language(text)
+    if noise:
+        return Page("not_article", title, published, "unknown", "", noise)
     language = detect_language(text or (title or ""))
     if len(text) < MIN_ARTICLE_CHARS:
         if len(text) < 50 and _JS_REDIRECT.search(head):
@@ -405,6 +408,9 @@ def read_text(text: str) -> Page:
     body_text = "\n".join(body)
     if not body_text:
         return Page("empty", title, published, "unknown", "", "no article body in the text")
+    noise = not_language(body_text)
+    if noise:
+        return Page("not_article", title, published, "unknown", "", noise)
     return Page("article", title, published, detect_language(body_text), body_text)
 
 
