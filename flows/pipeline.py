@@ -143,12 +143,15 @@ def read_and_load(engine, archive: Archive, run_id: int, source: str, health: So
             _failure(engine, run_id, source, url, health, "classify",
                      f"{document.kind}: {document.reason or 'no article text'}")
         return None, document
+    document = load.with_storable_facts(document, url)
     try:
         _, outcome = load.load_document(engine, run_id, page_id=page_id, source=source, url=url, document=document)
     except WarehouseError as error:  # the warehouse refused this document; the rest go on
         health.failed += 1
         _failure(engine, run_id, source, url, health, "load", str(error))
         return None, None
+    for reason in document.dropped:  # the article is stored; these facts of it are not
+        _failure(engine, run_id, source, url, health, "extract", reason)
     if outcome in ("new", "changed"):
         setattr(health, f"articles_{outcome}", getattr(health, f"articles_{outcome}") + 1)
         health.facts_new += len(document.facts)

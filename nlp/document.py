@@ -11,6 +11,7 @@ import re
 
 from shahrnameh.nlp.facts import extract_facts
 from shahrnameh.nlp.normalize import normalize
+from shahrnameh.nlp.numbers import MAX_NUMBER_DIGITS, is_too_long
 from shahrnameh.nlp.page import Page, read_html, read_text
 from shahrnameh.nlp.records import Document
 
@@ -96,8 +97,11 @@ def document_from_page(page: Page) -> Document:
     body = normalize(page.text) if page.text else ""
     text = _title_then_body(title, body)
     facts: tuple = ()
+    dropped: list[str] = []
     if page.kind in _KINDS_WITH_FACTS and page.language in _LANGUAGES_WITH_FACTS:
-        facts = tuple(extract_facts(text))
+        read = extract_facts(text)
+        facts = tuple(fact for fact in read if not is_too_long(fact.value))
+        dropped = [_why_dropped(text, fact) for fact in read if is_too_long(fact.value)]
     return Document(
         kind=page.kind,
         title=title,
@@ -106,7 +110,15 @@ def document_from_page(page: Page) -> Document:
         text=text,
         facts=facts,
         reason=page.reason,
+        dropped=tuple(dropped),
     )
+
+
+def _why_dropped(text: str, fact) -> str:
+    written = text[fact.number_start:fact.number_end]
+    shown = written if len(written) <= 40 else f"{written[:20]}…{written[-10:]}"
+    return (f"fact dropped: the number «{shown}» ({fact.category}, «{fact.unit}») at {fact.number_start} "
+            f"has more than {MAX_NUMBER_DIGITS} digits before the point; no amount has")
 
 
 def _title_then_body(title: str | None, body: str) -> str:

@@ -8,11 +8,12 @@ programme names are data files, so a new head noun is a line of data, not code.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 
 from shahrnameh.nlp.dates import find_dates
-from shahrnameh.nlp.numbers import SCALES, NumberMention, find_numbers
+from shahrnameh.nlp.numbers import MAX_NUMBER_DIGITS, SCALES, NumberMention, find_numbers, scaled
 from shahrnameh.nlp.records import Fact
 
 ZWNJ = "\u200c"
@@ -129,7 +130,10 @@ def _range_end(text: str, mention: NumberMention, following: list[NumberMention]
     return mention.end
 
 
-def _range_scaled(text: str, mention: NumberMention, following: list[NumberMention]) -> int | float:
+_TOO_LONG = 10 ** MAX_NUMBER_DIGITS
+
+
+def _range_scaled(text: str, mention: NumberMention, following: list[NumberMention]) -> int | Decimal:
     """«20 تا 23 میلیارد تومان»: a range's first number takes the scale words the second
     ends with, when it has none of its own."""
     if not following or _fold(text[mention.end:following[0].start]).strip() not in ("تا", "الی", "یا"):
@@ -138,11 +142,10 @@ def _range_scaled(text: str, mention: NumberMention, following: list[NumberMenti
         return mention.value
     factor = 1
     for word in reversed(_fold(following[0].raw).replace(ZWNJ, " ").split()):
-        if word not in SCALES:
+        if word not in SCALES or factor > _TOO_LONG:  # past that, the value is dropped anyway
             break
         factor *= SCALES[word]
-    value = mention.value * factor
-    return int(value) if float(value).is_integer() else value
+    return scaled(mention.value, factor)
 
 
 def _is_money_by_context(sentence_before: str, mention: NumberMention, after: list[str]) -> bool:

@@ -1,8 +1,10 @@
 """Bytes and numbers an attacker or a broken server sends: read as what they are, or refused
 with a reason; never another language, never a wrong value, never a lost article."""
 
+import json
 import random
 from dataclasses import asdict
+from decimal import Decimal
 
 import pytest
 
@@ -54,3 +56,80 @@ def test_no_page_or_text_of_the_corpus_is_taken_for_noise():
             page = read_html(text) if path.suffix == ".html" else read_text(text)
             assert not_language(page.text) is None, path
 
+
+PARKS = CORPUS / "text" / "fars_8408210230_tehran_27_parks_security_units.txt"
+NINES = "۹" * 25
+# A real article, then a sentence of one impossible number, one too large for the
+# warehouse but exact, and one ordinary count.
+OVERLONG = (PARKS.read_text(encoding="utf-8")
+            + f"\nدر این طرح {'۷' * 400} نفر و {NINES} نفر و ۲۵ نفر از شهروندان شرکت کردند.\n")
+
+
+def test_numbers_are_exact_whole_numbers_as_int_the_rest_as_decimal():
+    from shahrnameh.nlp.numbers import find_numbers, parse_number
+    assert parse_number(NINES) == 10 ** 25 - 1 and type(parse_number(NINES)) is int
+    assert parse_number("۱۲.۵") == Decimal("12.5") and parse_number("۰.۱") == Decimal("0.1")
+    assert parse_number("۱.۵ میلیارد") == 1_500_000_000
+    assert parse_number("۱۲۳۴۵۶۷۸۹۰۱۲۳۴۵۶۷.۸۹") == Decimal("12345678901234567.89")
+    # «هزار» thousands of times is one finite reading, never an exception or a stall.
+    [chain] = find_numbers("هزار " * 5000 + "نفر")
+    assert not chain.value.is_finite() or chain.value >= Decimal(10) ** 30
+
+
+def test_an_impossible_number_drops_its_fact_and_keeps_the_article():
+    clean = read_document(PARKS.read_text(encoding="utf-8"), is_html=False)
+    document = read_document(OVERLONG, is_html=False)
+    assert document.kind == "article" and document.title == clean.title
+    values = [fact.value for fact in document.facts]
+    assert values[:len(clean.facts)] == [fact.value for fact in clean.facts]
+    assert values[len(clean.facts):] == [10 ** 25 - 1, 25]
+    [reason] = document.dropped
+    assert reason.startswith("fact dropped: the number «۷۷۷") and "more than 30 digits" in reason
+
+
+def test_extract_prints_valid_json_with_exact_values(tmp_path):
+    from test_cli import shahrnameh
+    page = tmp_path / "overlong.txt"
+    page.write_text(OVERLONG + "سهم آن ۱۲.۵ درصد بود.\n", encoding="utf-8")
+    result = shahrnameh("extract", str(page))
+    assert result.returncode == 0, result.stderr
+
+    def no_constants(name):
+        raise ValueError(f"{name} is not JSON")
+
+    record = json.loads(result.stdout, parse_constant=no_constants, parse_float=Decimal)
+    values = [fact["value"] for fact in record["facts"]]
+    assert 10 ** 25 - 1 in values and 25 in values and Decimal("12.5") in values
+    assert f'"value": {"9" * 25},' in result.stdout
+    assert len(record["dropped"]) == 1 and "more than 30 digits" in record["dropped"][0]
+
+
+def test_a_fact_the_warehouse_cannot_hold_is_dropped_with_a_failure_row_not_the_article(tmp_path):
+    from shahrnameh.flows import pipeline
+    from shahrnameh.spiders.archive import Archive
+    from shahrnameh.warehouse import db, load, queries
+
+    engine = db.connect(f"sqlite:///{tmp_path / 'warehouse.sqlite'}")
+    load.upsert_source(engine, name="k", start_urls=[], allowed_domains=[], municipality=None)
+    run_id = load.start_run(engine)
+    url = "https://example.org/overlong.html"
+    body = ("<html><body><h1>امنیت ۲۷ بوستان</h1><article>"
+            + "".join(f"<p>{line}</p>" for line in OVERLONG.splitlines() if line.strip())
+            + "</article></body></html>").encode()
+    archive = Archive(tmp_path / "archive", run_id=run_id)
+    path, offset, sha256 = archive.write_response("k", url, 200, [("Content-Type", "text/html")], body,
+                                                  "2026-01-01T00:00:00Z")
+    health = pipeline.SourceHealth("k")
+    outcome, document = pipeline.read_and_load(
+        engine, archive, run_id, "k", health, url=url, page_id=None, sha256=sha256,
+        content_type="text/html; charset=utf-8", encoding="utf-8", archive_path=path, archive_offset=offset,
+        first_seen=True)
+    assert outcome == "new" and 25 in [fact.value for fact in document.facts]
+    assert 10 ** 25 - 1 not in [fact.value for fact in document.facts]
+    [[stored]] = queries.run_sql(engine, "SELECT count(*) FROM facts")[1]
+    assert stored == len(document.facts) > 2
+    failures = queries.run_sql(engine, "SELECT stage, message FROM failures ORDER BY message")[1]
+    assert [stage for stage, _ in failures] == ["extract", "extract"]
+    assert "25 digits is too large for the warehouse" in failures[0][1]
+    assert "more than 30 digits" in failures[1][1]
+    assert len(health.errors) == 2
