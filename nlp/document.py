@@ -23,6 +23,12 @@ _LANGUAGES_WITH_FACTS = {"fa"}
 _KINDS_WITH_FACTS = {"article", "report"}
 
 
+# The largest HTML or text page read (the crawler downloads up to 10 MB): eight times the
+# largest page of corpus/ (262 kB). nlp's steps are linear in the page, so a page this
+# size takes seconds, never minutes; a larger one is a recorded failure, not a stall.
+MAX_PAGE_BYTES = 2_000_000
+
+
 class DocumentError(ValueError):
     """The input is not a page or text that can be read (binary, undecodable)."""
 
@@ -35,6 +41,9 @@ def decode_page(body: bytes, declared_encoding: str | None = None) -> str:
     would turn every letter into mojibake. Pages that really are windows-1256 are far
     from UTF-8 (most of their letters are invalid sequences) and are read as such.
     """
+    if len(body) > MAX_PAGE_BYTES:
+        raise DocumentError(f"page of {len(body):,} bytes is larger than the {MAX_PAGE_BYTES:,} bytes "
+                            "a page may have to be read")
     if b"\x00" in body[:8192]:
         raise DocumentError("binary content (NUL bytes), not a text or HTML page")
     candidates: list[str] = []

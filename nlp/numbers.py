@@ -157,6 +157,7 @@ def _evaluate(tokens: list[str]) -> Decimal | None:
 
 
 _AND = re.compile(r"\s+و\s+")
+_FIRST_WORD = re.compile(r"\S+")
 _ENDS_IN_SCALE = re.compile(rf"(?:{_SCALE})$")
 
 
@@ -165,12 +166,16 @@ def _pieces(raw: str, offset: int) -> list[tuple[int, int]]:
     after a scale word («4 هزار و 800»), before «نیم», and from a larger number word to a
     smaller one («شصت و نه»); anywhere else it joins two numbers («۱۸ و ۲۰ درصد»)."""
     spans: list[tuple[int, int]] = []
-    start = 0
+    start = previous_end = 0
     for separator in _AND.finditer(raw):
-        left, right = raw[start:separator.start()], raw[separator.end():]
-        if not _joins(left.split()[-1], right.split()[0]):
+        # The words either side of this «و» only: slicing all the text to the right of each
+        # one made a long «و» chain cost the square of its length.
+        left = raw[previous_end:separator.start()].split()[-1]
+        right = _FIRST_WORD.match(raw, separator.end()).group(0)
+        if not _joins(left, right):
             spans.append((offset + start, offset + separator.start()))
             start = separator.end()
+        previous_end = separator.end()
     spans.append((offset + start, offset + len(raw)))
     return spans
 
