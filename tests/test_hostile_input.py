@@ -133,3 +133,25 @@ def test_a_fact_the_warehouse_cannot_hold_is_dropped_with_a_failure_row_not_the_
     assert "25 digits is too large for the warehouse" in failures[0][1]
     assert "more than 30 digits" in failures[1][1]
     assert len(health.errors) == 2
+
+
+def test_a_page_over_the_size_limit_is_refused_before_it_is_read():
+    from shahrnameh.nlp.document import MAX_PAGE_BYTES, DocumentError
+    page = ARYANEWS.read_bytes()
+    oversized = page.replace(b"</body>", b"<p>" + b" " * MAX_PAGE_BYTES + b"</p></body>", 1)
+    with pytest.raises(DocumentError, match=r"larger than the 2,000,000 bytes"):
+        decode_page(oversized)
+
+
+def test_markup_nested_deeper_than_a_browser_nests_is_refused_before_parsing():
+    from shahrnameh.nlp.page import MAX_NESTING
+    page = ARYANEWS.read_text(encoding="utf-8")
+    inside_body = page.index(">", page.index("<body")) + 1
+    expected = read_document(page, is_html=True)
+
+    def wrapped(depth):
+        return page[:inside_body] + "<div>" * depth + page[inside_body:]
+
+    assert read_document(wrapped(MAX_NESTING - 50), is_html=True).text == expected.text
+    deep = read_document(wrapped(MAX_NESTING + 1), is_html=True)
+    assert deep.kind == "not_article" and deep.reason.startswith("markup nested more than 512 elements deep")
