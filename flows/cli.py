@@ -45,6 +45,7 @@ def extract(files: Annotated[list[Path], typer.Argument(metavar="FILE", help=".h
     """Read each file as a page and print one JSON object per line: title, date, language, text, facts."""
     from shahrnameh.nlp.document import decode_page, read_document
     from shahrnameh.nlp.pdf import read_pdf
+    from shahrnameh.nlp.records import to_json
 
     failed = 0
     for path in _progress(files, "extracting"):
@@ -69,8 +70,9 @@ def extract(files: Annotated[list[Path], typer.Argument(metavar="FILE", help=".h
             "language": document.language,
             "text": document.text,
             "facts": [{name: getattr(fact, name) for name in FACT_FIELDS} for fact in document.facts],
+            "dropped": list(document.dropped),
         }
-        print(json.dumps(record, ensure_ascii=False), flush=True)
+        print(to_json(record, ensure_ascii=False), flush=True)
     raise typer.Exit(1 if failed else 0)
 
 

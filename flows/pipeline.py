@@ -103,7 +103,7 @@ def load_crawl(engine, archive_root: Path, run_id: int, source: str, records: li
         if record.outcome == "unchanged" and page_id in already_read:
             continue
         read_and_load(engine, archive, run_id, source, health, url=record.url, page_id=page_id,
-                      content_type=record.content_type, encoding=record.encoding,
+                      sha256=record.sha256, content_type=record.content_type, encoding=record.encoding,
                       archive_path=record.archive_path, archive_offset=record.archive_offset,
                       first_seen=record.outcome in ("new", "changed"))
     load.record_source_health(
@@ -115,14 +115,15 @@ def load_crawl(engine, archive_root: Path, run_id: int, source: str, records: li
 
 
 def read_and_load(engine, archive: Archive, run_id: int, source: str, health: SourceHealth, *, url: str,
-                  page_id: int | None, content_type: str | None, encoding: str | None, archive_path: str,
-                  archive_offset: int, first_seen: bool) -> tuple[str | None, Document | None]:
+                  page_id: int | None, sha256: str, content_type: str | None, encoding: str | None,
+                  archive_path: str, archive_offset: int, first_seen: bool) -> tuple[str | None, Document | None]:
     """One archived body → article and facts in the warehouse; the crawl and `reparse` share it.
 
     Returns the article's load outcome ("new", "changed", "unchanged") and the document read;
     (None, the document) when the body is not an article (recorded in `failures` when
     `first_seen`: an unchanged block page is not a new event); (None, None) when it could
-    not be read or loaded (always recorded). `health` is updated.
+    not be read or loaded (always recorded). `health` is updated. The body read must be
+    `url`'s with digest `sha256`: any other is a read failure, never another page's text.
     """
     if not _is_page(content_type) and not looks_like_pdf(content_type, url):
         if first_seen:
@@ -130,7 +131,7 @@ def read_and_load(engine, archive: Archive, run_id: int, source: str, health: So
                             f"{content_type.split(';')[0].strip()} is not a page to read")
         return None, None
     try:
-        body = archive.read_body(archive_path, archive_offset)
+        body = archive.read_body(archive_path, archive_offset, url=url, sha256=sha256)
         if is_pdf(body, content_type):  # a report: kind "report", or "empty" when scanned
             document = read_pdf(body, url=url)
         else:
@@ -145,12 +146,15 @@ def read_and_load(engine, archive: Archive, run_id: int, source: str, health: So
             _not_an_article(engine, run_id, source, url, health, document.kind,
                             document.reason or "no article text")
         return None, document
+    document = load.with_storable_facts(document, url)
     try:
         _, outcome = load.load_document(engine, run_id, page_id=page_id, source=source, url=url, document=document)
     except WarehouseError as error:  # the warehouse refused this document; the rest go on
         health.failed += 1
         _failure(engine, run_id, source, url, health, "load", str(error))
         return None, None
+    for reason in document.dropped:  # the article is stored; these facts of it are not
+        _failure(engine, run_id, source, url, health, "extract", reason)
     if outcome in ("new", "changed"):
         setattr(health, f"articles_{outcome}", getattr(health, f"articles_{outcome}") + 1)
         health.facts_new += len(document.facts)
@@ -211,6 +215,7 @@ def reparse(engine, archive_root: Path, *, source: str | None = None) -> Reparse
             result.pages += 1
             outcome, document = read_and_load(
                 engine, archive, run_id, page["source"], health, url=page["url"], page_id=page["page_id"],
+                sha256=page["sha256"],
                 content_type=page["content_type"], encoding=page["encoding"],
                 archive_path=page["archive_path"], archive_offset=page["archive_offset"], first_seen=True)
             if outcome is None and document is not None:

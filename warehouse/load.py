@@ -7,6 +7,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from itertools import islice
@@ -450,20 +451,40 @@ def _check_document(document: Document, url: str) -> None:
             raise WarehouseError(f"article {url}: fact {ordinal}: {problem}")
 
 
-def _value(value: int | float, url: str) -> int | Decimal:
+def with_storable_facts(document: Document, url: str) -> Document:
+    """`document` without the facts whose value the warehouse cannot hold exactly; why each
+    was left out is added to its `dropped`. One impossible number loses its fact, never
+    the article and its other facts."""
+    kept, dropped = [], []
+    for ordinal, fact in enumerate(document.facts):
+        try:
+            _value(fact.value, url)
+        except WarehouseError as error:
+            dropped.append(f"fact dropped: {fact.category} «{fact.unit}» at {fact.number_start}: "
+                           f"{str(error).removeprefix(f'article {url}: ')}")
+        else:
+            kept.append(fact)
+    if not dropped:
+        return document
+    return replace(document, facts=tuple(kept), dropped=document.dropped + tuple(dropped))
+
+
+def _value(value: int | float | Decimal, url: str) -> int | Decimal:
     """The value exactly: an int as it is (most values count things), a float as the Decimal it
     prints as; refused when not a finite number or too large for the warehouse."""
     if type(value) is int:
         if -_LARGEST_INT < value < _LARGEST_INT:
             return value
-        raise WarehouseError(f"article {url}: fact value {value!r} is too large for the warehouse")
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        value = Decimal(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         raise WarehouseError(f"article {url}: fact value {value!r} is not a number")
-    if isinstance(value, float) and not math.isfinite(value):
+    if not (value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)):
         raise WarehouseError(f"article {url}: fact value {value!r} is not finite")
-    number = Decimal(value) if isinstance(value, int) else Decimal(repr(value))
+    number = value if isinstance(value, Decimal) else Decimal(value) if isinstance(value, int) else Decimal(repr(value))
     if abs(number) >= LARGEST_FACT_VALUE:
-        raise WarehouseError(f"article {url}: fact value {value!r} is too large for the warehouse")
+        # Not the value itself: a number of thousands of digits is printed in the square of its length.
+        raise WarehouseError(f"article {url}: fact value of {number.adjusted() + 1} digits is too large for "
+                             f"the warehouse (below 10^{LARGEST_FACT_VALUE.adjusted()})")
     return number
 
 
