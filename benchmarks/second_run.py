@@ -3,7 +3,7 @@
 Targets (issue 5): run 2 takes <= 10% of run 1's time and downloads no unchanged article
 body again (a 304 Not Modified carries no body and does not count).
 
-What is timed: the nightly run's own steps (flows/pipeline.py: crawl each source in its
+What is timed: the nightly run's own steps (ingest/steps.py: crawl each source in its
 Scrapy child process, read, load), the same functions the Prefect flow calls, without
 Prefect. Prefect's temporary server costs ~20 s per `shahrnameh` process whatever the
 work, so with it no second run could be 10% of the first; for honesty the full
@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from shahrnameh.demosite import DemoSite
-from shahrnameh.flows import pipeline
+from shahrnameh.ingest import steps as pipeline
 from shahrnameh.flows.settings import DEMO_CRAWL_SETTINGS, DEMO_SOURCES, SOURCES_AT_ONCE
 from shahrnameh.spiders.sources import load_sources
 from shahrnameh.warehouse import db, load

@@ -24,7 +24,7 @@ def reparse(
     when every page was read (pages that failed are recorded in the failures table and
     listed), 2 when the warehouse, the archive or the source cannot be used.
     """
-    from shahrnameh.flows.pipeline import reparse as reparse_archive
+    from shahrnameh.ingest.steps import reparse as reparse_archive
     from shahrnameh.spiders.archive import ArchiveError
     from shahrnameh.warehouse.db import WarehouseError
 

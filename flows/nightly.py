@@ -15,7 +15,7 @@ from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.schedules import Cron  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
-from shahrnameh.flows import pipeline  # noqa: E402
+from shahrnameh.ingest import steps as pipeline  # noqa: E402
 from shahrnameh.spiders.sources import Source, load_sources  # noqa: E402
 from shahrnameh.warehouse import db, load  # noqa: E402
 

@@ -139,7 +139,7 @@ def test_articles_are_stored_once_each_and_read_right(hostile_run):
 
 @pytest.mark.slow
 def test_a_second_run_adds_no_article_and_no_failure_row(hostile_run):
-    from shahrnameh.flows import pipeline
+    from shahrnameh.ingest import steps as pipeline
     from shahrnameh.spiders.sources import load_sources
     from shahrnameh.warehouse import load
 
