@@ -41,6 +41,14 @@ class SourceHealth:
     facts_by_category: Counter = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
 
+    def add(self, other: SourceHealth) -> None:
+        """The counts of another part of the same source's work (a reparse batch), added to these."""
+        for name in ("fetched", "new", "changed", "unchanged", "failed", "blocked", "articles_new",
+                     "articles_changed", "facts_new"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.facts_by_category.update(other.facts_by_category)
+        self.errors.extend(other.errors)
+
 
 def _is_page(content_type: str | None) -> bool:
     """HTML or text, or no Content-Type at all (then the bytes decide, in decode_page)."""
@@ -175,6 +183,16 @@ class ReparseResult:
     def errors(self) -> list[str]:
         return [error for health in self.health.values() for error in health.errors]
 
+    def add(self, other: ReparseResult) -> None:
+        """Another batch's counts of the same reparse, added to these."""
+        self.pages += other.pages
+        self.unchanged += other.unchanged
+        self.not_articles += other.not_articles
+        self.refreshed.extend(other.refreshed)
+        self.facts_refreshed += other.facts_refreshed
+        for name, health in other.health.items():
+            self.health.setdefault(name, SourceHealth(name)).add(health)
+
 
 def reparse(engine, archive_root: Path, *, source: str | None = None) -> ReparseResult:
     """Read every current article page again from the raw archive (no network) and load it.
@@ -183,36 +201,56 @@ def reparse(engine, archive_root: Path, *, source: str | None = None) -> Reparse
     reads differently becomes the article's new version (the old one and its facts stay,
     superseded). It is a run of its own in `runs`, and its failures go to `failures`.
     """
+    run_id, pages = start_reparse(engine, archive_root, source=source)
+    result = ReparseResult(run_id)
+    try:
+        reparse_pages(engine, archive_root, pages, result)
+    except BaseException as error:
+        finish_reparse(engine, result, stopped_by=error)
+        raise
+    finish_reparse(engine, result)
+    return result
+
+
+def start_reparse(engine, archive_root: Path, *, source: str | None = None) -> tuple[int, list[dict]]:
+    """The reparse's run in `runs` and the archived pages it reads (see `reparse`)."""
     archive_root = Path(archive_root)
     if not (archive_root / INDEX_NAME).is_file():
         raise ArchiveError(f"no raw archive at {archive_root} (expected {INDEX_NAME} there)")
     if source is not None and source not in archive_queries.source_names(engine):
         raise WarehouseError(f"no source named {source!r} in the warehouse")
     pages = archive_queries.current_article_pages(engine, source)
-    run_id = load.start_run(engine)
-    result = ReparseResult(run_id)
-    archive = Archive(archive_root)
+    return load.start_run(engine), pages
+
+
+def reparse_pages(engine, archive_root: Path, pages: list[dict], result: ReparseResult) -> ReparseResult:
+    """Some of a reparse's pages read and loaded, counted into `result` (also when one raises)."""
+    archive = Archive(Path(archive_root))
     try:
         for page in pages:
             health = result.health.setdefault(page["source"], SourceHealth(page["source"]))
             result.pages += 1
             outcome, document = read_and_load(
-                engine, archive, run_id, page["source"], health, url=page["url"], page_id=page["page_id"],
+                engine, archive, result.run_id, page["source"], health, url=page["url"], page_id=page["page_id"],
                 content_type=page["content_type"], encoding=page["encoding"],
                 archive_path=page["archive_path"], archive_offset=page["archive_offset"], first_seen=True)
             if outcome is None and document is not None:
                 result.not_articles += 1
             elif outcome == "unchanged":
                 result.unchanged += 1
-                _refresh_facts(engine, run_id, page["source"], page["url"], document, health, result)
-    except BaseException as error:
-        load.finish_run(engine, run_id, status="failed", counts=_reparse_counts(result),
-                        errors=[*result.errors, f"reparse stopped: {type(error).__name__}: {error}"])
-        raise
+                _refresh_facts(engine, result.run_id, page["source"], page["url"], document, health, result)
     finally:
         archive.close()
-    load.finish_run(engine, run_id, status="succeeded", counts=_reparse_counts(result), errors=result.errors)
     return result
+
+
+def finish_reparse(engine, result: ReparseResult, *, stopped_by: BaseException | None = None) -> None:
+    if stopped_by is None:
+        load.finish_run(engine, result.run_id, status="succeeded", counts=_reparse_counts(result),
+                        errors=result.errors)
+    else:
+        load.finish_run(engine, result.run_id, status="failed", counts=_reparse_counts(result),
+                        errors=[*result.errors, f"reparse stopped: {type(stopped_by).__name__}: {stopped_by}"])
 
 
 def _refresh_facts(engine, run_id: int, source: str, url: str, document: Document, health: SourceHealth,
