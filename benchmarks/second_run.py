@@ -3,12 +3,12 @@
 Targets (issue 5): run 2 takes <= 10% of run 1's time and downloads no unchanged article
 body again (a 304 Not Modified carries no body and does not count).
 
-What is timed: the nightly run's own steps (ingest/steps.py: crawl each source in its
-Scrapy child process, read, load), the same functions the Prefect flow calls, without
-Prefect. Prefect's temporary server costs ~20 s per `shahrnameh` process whatever the
-work, so with it no second run could be 10% of the first; for honesty the full
-`shahrnameh demo` command is timed too (twice, on its own fresh warehouse), unless
---no-cli.
+What is timed: the nightly run's own steps (the core, shahrnameh.ingest: crawl each source,
+read, load), the same functions `shahrnameh run` and the Prefect flow call. Then, unless
+--no-cli, the full `shahrnameh demo` command twice on its own fresh warehouse, as a user
+runs it (no Prefect server configured: the core in the command's process). Target (issue
+15): its second run within 3 s plus the crawl's own time (run 2 above); the ratio printed
+is the command's time over that budget (<= 100%).
 
     .venv/bin/python benchmarks/second_run.py [--no-cli]
 """
@@ -32,6 +32,8 @@ from shahrnameh.flows.settings import DEMO_CRAWL_SETTINGS, DEMO_SOURCES, SOURCES
 from shahrnameh.spiders.sources import load_sources
 
 TARGET_RATIO = 0.10
+# What a second `shahrnameh demo` may cost beyond the crawl itself: Python, imports, the demo site.
+CLI_START_BUDGET_S = 3.0
 
 
 def one_run(db_url: str, archive: Path, sources) -> dict:
@@ -82,8 +84,9 @@ def demo_site_process():
 
 def cli_demo(db_url: str, home: Path) -> float:
     started = time.perf_counter()
+    env = {name: value for name, value in os.environ.items() if name != "PREFECT_API_URL"}
     done = subprocess.run([sys.executable, "-m", "shahrnameh.flows", "demo", "--db", db_url],
-                          capture_output=True, text=True, env={**os.environ, "SHAHRNAMEH_HOME": str(home)})
+                          capture_output=True, text=True, env={**env, "SHAHRNAMEH_HOME": str(home)})
     if done.returncode != 0:
         raise SystemExit(f"shahrnameh demo failed ({done.returncode}):\n{done.stderr[-2000:]}")
     return time.perf_counter() - started
@@ -118,8 +121,11 @@ def main() -> int:
             home = scratch / "home"
             db_url = f"sqlite:///{scratch / 'cli.sqlite'}"
             cli_first, cli_second = cli_demo(db_url, home), cli_demo(db_url, home)
-            print(f"`shahrnameh demo` (Prefect flow, temporary server included): run 1 {cli_first:.1f} s, "
-                  f"run 2 {cli_second:.1f} s, ratio {cli_second / cli_first:.0%}")
+            budget = CLI_START_BUDGET_S + second["seconds"]
+            print(f"`shahrnameh demo` (PREFECT_API_URL unset): run 1 {cli_first:.1f} s, run 2 {cli_second:.1f} s; "
+                  f"run 2 / ({CLI_START_BUDGET_S:.0f} s + the crawl's own {second['seconds']:.2f} s) = "
+                  f"{cli_second / budget:.0%} (target <= 100%)")
+            ok = ok and cli_second <= budget
         print("PASS" if ok else "FAIL")
         return 0 if ok else 1
 

@@ -177,8 +177,7 @@ def _connect(db_url: str | None):
 
 
 def _run_nightly(sources: Path, db_url: str | None, archive: Path | None, *, substitutions, crawl_settings) -> dict:
-    quiet_prefect()
-    from shahrnameh.flows.nightly import nightly
+    from shahrnameh.flows import launch
     from shahrnameh.spiders.sources import SourcesError
     from shahrnameh.warehouse.db import WarehouseError, default_url
 
@@ -186,8 +185,8 @@ def _run_nightly(sources: Path, db_url: str | None, archive: Path | None, *, sub
     archive_root = (archive or default_archive_root()).resolve()
     _connect(db_url)  # a bad --db fails here, clearly, before anything is crawled
     try:
-        result = nightly(str(sources), db_url, str(archive_root),
-                         substitutions=substitutions, crawl_settings=crawl_settings)
+        result = launch.nightly(sources, db_url, archive_root, substitutions=substitutions,
+                                crawl_settings=crawl_settings)
     except (SourcesError, WarehouseError) as error:
         _err(str(error))
         raise typer.Exit(2)

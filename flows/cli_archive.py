@@ -24,14 +24,15 @@ def reparse(
     when every page was read (pages that failed are recorded in the failures table and
     listed), 2 when the warehouse, the archive or the source cannot be used.
     """
-    from shahrnameh.ingest.steps import reparse as reparse_archive
+    from shahrnameh.flows import launch
     from shahrnameh.spiders.archive import ArchiveError
-    from shahrnameh.warehouse.db import WarehouseError
+    from shahrnameh.warehouse.db import WarehouseError, default_url
 
-    engine = _connect(db)
+    db_url = db or default_url()
+    _connect(db_url)
     archive_root = (archive or default_archive_root()).resolve()
     try:
-        result = reparse_archive(engine, archive_root, source=source)
+        result = launch.reparse(db_url, archive_root, source=source)
     except (ArchiveError, WarehouseError) as error:
         _err(str(error))
         raise typer.Exit(2)

@@ -22,6 +22,7 @@ from shahrnameh.spiders.sources import Source  # noqa: E402
 @task(name="ingest-source", retries=1, retry_delay_seconds=30, cache_policy=NO_CACHE)
 def ingest_task(run: ingest.Run, source: Source) -> ingest.SourceHealth:
     # Retrying is safe: a second crawl finds the pages archived, and loading is idempotent.
+    ingest.settle_process()  # once per process: this one's or a Dask worker's
     return ingest.ingest_source(run, source)
 
 

@@ -9,12 +9,12 @@ warehouse URL, not an engine) so that it can run in another process or on anothe
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from shahrnameh.ingest.steps import SourceHealth, crawl, load_crawl, settle_process
+from shahrnameh.ingest.steps import SourceHealth, crawl, load_crawl
 from shahrnameh.spiders.records import FetchRecord
 from shahrnameh.spiders.sources import Source, load_sources
 from shahrnameh.warehouse import db, load as warehouse_load
@@ -75,7 +75,6 @@ def start_run(db_url: str, archive_root: str | Path, sources: str | Path | Itera
 
 def crawl_source(run: Run, source: Source) -> list[FetchRecord]:
     """The source crawled into the raw archive: its fetched pages, in memory."""
-    settle_process()
     return crawl(source, Path(run.archive_root), run.run_id, run.crawl_settings)
 
 
@@ -111,10 +110,16 @@ def finish_run(run: Run, outcomes: list[SourceOutcome]) -> RunReport:
 
 def run_nightly(db_url: str, archive_root: str | Path, sources: str | Path | Iterable[Source], *,
                 substitutions: dict[str, str] | None = None, crawl_settings: dict | None = None,
-                sources_at_once: int = 8) -> RunReport:
-    """A whole run in this process: `sources_at_once` sources crawled at a time, each loaded once crawled."""
-    settle_process()
+                sources_at_once: int = 8, started: Callable[[Run], None] | None = None) -> RunReport:
+    """A whole run in this process: `sources_at_once` sources crawled at a time, each loaded once crawled.
+
+    A one-off run: it does not `settle_process` first, which pays off in a process that
+    runs many (a flow's, a worker's), not in one whose run may read no page at all.
+    `started(run)` is called once the run is started and its sources read.
+    """
     run = start_run(db_url, archive_root, sources, substitutions=substitutions, crawl_settings=crawl_settings)
+    if started is not None:
+        started(run)
     outcomes: list[SourceOutcome] = []
     with ThreadPoolExecutor(max_workers=sources_at_once) as pool:
         crawls = {source.name: pool.submit(crawl_source, run, source) for source in run.sources}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -194,14 +195,18 @@ class ReparseResult:
             self.health.setdefault(name, SourceHealth(name)).add(health)
 
 
-def reparse(engine, archive_root: Path, *, source: str | None = None) -> ReparseResult:
+def reparse(engine, archive_root: Path, *, source: str | None = None,
+            started: Callable[[int], None] | None = None) -> ReparseResult:
     """Read every current article page again from the raw archive (no network) and load it.
 
     For after an nlp improvement: a text that reads the same changes nothing; a text that
     reads differently becomes the article's new version (the old one and its facts stay,
     superseded). It is a run of its own in `runs`, and its failures go to `failures`.
+    `started(run_id)` is called once the run is started, the archive and the source found.
     """
     run_id, pages = start_reparse(engine, archive_root, source=source)
+    if started is not None:
+        started(run_id)
     result = ReparseResult(run_id)
     try:
         reparse_pages(engine, archive_root, pages, result)
