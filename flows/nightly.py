@@ -6,6 +6,8 @@ sources' tasks run, on this process's threads or on a Dask cluster's workers.
 
 from __future__ import annotations
 
+import sys
+
 from shahrnameh.flows.settings import NIGHTLY_CRON, NIGHTLY_TIMEZONE, SOURCES_AT_ONCE, quiet_prefect
 
 quiet_prefect()
@@ -23,7 +25,19 @@ from shahrnameh.spiders.sources import Source  # noqa: E402
 def ingest_task(run: ingest.Run, source: Source) -> ingest.SourceHealth:
     # Retrying is safe: a second crawl finds the pages archived, and loading is idempotent.
     ingest.settle_process()  # once per process: this one's or a Dask worker's
-    return ingest.ingest_source(run, source)
+    return ingest.ingest_source(run, source, worker=dask_worker())
+
+
+def dask_worker() -> str | None:
+    """The address of the Dask worker running this task, None when not on a cluster."""
+    if "distributed" not in sys.modules:
+        return None
+    from distributed import get_worker
+
+    try:
+        return get_worker().address
+    except ValueError:  # a thread of the flow's own process
+        return None
 
 
 @flow(name="shahrnameh-nightly", task_runner=ThreadPoolTaskRunner(max_workers=SOURCES_AT_ONCE))

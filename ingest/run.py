@@ -78,14 +78,15 @@ def crawl_source(run: Run, source: Source) -> list[FetchRecord]:
     return crawl(source, Path(run.archive_root), run.run_id, run.crawl_settings)
 
 
-def load(run: Run, source: str, records: list[FetchRecord]) -> SourceHealth:
-    """A source's fetched pages read and loaded into the warehouse; idempotent, so a retry is safe."""
-    return load_crawl(db.connect(run.db_url), Path(run.archive_root), run.run_id, source, records)
+def load(run: Run, source: str, records: list[FetchRecord], *, worker: str | None = None) -> SourceHealth:
+    """A source's fetched pages read and loaded into the warehouse; idempotent, so a retry is safe.
+    `worker`: the cluster worker's address, kept in the source's line of the run."""
+    return load_crawl(db.connect(run.db_url), Path(run.archive_root), run.run_id, source, records, worker=worker)
 
 
-def ingest_source(run: Run, source: Source) -> SourceHealth:
+def ingest_source(run: Run, source: Source, *, worker: str | None = None) -> SourceHealth:
     """Crawl + load of one source: the unit of work a task or a worker runs."""
-    return load(run, source.name, crawl_source(run, source))
+    return load(run, source.name, crawl_source(run, source), worker=worker)
 
 
 def source_failed(run: Run, source: str, error: BaseException) -> SourceOutcome:

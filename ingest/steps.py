@@ -78,7 +78,8 @@ def crawl(source: Source, archive_root: Path, run_id: int, crawl_settings: dict 
     return crawl_source(source, archive_root, run_id=run_id, settings_overrides=crawl_settings, isolated=None)
 
 
-def load_crawl(engine, archive_root: Path, run_id: int, source: str, records: list[FetchRecord]) -> SourceHealth:
+def load_crawl(engine, archive_root: Path, run_id: int, source: str, records: list[FetchRecord], *,
+               worker: str | None = None) -> SourceHealth:
     """Archive records of one source's crawl → pages, articles and facts in the warehouse.
 
     New and changed bodies are read. An unchanged body is read only if no earlier load read
@@ -115,7 +116,7 @@ def load_crawl(engine, archive_root: Path, run_id: int, source: str, records: li
     load.record_source_health(
         engine, run_id, source,
         fetched=health.fetched, new=health.new, changed=health.changed,
-        unchanged=health.unchanged, failed=health.failed, blocked=health.blocked,
+        unchanged=health.unchanged, failed=health.failed, blocked=health.blocked, worker=worker,
     )
     return health
 

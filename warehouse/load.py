@@ -254,10 +254,11 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
 
 
 def record_source_health(engine: Engine, run_id: int, source: str, *, fetched: int, new: int, changed: int,
-                         unchanged: int, failed: int, blocked: int) -> None:
-    """The source's line for this run; a retried load replaces it rather than adding a second."""
+                         unchanged: int, failed: int, blocked: int, worker: str | None = None) -> None:
+    """The source's line for this run; a retried load replaces it rather than adding a second.
+    `worker`: the address of the cluster's worker that ran the source, if any."""
     counts = dict(fetched=fetched, new=new, changed=changed, unchanged=unchanged, failed=failed,
-                  blocked=blocked)
+                  blocked=blocked, worker=worker)
     with _transaction(engine, f"recording the health of {source} in run {run_id}") as session:
         _run(session, run_id)
         source_id = _source_id(session, source)
