@@ -20,8 +20,10 @@ from shahrnameh import ingest  # noqa: E402
 from shahrnameh.warehouse import db  # noqa: E402
 
 # Pages per task: enough that a task's overhead (a few ms on a cluster) is small beside its
-# reading (~10 ms a page), few enough that the batches spread over every worker.
+# reading (~10 ms a page), few enough that the batches spread over every worker: a small
+# archive is cut into at least BATCHES_AT_LEAST batches of at least 10 pages.
 PAGES_PER_BATCH = 200
+BATCHES_AT_LEAST = 16
 
 
 @task(name="reparse-batch", retries=1, retry_delay_seconds=5, cache_policy=NO_CACHE)
@@ -32,10 +34,10 @@ def reparse_batch_task(db_url: str, archive_root: str, run_id: int, pages: list[
 
 
 @flow(name="shahrnameh-reparse", task_runner=ThreadPoolTaskRunner(max_workers=2))
-def reparse(db_url: str, archive_root: str, source: str | None = None,
-            pages_per_batch: int = PAGES_PER_BATCH) -> ingest.ReparseResult:
+def reparse(db_url: str, archive_root: str, source: str | None = None) -> ingest.ReparseResult:
     engine = db.connect(db_url)
     run_id, pages = ingest.start_reparse(engine, Path(archive_root), source=source)
+    pages_per_batch = max(10, min(PAGES_PER_BATCH, -(-len(pages) // BATCHES_AT_LEAST)))
     result = ingest.ReparseResult(run_id)
     try:
         futures = [reparse_batch_task.submit(db_url, archive_root, run_id, pages[start:start + pages_per_batch])

@@ -116,6 +116,7 @@ def load_document(engine: Engine, run_id: int, *, page_id: int | None, source: s
     with _transaction(engine, f"loading article {url}") as session:
         _run(session, run_id)
         source_id = _locked_source(session, source)
+        _locked_url(session, url)
         return _store(session, Entities(session.connection()), run_id, source_id, page_id, url, document,
                       published, text_sha256)
 
@@ -216,6 +217,13 @@ def _locked_source(session: Session, source: str) -> int:
     # already serialises every writer), so a URL never gets two current versions.
     session.execute(select(Source.id).where(Source.id == source_id).with_for_update())
     return source_id
+
+
+def _locked_url(session: Session, url: str) -> None:
+    # Two sources whose crawls reach one URL (overlapping sites) may load it at once on a
+    # cluster's workers: loads of one URL wait for each other too (PostgreSQL).
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:url, 0))"), {"url": url})
 
 
 def _store(session: Session, entities: Entities, run_id: int, source_id: int, page_id: int | None, url: str,

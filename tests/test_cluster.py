@@ -1,0 +1,132 @@
+"""`demo` and `reparse` on a real Dask cluster (a scheduler and two worker processes on
+127.0.0.1) into PostgreSQL store what a single-process run stores into SQLite."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+
+from conftest import POSTGRES, postgres_schema
+from shahrnameh.warehouse import db, queries
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not POSTGRES, reason="SHAHRNAMEH_TEST_POSTGRES is not set (scripts/services/postgres.sh sets it)"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# One demo site port for every run of this module: the demo's URLs depend on it.
+DEMO_PORT = free_port()
+
+
+def dask(*args: str, log) -> subprocess.Popen:
+    # A session of its own: the worker's nanny and its worker process are killed together.
+    return subprocess.Popen([sys.executable, "-m", "dask", *args], stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """A Dask scheduler and two single-thread worker processes, as an operator starts them."""
+    from distributed import Client
+
+    tmp = tmp_path_factory.mktemp("dask")
+    address = f"tcp://127.0.0.1:{free_port()}"
+    processes = []
+    with open(tmp / "dask.log", "wb") as log:
+        try:
+            processes.append(dask("scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1],
+                                  "--no-dashboard", log=log))
+            for name in ("first", "second"):
+                processes.append(dask("worker", address, "--host", "127.0.0.1", "--nthreads", "1",
+                                      "--name", name, "--no-dashboard", "--local-directory", str(tmp / name),
+                                      log=log))
+            with Client(address, timeout=120) as client:
+                client.wait_for_workers(2, timeout=180)
+                workers = sorted(client.scheduler_info()["workers"])
+            yield {"address": address, "workers": workers, "log": tmp / "dask.log", "processes": processes}
+        finally:
+            for process in processes:
+                if process.poll() is None:
+                    os.killpg(process.pid, signal.SIGKILL)
+                process.wait(30)
+
+
+def shahrnameh(*args: str, home) -> subprocess.CompletedProcess:
+    env = {name: value for name, value in os.environ.items() if name not in ("PREFECT_API_URL", "SHAHRNAMEH_CLUSTER")}
+    return subprocess.run([sys.executable, "-m", "shahrnameh.flows", *args], capture_output=True, text=True,
+                          timeout=900, env={**env, "SHAHRNAMEH_HOME": str(home), "COLUMNS": "160",
+                                            "SHAHRNAMEH_DEMO_PORT": str(DEMO_PORT)})
+
+
+def stored(db_url: str) -> dict:
+    """The current articles, their facts and their stories, as comparable plain values."""
+    engine = db.connect(db_url)
+    _, articles = queries.run_sql(engine, "SELECT url, title, language, text_sha256, story_id FROM articles "
+                                          "WHERE superseded_by IS NULL")
+    _, facts = queries.run_sql(engine, "SELECT a.url, f.value, f.category, f.evidence FROM facts f "
+                                       "JOIN articles a ON a.id = f.article_id "
+                                       "WHERE a.superseded_by IS NULL AND f.retired_run_id IS NULL")
+    stories: dict = {}
+    for url, *_, story in articles:
+        stories.setdefault(story, set()).add(url)
+    return {
+        "articles": sorted(tuple(row[:4]) for row in articles),
+        "facts": Counter((url, Decimal(str(value)).normalize(), category, evidence)
+                         for url, value, category, evidence in facts),
+        "stories": sorted(sorted(urls) for urls in stories.values()),
+    }
+
+
+@pytest.fixture(scope="module")
+def single_process(tmp_path_factory):
+    """The reference: `demo` in one process into SQLite."""
+    tmp = tmp_path_factory.mktemp("single")
+    db_url = f"sqlite:///{tmp / 'warehouse.sqlite'}"
+    done = shahrnameh("demo", "--db", db_url, home=tmp / "home")
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "running in this process" in done.stderr
+    return stored(db_url)
+
+
+def test_demo_and_reparse_on_two_workers_store_what_one_process_stores(cluster, single_process, tmp_path):
+    with postgres_schema() as db_url:
+        done = shahrnameh("demo", "--db", db_url, "--cluster", cluster["address"], home=tmp_path / "home")
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+        on_cluster = stored(db_url)
+        assert on_cluster["articles"] == single_process["articles"] and len(on_cluster["articles"]) >= 50
+        assert on_cluster["facts"] == single_process["facts"]
+        # Syndicated copies loaded by different workers at once still share one story.
+        assert on_cluster["stories"] == single_process["stories"]
+        engine = db.connect(db_url)
+        _, workers = queries.run_sql(engine, "SELECT DISTINCT worker FROM run_sources")
+        assert sorted(worker for (worker,) in workers) == cluster["workers"]
+
+        reparsed = shahrnameh("reparse", "--db", db_url, "--cluster", cluster["address"], home=tmp_path / "home")
+        assert reparsed.returncode == 0, reparsed.stdout[-3000:] + reparsed.stderr[-3000:]
+        assert "articles new 0, changed 0" in reparsed.stdout and "failed 0" in reparsed.stdout
+        assert stored(db_url) == on_cluster
+        _, [(status,)] = queries.run_sql(engine, "SELECT status FROM runs ORDER BY id DESC LIMIT 1")
+        assert status == "succeeded"
+        db.disconnect(db_url)
+
+
+def test_a_sqlite_warehouse_is_refused_with_a_cluster_on_another_machine(tmp_path):
+    done = shahrnameh("reparse", "--db", f"sqlite:///{tmp_path / 'w.sqlite'}", "--cluster", "tcp://192.0.2.7:8786",
+                      home=tmp_path / "home")
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "shahrnameh: a SQLite warehouse is one machine's file: the workers of cluster tcp://192.0.2.7:8786 "
+        "cannot share it; use a PostgreSQL warehouse (--db postgresql://...)"]
