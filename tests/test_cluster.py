@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
@@ -37,38 +38,48 @@ def dask(*args: str, log) -> subprocess.Popen:
                             start_new_session=True)
 
 
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
-    """A Dask scheduler and two single-thread worker processes, as an operator starts them."""
+@contextmanager
+def dask_cluster(tmp):
+    """A Dask scheduler and two single-thread worker processes on 127.0.0.1, as an operator starts them."""
     from distributed import Client
 
-    tmp = tmp_path_factory.mktemp("dask")
     address = f"tcp://127.0.0.1:{free_port()}"
-    processes = []
+    processes = {}
     with open(tmp / "dask.log", "wb") as log:
         try:
-            processes.append(dask("scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1],
-                                  "--no-dashboard", log=log))
+            processes["scheduler"] = dask("scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1],
+                                          "--no-dashboard", log=log)
             for name in ("first", "second"):
-                processes.append(dask("worker", address, "--host", "127.0.0.1", "--nthreads", "1",
-                                      "--name", name, "--no-dashboard", "--local-directory", str(tmp / name),
-                                      log=log))
+                processes[name] = dask("worker", address, "--host", "127.0.0.1", "--nthreads", "1", "--name", name,
+                                       "--no-dashboard", "--local-directory", str(tmp / name), log=log)
             with Client(address, timeout=120) as client:
                 client.wait_for_workers(2, timeout=180)
-                workers = sorted(client.scheduler_info()["workers"])
-            yield {"address": address, "workers": workers, "log": tmp / "dask.log", "processes": processes}
+                workers = {info["name"]: worker for worker, info in client.scheduler_info()["workers"].items()}
+            yield {"address": address, "workers": workers, "processes": processes}
         finally:
-            for process in processes:
+            for process in processes.values():
                 if process.poll() is None:
                     os.killpg(process.pid, signal.SIGKILL)
                 process.wait(30)
 
 
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    with dask_cluster(tmp_path_factory.mktemp("dask")) as started:
+        yield started
+
+
 def shahrnameh(*args: str, home) -> subprocess.CompletedProcess:
+    return subprocess.run(command(*args), capture_output=True, text=True, timeout=900, env=environment(home))
+
+
+def command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "shahrnameh.flows", *args]
+
+
+def environment(home) -> dict:
     env = {name: value for name, value in os.environ.items() if name not in ("PREFECT_API_URL", "SHAHRNAMEH_CLUSTER")}
-    return subprocess.run([sys.executable, "-m", "shahrnameh.flows", *args], capture_output=True, text=True,
-                          timeout=900, env={**env, "SHAHRNAMEH_HOME": str(home), "COLUMNS": "160",
-                                            "SHAHRNAMEH_DEMO_PORT": str(DEMO_PORT)})
+    return {**env, "SHAHRNAMEH_HOME": str(home), "COLUMNS": "160", "SHAHRNAMEH_DEMO_PORT": str(DEMO_PORT)}
 
 
 def stored(db_url: str) -> dict:
@@ -112,7 +123,7 @@ def test_demo_and_reparse_on_two_workers_store_what_one_process_stores(cluster, 
         assert on_cluster["stories"] == single_process["stories"]
         engine = db.connect(db_url)
         _, workers = queries.run_sql(engine, "SELECT DISTINCT worker FROM run_sources")
-        assert sorted(worker for (worker,) in workers) == cluster["workers"]
+        assert sorted(worker for (worker,) in workers) == sorted(cluster["workers"].values())
 
         reparsed = shahrnameh("reparse", "--db", db_url, "--cluster", cluster["address"], home=tmp_path / "home")
         assert reparsed.returncode == 0, reparsed.stdout[-3000:] + reparsed.stderr[-3000:]
@@ -130,3 +141,35 @@ def test_a_sqlite_warehouse_is_refused_with_a_cluster_on_another_machine(tmp_pat
     assert done.stderr.strip().splitlines() == [
         "shahrnameh: a SQLite warehouse is one machine's file: the workers of cluster tcp://192.0.2.7:8786 "
         "cannot share it; use a PostgreSQL warehouse (--db postgresql://...)"]
+
+
+def test_a_worker_killed_in_the_middle_of_the_run_loses_nothing_and_stores_nothing_twice(single_process, tmp_path):
+    from distributed import Client
+
+    with dask_cluster(tmp_path) as started, postgres_schema() as db_url, Client(started["address"]) as client:
+        run = subprocess.Popen(command("demo", "--db", db_url, "--cluster", started["address"]),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment(tmp_path / "home"))
+        # The first worker seen crawling a source is killed outright (nanny and worker process), mid-task.
+        victim = None
+        deadline = time.monotonic() + 600
+        while victim is None and run.poll() is None and time.monotonic() < deadline:
+            busy = [worker for worker, keys in client.processing().items() if any("ingest" in str(k) for k in keys)]
+            victim = busy[0] if busy else None
+            time.sleep(0.05)
+        assert victim is not None, "no source's task was seen running"
+        time.sleep(0.5)
+        [name] = [name for name, address in started["workers"].items() if address == victim]
+        os.killpg(started["processes"][name].pid, signal.SIGKILL)
+        stdout, stderr = run.communicate(timeout=900)
+
+        assert run.returncode == 0, stdout[-3000:] + stderr[-3000:]
+        on_cluster = stored(db_url)
+        assert on_cluster == single_process
+        engine = db.connect(db_url)
+        _, rows = queries.run_sql(engine, "SELECT count(*), count(DISTINCT url) FROM articles WHERE superseded_by IS NULL")
+        assert rows[0][0] == rows[0][1]
+        _, rows = queries.run_sql(engine, "SELECT count(*), count(DISTINCT source_id) FROM run_sources")
+        assert tuple(rows[0]) == (3, 3)  # one line per source: the killed attempt left none
+        _, workers = queries.run_sql(engine, "SELECT DISTINCT worker FROM run_sources")
+        assert started["workers"]["first" if name == "second" else "second"] in {worker for (worker,) in workers}
+        db.disconnect(db_url)
