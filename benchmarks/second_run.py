@@ -18,6 +18,8 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import resource
+import socket
 import subprocess
 import sys
 import tempfile
@@ -82,14 +84,24 @@ def demo_site_process():
         server.join(10)
 
 
-def cli_demo(db_url: str, home: Path) -> float:
-    started = time.perf_counter()
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def cli_demo(db_url: str, home: Path, port: int) -> tuple[float, float]:
+    """Wall time and CPU time (user + system) of one `shahrnameh demo` process."""
+    started, children = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
     env = {name: value for name, value in os.environ.items() if name != "PREFECT_API_URL"}
     done = subprocess.run([sys.executable, "-m", "shahrnameh.flows", "demo", "--db", db_url],
-                          capture_output=True, text=True, env={**env, "SHAHRNAMEH_HOME": str(home)})
+                          capture_output=True, text=True, env={**env, "SHAHRNAMEH_HOME": str(home),
+                                                                "SHAHRNAMEH_DEMO_PORT": str(port)})
     if done.returncode != 0:
         raise SystemExit(f"shahrnameh demo failed ({done.returncode}):\n{done.stderr[-2000:]}")
-    return time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (time.perf_counter() - started,
+            after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime)
 
 
 def main() -> int:
@@ -120,11 +132,14 @@ def main() -> int:
         if not args.no_cli:
             home = scratch / "home"
             db_url = f"sqlite:///{scratch / 'cli.sqlite'}"
-            cli_first, cli_second = cli_demo(db_url, home), cli_demo(db_url, home)
+            port = free_port()  # both runs on one port: the demo's URLs depend on it
+            (cli_first, _), (cli_second, cli_second_cpu) = cli_demo(db_url, home, port), cli_demo(db_url, home, port)
             budget = CLI_START_BUDGET_S + second["seconds"]
             print(f"`shahrnameh demo` (PREFECT_API_URL unset): run 1 {cli_first:.1f} s, run 2 {cli_second:.1f} s; "
                   f"run 2 / ({CLI_START_BUDGET_S:.0f} s + the crawl's own {second['seconds']:.2f} s) = "
-                  f"{cli_second / budget:.0%} (target <= 100%)")
+                  f"{cli_second / budget:.0%} (target <= 100%); in CPU time (less sensitive to a busy machine) "
+                  f"{cli_second_cpu:.1f} s / ({CLI_START_BUDGET_S:.0f} s + {second['cpu']:.2f} s) = "
+                  f"{cli_second_cpu / (CLI_START_BUDGET_S + second['cpu']):.0%}")
             ok = ok and cli_second <= budget
         print("PASS" if ok else "FAIL")
         return 0 if ok else 1
