@@ -98,3 +98,19 @@ def test_a_reparse_in_batches_counts_as_the_reparse_in_one_piece(site, tmp_path)
     [(status, counts)] = rows(db_url, f"SELECT status, counts FROM runs WHERE id = {run_id}")
     [(whole_counts,)] = rows(db_url, f"SELECT counts FROM runs WHERE id = {whole.run_id}")
     assert status == "succeeded" and counts == whole_counts
+
+
+def test_a_crawl_in_this_process_hands_its_fetched_pages_over_in_memory(site, tmp_path, monkeypatch):
+    import tempfile
+
+    def no_scratch_files(*args, **kwargs):
+        raise AssertionError("a crawl in process needs no records file")
+
+    monkeypatch.setattr(tempfile, "TemporaryDirectory", no_scratch_files)
+    [cityhall] = [s for s in load_sources(DEMO_SOURCES, substitutions={"site": site.base_url})
+                  if s.name == "demo-cityhall"]
+    run = ingest.start_run(f"sqlite:///{tmp_path / 'warehouse.sqlite'}", tmp_path / "archive", [cityhall],
+                           crawl_settings=DEMO_CRAWL_SETTINGS)
+    fetched = ingest.crawl_source(run, cityhall)
+    assert len(fetched) >= 9 and {record.outcome for record in fetched} == {"new"}
+    assert ingest.load(run, "demo-cityhall", fetched).articles_new >= 7
