@@ -6,6 +6,7 @@ crawl (spiders → raw archive) → read (nlp) → load (warehouse); data moves 
 from __future__ import annotations
 
 import gc
+import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -59,8 +60,17 @@ def _is_page(content_type: str | None) -> bool:
     return media.startswith("text/") or media in ("application/xhtml+xml", "application/xml")
 
 
-@lru_cache(maxsize=1)
+_settling = threading.Lock()
+
+
 def settle_process() -> None:
+    # A Dask worker's threads may all start with it: one settles, the others wait for it.
+    with _settling:
+        _settle_process()
+
+
+@lru_cache(maxsize=1)
+def _settle_process() -> None:
     """Loads what every run of this process uses (the reader's word tables, Scrapy and the
     crawl reactor), then sets it all aside from the garbage collector with gc.freeze, once
     per process. Those ~200k objects live as long as the process, yet every full collection

@@ -16,10 +16,9 @@ import pytest
 from conftest import POSTGRES, postgres_schema
 from shahrnameh.warehouse import db, queries
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not POSTGRES, reason="SHAHRNAMEH_TEST_POSTGRES is not set (scripts/services/postgres.sh sets it)"),
-]
+pytestmark = pytest.mark.slow
+needs_postgres = pytest.mark.skipif(
+    not POSTGRES, reason="SHAHRNAMEH_TEST_POSTGRES is not set (scripts/services/postgres.sh sets it)")
 
 
 def free_port() -> int:
@@ -112,6 +111,7 @@ def single_process(tmp_path_factory):
     return stored(db_url)
 
 
+@needs_postgres
 def test_demo_and_reparse_on_two_workers_store_what_one_process_stores(cluster, single_process, tmp_path):
     with postgres_schema() as db_url:
         done = shahrnameh("demo", "--db", db_url, "--cluster", cluster["address"], home=tmp_path / "home")
@@ -143,6 +143,7 @@ def test_a_sqlite_warehouse_is_refused_with_a_cluster_on_another_machine(tmp_pat
         "cannot share it; use a PostgreSQL warehouse (--db postgresql://...)"]
 
 
+@needs_postgres
 def test_a_worker_killed_in_the_middle_of_the_run_loses_nothing_and_stores_nothing_twice(single_process, tmp_path):
     from distributed import Client
 
@@ -173,3 +174,12 @@ def test_a_worker_killed_in_the_middle_of_the_run_loses_nothing_and_stores_nothi
         _, workers = queries.run_sql(engine, "SELECT DISTINCT worker FROM run_sources")
         assert started["workers"]["first" if name == "second" else "second"] in {worker for (worker,) in workers}
         db.disconnect(db_url)
+
+
+def test_a_local_cluster_of_worker_processes_shares_a_sqlite_warehouse(single_process, tmp_path):
+    db_url = f"sqlite:///{tmp_path / 'warehouse.sqlite'}"
+    done = shahrnameh("demo", "--db", db_url, "--workers", "2", home=tmp_path / "home")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert stored(db_url) == single_process
+    _, workers = queries.run_sql(db.connect(db_url), "SELECT worker FROM run_sources")
+    assert len(workers) == 3 and all(worker.startswith("tcp://127.0.0.1:") for (worker,) in workers)
