@@ -33,6 +33,17 @@ ArchiveOption = Annotated[
 DATE_HELP = ("a date: 2024-03-20 (Gregorian) or 1403-01-01 (Jalali), Latin or Persian digits, "
              "or written out («۲۹ اردیبهشت ۱۴۰۳»)")
 
+ClusterOption = Annotated[
+    Optional[str],
+    typer.Option("--cluster", envvar="SHAHRNAMEH_CLUSTER",
+                 help="run on this Dask scheduler's workers (tcp://HOST:PORT) as a Prefect flow; "
+                      "the workers share the warehouse (PostgreSQL) and the archive (same path everywhere)"),
+]
+WorkersOption = Annotated[
+    Optional[int],
+    typer.Option("--workers", help="run on a local Dask cluster of N worker processes, as a Prefect flow"),
+]
+
 FACT_FIELDS = ("value", "category", "unit", "qualifier", "evidence", "municipality", "programme", "attribution")
 
 
@@ -90,14 +101,18 @@ def run(
     sources: Annotated[Path, typer.Option(help="sources file (YAML)")] = DEFAULT_SOURCES,
     db: DbOption = None,
     archive: ArchiveOption = None,
+    cluster: ClusterOption = None,
+    workers: WorkersOption = None,
 ) -> None:
     """One nightly run over every source: crawl, read, extract facts, load."""
-    summary = _run_nightly(sources, db, archive, substitutions=None, crawl_settings=None)
+    summary = _run_nightly(sources, db, archive, substitutions=None, crawl_settings=None, cluster=cluster,
+                           workers=workers)
     raise typer.Exit(0 if summary["status"] == "succeeded" else 1)
 
 
 @app.command()
-def demo(db: DbOption = None, archive: ArchiveOption = None) -> None:
+def demo(db: DbOption = None, archive: ArchiveOption = None, cluster: ClusterOption = None,
+         workers: WorkersOption = None) -> None:
     """Serve the local demo site (real pages) on 127.0.0.1, run the nightly flow on it, print a summary."""
     from shahrnameh.demosite import DemoSite, DemoSiteError
 
@@ -110,7 +125,7 @@ def demo(db: DbOption = None, archive: ArchiveOption = None) -> None:
     try:
         typer.echo(f"Demo site: {site.base_url}  (real pages from corpus/, see demo/README.md)", err=True)
         summary = _run_nightly(DEMO_SOURCES, db, archive, substitutions={"site": site.base_url},
-                               crawl_settings=DEMO_CRAWL_SETTINGS)
+                               crawl_settings=DEMO_CRAWL_SETTINGS, cluster=cluster, workers=workers)
     finally:
         site.__exit__(None, None, None)
     typer.echo("Demo site stopped.", err=True)
@@ -298,9 +313,9 @@ def _connect(db_url: str | None, *, existing: bool = False):
         raise typer.Exit(2)
 
 
-def _run_nightly(sources: Path, db_url: str | None, archive: Path | None, *, substitutions, crawl_settings) -> dict:
-    quiet_prefect()
-    from shahrnameh.flows.nightly import nightly
+def _run_nightly(sources: Path, db_url: str | None, archive: Path | None, *, substitutions, crawl_settings,
+                 cluster: str | None = None, workers: int | None = None) -> dict:
+    from shahrnameh.flows import launch
     from shahrnameh.spiders.sources import SourcesError
     from shahrnameh.warehouse.db import WarehouseError, default_url
 
@@ -308,9 +323,9 @@ def _run_nightly(sources: Path, db_url: str | None, archive: Path | None, *, sub
     archive_root = (archive or default_archive_root()).resolve()
     _connect(db_url)  # a bad --db fails here, clearly, before anything is crawled
     try:
-        result = nightly(str(sources), db_url, str(archive_root),
-                         substitutions=substitutions, crawl_settings=crawl_settings)
-    except (SourcesError, WarehouseError) as error:
+        result = launch.nightly(sources, db_url, archive_root, substitutions=substitutions,
+                                crawl_settings=crawl_settings, cluster=cluster, workers=workers)
+    except (SourcesError, WarehouseError, launch.LaunchError) as error:
         _err(str(error))
         raise typer.Exit(2)
     _print_summary(result, db_url)

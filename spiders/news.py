@@ -36,13 +36,16 @@ _ARTICLE_LIKE = re.compile(r"\d{4,}|\.(html?|aspx|php)$|/[^/]*-[^/]*-[^/]*-[^/]*
 class NewsSpider(scrapy.Spider):
     name = "news"
 
-    def __init__(self, source_json: str, archive_root: str, run_id: str | int, records_path: str, **kwargs):
+    def __init__(self, source_json: str, archive_root: str, run_id: str | int, records_path: str | None = None,
+                 records: list | None = None, **kwargs):
         super().__init__(**kwargs)
         self.source = Source.from_json(json.loads(source_json))
         self.allowed_domains = list(self.source.allowed_domains)
         self.archive_root = Path(archive_root)
         self.run_id = int(run_id)
+        # Where the FetchRecords go: a JSONL file (a crawl in a child process), or a list (in process).
         self.records_path = records_path
+        self.records = records
         self.article_pattern = re.compile(self.source.article_url_pattern) if self.source.article_url_pattern else None
         self.index = Archive(self.archive_root)
         # URLs answered from the archive by their sitemap lastmod, never requested this run.

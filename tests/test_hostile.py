@@ -142,17 +142,15 @@ def test_articles_are_stored_once_each_and_read_right(hostile_run):
 
 @pytest.mark.slow
 def test_a_second_run_adds_no_article_and_no_failure_row(hostile_run):
-    from shahrnameh.flows import pipeline
-    from shahrnameh.spiders.sources import load_sources
-    from shahrnameh.warehouse import load
+    from shahrnameh import ingest
 
     engine = hostile_run["engine"]
     before = {t: n for t, n in queries.table_counts(engine).items() if t in ("articles", "facts", "failures")}
-    run_id = load.start_run(engine)
-    [source] = load_sources(hostile_run["sources"])
-    records = pipeline.crawl(source, hostile_run["archive"], run_id, None)
-    health = pipeline.load_crawl(engine, hostile_run["archive"], run_id, source.name, records)
-    load.finish_run(engine, run_id, status="succeeded", counts={}, errors=[])
+    run = ingest.start_run(engine.url.render_as_string(hide_password=False), hostile_run["archive"],
+                           hostile_run["sources"])
+    [source] = run.sources
+    health = ingest.ingest_source(run, source)
+    ingest.finish_run(run, [ingest.SourceOutcome(source.name, health=health)])
     after = {t: n for t, n in queries.table_counts(engine).items() if t in ("articles", "facts", "failures")}
     assert after == before
     assert health.articles_new == health.articles_changed == 0 and health.new == 0

@@ -105,7 +105,7 @@ def test_extract_prints_valid_json_with_exact_values(tmp_path):
 
 
 def test_a_fact_the_warehouse_cannot_hold_is_dropped_with_a_failure_row_not_the_article(tmp_path):
-    from shahrnameh.flows import pipeline
+    from shahrnameh.ingest import steps as pipeline
     from shahrnameh.spiders.archive import Archive
     from shahrnameh.warehouse import db, load, queries
 

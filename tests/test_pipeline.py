@@ -1,24 +1,21 @@
 """The nightly steps without Prefect: crawl the local demo site, read, load; twice."""
 
+from shahrnameh import ingest
 from shahrnameh.demosite import DemoSite
-from shahrnameh.flows import pipeline
+from shahrnameh.ingest import steps as pipeline
 from shahrnameh.flows.settings import DEMO_CRAWL_SETTINGS, DEMO_SOURCES
 from shahrnameh.spiders.sources import load_sources
-from shahrnameh.warehouse import db, load, queries
+from shahrnameh.warehouse import db, queries
 
 # The run log grows by design: one row per run (and per source per run).
 RUN_LOG_TABLES = {"runs", "run_sources", "alembic_version"}
 
 
 def _run(engine, archive, sources):
-    run_id = load.start_run(engine)
-    healths = []
-    for source in sources:
-        load.upsert_source(engine, name=source.name, start_urls=list(source.start_urls),
-                           allowed_domains=list(source.allowed_domains), municipality=source.municipality)
-        records = pipeline.crawl(source, archive, run_id, DEMO_CRAWL_SETTINGS)
-        healths.append(pipeline.load_crawl(engine, archive, run_id, source.name, records))
-    load.finish_run(engine, run_id, status="succeeded", counts={}, errors=[])
+    run = ingest.start_run(engine.url.render_as_string(hide_password=False), archive, sources,
+                           crawl_settings=DEMO_CRAWL_SETTINGS)
+    healths = [ingest.ingest_source(run, source) for source in run.sources]
+    ingest.finish_run(run, [ingest.SourceOutcome(h.source, health=h) for h in healths])
     return healths
 
 
@@ -65,9 +62,10 @@ def test_a_crawl_never_loaded_is_loaded_by_the_next_run_and_read_pages_are_not_r
         [cityhall] = [s for s in load_sources(DEMO_SOURCES, substitutions={"site": site.base_url})
                       if s.name == "demo-cityhall"]
         # Run 1 dies after crawling: the archive has the bodies, the warehouse nothing.
-        died = load.start_run(engine)
-        pipeline.crawl(cityhall, archive, died, DEMO_CRAWL_SETTINGS)
-        load.finish_run(engine, died, status="failed", counts={}, errors=["killed"])
+        died = ingest.start_run(engine.url.render_as_string(hide_password=False), archive, [cityhall],
+                                crawl_settings=DEMO_CRAWL_SETTINGS)
+        ingest.crawl_source(died, cityhall)
+        assert ingest.finish_run(died, []).status == "failed"
         [second] = _run(engine, archive, [cityhall])
         assert second.new == 0 and second.unchanged >= 7  # all 304: nothing downloaded again
         assert second.articles_new >= 7

@@ -118,6 +118,7 @@ def load_document(engine: Engine, run_id: int, *, page_id: int | None, source: s
     with _transaction(engine, f"loading article {url}") as session:
         _run(session, run_id)
         source_id = _locked_source(session, source)
+        _locked_url(session, url)
         return _store(session, Entities(session.connection()), run_id, source_id, page_id, url, document,
                       published, text_sha256)
 
@@ -223,6 +224,13 @@ def _locked_source(session: Session, source: str) -> int:
     return source_id
 
 
+def _locked_url(session: Session, url: str) -> None:
+    # Two sources whose crawls reach one URL (overlapping sites) may load it at once on a
+    # cluster's workers: loads of one URL wait for each other too (PostgreSQL).
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:url, 0))"), {"url": url})
+
+
 def _store(session: Session, entities: Entities, run_id: int, source_id: int, page_id: int | None, url: str,
            document: Document, published: date | None, text_sha256: str) -> tuple[int, str]:
     current = session.scalar(select(Article).where(Article.url == url, Article.superseded_by.is_(None)))
@@ -260,10 +268,11 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
 
 
 def record_source_health(engine: Engine, run_id: int, source: str, *, fetched: int, new: int, changed: int,
-                         unchanged: int, failed: int, blocked: int) -> None:
-    """The source's line for this run; a retried load replaces it rather than adding a second."""
+                         unchanged: int, failed: int, blocked: int, worker: str | None = None) -> None:
+    """The source's line for this run; a retried load replaces it rather than adding a second.
+    `worker`: the address of the cluster's worker that ran the source, if any."""
     counts = dict(fetched=fetched, new=new, changed=changed, unchanged=unchanged, failed=failed,
-                  blocked=blocked)
+                  blocked=blocked, worker=worker)
     with _transaction(engine, f"recording the health of {source} in run {run_id}") as session:
         _run(session, run_id)
         source_id = _source_id(session, source)

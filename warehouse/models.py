@@ -102,6 +102,8 @@ class RunSource(Base):
     unchanged: Mapped[int] = mapped_column(Integer, default=0)
     failed: Mapped[int] = mapped_column(Integer, default=0)
     blocked: Mapped[int] = mapped_column(Integer, default=0)
+    # The Dask worker's address (tcp://HOST:PORT) when the run ran on a cluster, else NULL.
+    worker: Mapped[str | None] = mapped_column(String(200))
 
 
 class Page(Base):

@@ -6,7 +6,9 @@ crawl (spiders → raw archive) → read (nlp) → load (warehouse); data moves 
 from __future__ import annotations
 
 import gc
+import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -44,6 +46,15 @@ class SourceHealth:
     # in the failures table (stage "classify") like errors, but nothing went wrong.
     not_article_pages: list[str] = field(default_factory=list)
 
+    def add(self, other: SourceHealth) -> None:
+        """The counts of another part of the same source's work (a reparse batch), added to these."""
+        for name in ("fetched", "new", "changed", "unchanged", "failed", "blocked", "articles_new",
+                     "articles_changed", "facts_new"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.facts_by_category.update(other.facts_by_category)
+        self.errors.extend(other.errors)
+        self.not_article_pages.extend(other.not_article_pages)
+
 
 def _is_page(content_type: str | None) -> bool:
     """HTML or text, or no Content-Type at all (then the bytes decide, in decode_page)."""
@@ -53,8 +64,17 @@ def _is_page(content_type: str | None) -> bool:
     return media.startswith("text/") or media in ("application/xhtml+xml", "application/xml")
 
 
-@lru_cache(maxsize=1)
+_settling = threading.Lock()
+
+
 def settle_process() -> None:
+    # A Dask worker's threads may all start with it: one settles, the others wait for it.
+    with _settling:
+        _settle_process()
+
+
+@lru_cache(maxsize=1)
+def _settle_process() -> None:
     """Loads what every run of this process uses (the reader's word tables, Scrapy and the
     crawl reactor), then sets it all aside from the garbage collector with gc.freeze, once
     per process. Those ~200k objects live as long as the process, yet every full collection
@@ -72,7 +92,8 @@ def crawl(source: Source, archive_root: Path, run_id: int, crawl_settings: dict 
     return crawl_source(source, archive_root, run_id=run_id, settings_overrides=crawl_settings, isolated=None)
 
 
-def load_crawl(engine, archive_root: Path, run_id: int, source: str, records: list[FetchRecord]) -> SourceHealth:
+def load_crawl(engine, archive_root: Path, run_id: int, source: str, records: list[FetchRecord], *,
+               worker: str | None = None) -> SourceHealth:
     """Archive records of one source's crawl → pages, articles and facts in the warehouse.
 
     New and changed bodies are read. An unchanged body is read only if no earlier load read
@@ -109,7 +130,7 @@ def load_crawl(engine, archive_root: Path, run_id: int, source: str, records: li
     load.record_source_health(
         engine, run_id, source,
         fetched=health.fetched, new=health.new, changed=health.changed,
-        unchanged=health.unchanged, failed=health.failed, blocked=health.blocked,
+        unchanged=health.unchanged, failed=health.failed, blocked=health.blocked, worker=worker,
     )
     return health
 
@@ -192,29 +213,59 @@ class ReparseResult:
     def not_article_pages(self) -> list[str]:
         return [page for health in self.health.values() for page in health.not_article_pages]
 
+    def add(self, other: ReparseResult) -> None:
+        """Another batch's counts of the same reparse, added to these."""
+        self.pages += other.pages
+        self.unchanged += other.unchanged
+        self.not_articles += other.not_articles
+        self.refreshed.extend(other.refreshed)
+        self.facts_refreshed += other.facts_refreshed
+        for name, health in other.health.items():
+            self.health.setdefault(name, SourceHealth(name)).add(health)
 
-def reparse(engine, archive_root: Path, *, source: str | None = None) -> ReparseResult:
+
+def reparse(engine, archive_root: Path, *, source: str | None = None,
+            started: Callable[[int], None] | None = None) -> ReparseResult:
     """Read every current article page again from the raw archive (no network) and load it.
 
     For after an nlp improvement: a text that reads the same changes nothing; a text that
     reads differently becomes the article's new version (the old one and its facts stay,
     superseded). It is a run of its own in `runs`, and its failures go to `failures`.
+    `started(run_id)` is called once the run is started, the archive and the source found.
     """
+    run_id, pages = start_reparse(engine, archive_root, source=source)
+    if started is not None:
+        started(run_id)
+    result = ReparseResult(run_id)
+    try:
+        reparse_pages(engine, archive_root, pages, result)
+    except BaseException as error:
+        finish_reparse(engine, result, stopped_by=error)
+        raise
+    finish_reparse(engine, result)
+    return result
+
+
+def start_reparse(engine, archive_root: Path, *, source: str | None = None) -> tuple[int, list[dict]]:
+    """The reparse's run in `runs` and the archived pages it reads (see `reparse`)."""
     archive_root = Path(archive_root)
     if not (archive_root / INDEX_NAME).is_file():
         raise ArchiveError(f"no raw archive at {archive_root} (expected {INDEX_NAME} there)")
     if source is not None and source not in archive_queries.source_names(engine):
         raise WarehouseError(f"no source named {source!r} in the warehouse")
     pages = archive_queries.current_article_pages(engine, source)
-    run_id = load.start_run(engine)
-    result = ReparseResult(run_id)
-    archive = Archive(archive_root)
+    return load.start_run(engine), pages
+
+
+def reparse_pages(engine, archive_root: Path, pages: list[dict], result: ReparseResult) -> ReparseResult:
+    """Some of a reparse's pages read and loaded, counted into `result` (also when one raises)."""
+    archive = Archive(Path(archive_root))
     try:
         for page in pages:
             health = result.health.setdefault(page["source"], SourceHealth(page["source"]))
             result.pages += 1
             outcome, document = read_and_load(
-                engine, archive, run_id, page["source"], health, url=page["url"], page_id=page["page_id"],
+                engine, archive, result.run_id, page["source"], health, url=page["url"], page_id=page["page_id"],
                 sha256=page["sha256"],
                 content_type=page["content_type"], encoding=page["encoding"],
                 archive_path=page["archive_path"], archive_offset=page["archive_offset"], first_seen=True)
@@ -222,15 +273,19 @@ def reparse(engine, archive_root: Path, *, source: str | None = None) -> Reparse
                 result.not_articles += 1
             elif outcome == "unchanged":
                 result.unchanged += 1
-                _refresh_facts(engine, run_id, page["source"], page["url"], document, health, result)
-    except BaseException as error:
-        load.finish_run(engine, run_id, status="failed", counts=_reparse_counts(result),
-                        errors=[*result.errors, f"reparse stopped: {type(error).__name__}: {error}"])
-        raise
+                _refresh_facts(engine, result.run_id, page["source"], page["url"], document, health, result)
     finally:
         archive.close()
-    load.finish_run(engine, run_id, status="succeeded", counts=_reparse_counts(result), errors=result.errors)
     return result
+
+
+def finish_reparse(engine, result: ReparseResult, *, stopped_by: BaseException | None = None) -> None:
+    if stopped_by is None:
+        load.finish_run(engine, result.run_id, status="succeeded", counts=_reparse_counts(result),
+                        errors=result.errors)
+    else:
+        load.finish_run(engine, result.run_id, status="failed", counts=_reparse_counts(result),
+                        errors=[*result.errors, f"reparse stopped: {type(stopped_by).__name__}: {stopped_by}"])
 
 
 def _refresh_facts(engine, run_id: int, source: str, url: str, document: Document, health: SourceHealth,
