@@ -4,16 +4,16 @@ On a Dask cluster (`--cluster`, `--workers`) a source's crawl and load run on on
 cluster's workers; its address (tcp://HOST:PORT) is kept with the source's line of the
 run, so an operator sees where a source failed. NULL when the run ran in one process.
 
-Revision ID: 0006_run_source_worker
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-07
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_run_source_worker"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
