@@ -177,9 +177,18 @@ def _connect(db_url: str | None):
 
 
 def _run_nightly(sources: Path, db_url: str | None, archive: Path | None, *, substitutions, crawl_settings) -> dict:
+    from shahrnameh.spiders.sources import SourcesError, load_sources
+
+    try:
+        # Checked before Prefect's server starts and before a run is stored: a typo costs
+        # a second and leaves no failed run behind.
+        load_sources(sources, substitutions=substitutions)
+    except SourcesError as error:
+        for line in str(error).splitlines():
+            _err(line)
+        raise typer.Exit(2)
     quiet_prefect()
     from shahrnameh.flows.nightly import nightly
-    from shahrnameh.spiders.sources import SourcesError
     from shahrnameh.warehouse.db import WarehouseError, default_url
 
     db_url = db_url or default_url()
