@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -39,11 +40,16 @@ def export(
         raise typer.Exit(2)
     engine = _connect(db)
     request = exporting.Export(table=table, since=since, municipality=municipality, programme=programme)
-    partial = output.with_name(output.name + ".partial") if output else None
+    partial = output.with_name(output.name + ".partial") if output and replaced_whole(output) else None
     try:
         if output is None:
             count = exporting.write(engine, request, format, sys.stdout.buffer)
             sys.stdout.buffer.flush()
+        elif partial is None:
+            # A device, pipe or FIFO is written to as it is: renaming a file over it would
+            # replace /dev/null itself (as root) or leave the reader of a FIFO waiting forever.
+            with open(output, "wb") as out:
+                count = exporting.write(engine, request, format, out)
         else:
             # Written aside and renamed when complete: a failed export leaves no half file.
             with open(partial, "wb") as out:
@@ -65,3 +71,14 @@ def export(
             partial.unlink()
     if output is not None:
         typer.echo(f"{count} rows of {table} written to {output}", err=True)
+
+
+def replaced_whole(output: Path) -> bool:
+    """Whether the export is written beside `output` and renamed over it when complete: for a
+    regular file or a new name, so a failed export leaves no half file. Anything else that
+    exists (a character device such as /dev/null, a FIFO, a pipe, a socket) is written to."""
+    try:
+        mode = os.stat(output).st_mode
+    except OSError:  # not there yet (or not reachable: then writing the partial file says why)
+        return True
+    return stat.S_ISREG(mode)
