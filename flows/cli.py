@@ -122,14 +122,22 @@ def summary(db: DbOption = None) -> None:
 
 
 @app.command()
-def sql(query: Annotated[str, typer.Argument(help="a read-only SELECT")], db: DbOption = None) -> None:
+def sql(
+    query: Annotated[str, typer.Argument(help="a read-only SELECT")],
+    db: DbOption = None,
+    timeout: Annotated[Optional[float], typer.Option(
+        help="stop the query after this many seconds [default: 60]", min=0.1)] = None,
+    max_rows: Annotated[Optional[int], typer.Option(help="stop the query past this many rows [default: 100000]",
+                                                    min=1)] = None,
+) -> None:
     """Run a read-only SQL query on the warehouse and print the rows as tab-separated text."""
     from shahrnameh.warehouse import queries
     from shahrnameh.warehouse.db import WarehouseError
 
     engine = _connect(db)
     try:
-        columns, rows = queries.run_sql(engine, query)
+        limits = {name: value for name, value in (("timeout_s", timeout), ("max_rows", max_rows)) if value is not None}
+        columns, rows = queries.run_sql(engine, query, **limits)
     except WarehouseError as error:
         _err(str(error))
         raise typer.Exit(2)
