@@ -102,18 +102,21 @@ class NewsSpider(scrapy.Spider):
         elif isinstance(response, TextResponse):
             yield from self._reports(response)
 
-    def _reports(self, response: TextResponse):
+    def _reports(self, response: TextResponse, *, article_unchanged: bool = False):
         """Reports (PDF) linked from an article, fetched within the same page budget."""
         for href in response.css("a::attr(href)").getall():
             parts = urlsplit(response.urljoin(href.strip()))
             if (parts.path.lower().endswith(".pdf") and parts.scheme in ("http", "https")
                     and _in_domains(parts.hostname, self.allowed_domains)):
-                yield from self._article_request(urlunsplit(parts), from_listing=False, role="report")
+                if article_unchanged:
+                    yield from self._archived_report(urlunsplit(parts))
+                else:
+                    yield from self._article_request(urlunsplit(parts), from_listing=False, role="report")
 
     def _reports_of_archived(self, url: str, previous: dict | None):
-        """The reports linked from an article's archived body. An article that has not changed
-        still links to its reports: a warehouse that has never seen them (a new one over this
-        archive, or one whose run died before loading them) gets them this way."""
+        """The reports linked from an unchanged article's archived body. The article still links
+        to them: a warehouse that has never seen them (a new one over this archive, or one whose
+        run died before loading them) gets them this way."""
         if not previous or "html" not in (previous.get("content_type") or "html").lower():
             return
         try:
@@ -121,7 +124,20 @@ class NewsSpider(scrapy.Spider):
         except Exception as error:  # noqa: BLE001 - an unreadable archived copy only loses its links
             self.logger.warning("%s: archived body unreadable, its report links not followed: %s", url, error)
             return
-        yield from self._reports(TextResponse(url, body=body, encoding=previous.get("encoding") or "utf-8"))
+        yield from self._reports(TextResponse(url, body=body, encoding=previous.get("encoding") or "utf-8"),
+                                 article_unchanged=True)
+
+    def _archived_report(self, url: str):
+        """A report of an unchanged article: its archived copy stands, as the article's does,
+        without a request; one never archived is requested."""
+        url = safe_url_string(urlunsplit(urlsplit(url)._replace(fragment="")))
+        previous = self.index.last_fetch(url)
+        if previous is None:
+            yield from self._article_request(url, from_listing=False, role="report")
+        elif url not in self._not_requested:
+            self._not_requested.add(url)
+            yield FetchedPage(source=self.source.name, url=url, requested_url=url, role="report", fetched_at=_now(),
+                              previous=previous, not_requested="linked from an unchanged article")
 
     def on_error(self, failure):
         request = failure.request

@@ -90,7 +90,7 @@ def test_runs_still_running_are_closed_as_interrupted_at_when_they_were_last_see
     assert run_id == killed
     rows = queries.run_sql(engine, "SELECT id, status, finished_at, last_seen_at FROM runs ORDER BY id")[1]
     assert [(r[0], r[1]) for r in rows] == [(killed, "interrupted"), (finished, "succeeded"), (current, "running")]
-    assert str(rows[0][2]) == str(rows[0][3]) and str(rows[0][3])[:19] == f"{last_seen:%Y-%m-%d %H:%M:%S}"
+    assert rows[0][2] == rows[0][3] and str(rows[0][3]).replace("T", " ")[:19] == f"{last_seen:%Y-%m-%d %H:%M:%S}"
     [errors] = queries.run_sql(engine, f"SELECT errors FROM runs WHERE id = {killed}")[1][0]
     assert f"last seen alive at {last_seen:%Y-%m-%d %H:%M:%S} UTC; closed by run {current}" in str(errors)
     assert load.close_interrupted_runs(engine, current) == []  # once
