@@ -227,7 +227,8 @@ def _print_summary(result: dict, db_url: str) -> None:
     console = Console()
     for closed in result.get("interrupted", []):
         console.print(f"run {closed['run_id']} was interrupted (last seen alive at {closed['last_seen_at']} UTC): "
-                      f"closed as interrupted; this run completes what it had not loaded", markup=False)
+                      f"closed as interrupted; this run completes what it had not loaded", markup=False,
+                      soft_wrap=True)
     counts = result["counts"]
     table = Table(title=f"Run {result['run_id']}: {result['status']}")
     for column in ("source", "fetched", "new", "changed", "unchanged", "failed", "blocked",
