@@ -14,6 +14,8 @@ def test_the_deployment_runs_the_nightly_flow_at_two_in_tehran(tmp_path):
 
 
 def test_a_run_that_needed_a_retry_says_so_in_its_status(tmp_path, monkeypatch):
+    from prefect.testing.utilities import prefect_test_harness
+
     from shahrnameh.demosite import DemoSite
     from shahrnameh.flows import pipeline
     from shahrnameh.flows.settings import DEMO_CRAWL_SETTINGS
@@ -33,7 +35,8 @@ def test_a_run_that_needed_a_retry_says_so_in_its_status(tmp_path, monkeypatch):
     sources.write_text('sources:\n  - name: demo-cityhall\n    start_urls: ["{site}/sitemap.xml"]\n'
                        '    allowed_domains: ["127.0.0.1"]\n', encoding="utf-8")
     db_url = f"sqlite:///{tmp_path / 'warehouse.sqlite'}"
-    with DemoSite() as site:
+    # Prefect's test harness: a temporary server and database, stopped when the block ends.
+    with prefect_test_harness(server_startup_timeout=None), DemoSite() as site:
         result = nightly(str(sources), db_url, str(tmp_path / "archive"), substitutions={"site": site.base_url},
                          crawl_settings=DEMO_CRAWL_SETTINGS)
     assert loads == ["demo-cityhall", "demo-cityhall"]
