@@ -48,9 +48,12 @@ def _attempt(db_url: str, run_id: int, source: str, step: str) -> Iterator[int]:
     try:
         yield attempt
     except Exception as error:
-        load.record_failure(db.connect(db_url), run_id, source=source, url="", stage=step,
-                            message=f"{step} of {source}, try {attempt}: {type(error).__name__}: "
-                                    f"{' '.join(str(error).split())[:500]}")
+        try:
+            load.record_failure(db.connect(db_url), run_id, source=source, url="", stage=step,
+                                message=f"{step} of {source}, try {attempt}: {type(error).__name__}: "
+                                        f"{' '.join(str(error).split())[:500]}")
+        except db.WarehouseError:  # the warehouse itself is the trouble: Prefect still retries the task
+            pass
         raise
 
 
