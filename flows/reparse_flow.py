@@ -36,6 +36,11 @@ def reparse_batch_task(db_url: str, archive_root: str, run_id: int, pages: list[
 @flow(name="shahrnameh-reparse", task_runner=ThreadPoolTaskRunner(max_workers=2))
 def reparse(db_url: str, archive_root: str, source: str | None = None) -> ingest.ReparseResult:
     engine = db.connect(db_url)
+    with db.run_lock(engine):  # no nightly run loads beside it, nor closes its row as interrupted
+        return _reparse(engine, db_url, archive_root, source)
+
+
+def _reparse(engine, db_url: str, archive_root: str, source: str | None) -> ingest.ReparseResult:
     run_id, pages = ingest.start_reparse(engine, Path(archive_root), source=source)
     pages_per_batch = max(10, min(PAGES_PER_BATCH, -(-len(pages) // BATCHES_AT_LEAST)))
     result = ingest.ReparseResult(run_id)

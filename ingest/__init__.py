@@ -10,15 +10,16 @@ archived pages, `finish_reparse`; `reparse` does all three in this process.
 """
 
 from shahrnameh.ingest.run import (
-    Run, RunReport, SourceOutcome, crawl_source, finish_run, ingest_source, load, run_nightly, source_failed,
-    start_run,
+    Run, RunReport, SourceOutcome, alive, crawl_source, exclusive, finish_run, ingest_source, load, run_nightly,
+    source_failed, start_run,
 )
 from shahrnameh.ingest.steps import (
     ReparseResult, SourceHealth, finish_reparse, reparse, reparse_pages, settle_process, start_reparse,
 )
 
 __all__ = [
-    "ReparseResult", "Run", "RunReport", "SourceHealth", "SourceOutcome", "crawl_source", "finish_reparse",
+    "ReparseResult", "Run", "RunReport", "SourceHealth", "SourceOutcome", "alive", "crawl_source", "exclusive",
+    "finish_reparse",
     "finish_run", "ingest_source", "load", "reparse", "reparse_pages", "run_nightly", "settle_process",
     "source_failed", "start_reparse", "start_run",
 ]

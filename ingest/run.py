@@ -9,12 +9,13 @@ warehouse URL, not an engine) so that it can run in another process or on anothe
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from shahrnameh.ingest.steps import SourceHealth, crawl, load_crawl
+from shahrnameh.ingest.steps import SourceHealth, crawl, exclusive_run, heartbeat, load_crawl
 from shahrnameh.spiders.records import FetchRecord
 from shahrnameh.spiders.sources import Source, load_sources
 from shahrnameh.warehouse import db, load as warehouse_load
@@ -29,6 +30,9 @@ class Run:
     archive_root: str
     sources: tuple[Source, ...]
     crawl_settings: dict | None = None
+    # Runs found `running` whose process had died, closed as `interrupted` by this one:
+    # {"run_id", "last_seen_at"} each.
+    interrupted: tuple[dict, ...] = ()
 
 
 @dataclass
@@ -38,17 +42,20 @@ class SourceOutcome:
     source: str
     health: SourceHealth | None = None
     error: str | None = None
+    # Steps that succeeded only on a later try («source X: load succeeded on try 2, …»).
+    retried: list[str] = field(default_factory=list)
 
 
 @dataclass
 class RunReport:
     run_id: int
-    status: str  # "succeeded", "partial" or "failed"
+    status: str  # "succeeded", "retried", "partial" or "failed" (docs/schema.md, runs.status)
     counts: dict
     sources: list[dict]
     errors: list[str] = field(default_factory=list)
     # Pages read that are no article (in the failures table, stage "classify"; nothing went wrong).
     not_article_pages: list[str] = field(default_factory=list)
+    interrupted: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -60,6 +67,9 @@ def start_run(db_url: str, archive_root: str | Path, sources: str | Path | Itera
     `substitutions`; a bad one fails the run and raises) or the Source records themselves."""
     engine = db.connect(db_url)
     run_id = warehouse_load.start_run(engine)
+    # Only a run that holds the run lock (`exclusive`) may take another `running` row for a dead one.
+    interrupted = tuple({"run_id": closed, "last_seen_at": f"{seen:%Y-%m-%d %H:%M:%S}"}
+                        for closed, seen in warehouse_load.close_interrupted_runs(engine, run_id))
     if isinstance(sources, (str, Path)):
         try:
             sources = load_sources(sources, substitutions=substitutions)
@@ -72,7 +82,22 @@ def start_run(db_url: str, archive_root: str | Path, sources: str | Path | Itera
             engine, name=source.name, start_urls=list(source.start_urls),
             allowed_domains=list(source.allowed_domains), municipality=source.municipality,
         )
-    return Run(run_id, db_url, str(Path(archive_root).resolve()), sources, crawl_settings)
+    return Run(run_id, db_url, str(Path(archive_root).resolve()), sources, crawl_settings, interrupted)
+
+
+@contextmanager
+def exclusive(db_url: str, archive_root: str | Path) -> Iterator[None]:
+    """One run at a time per archive and warehouse: a second refuses at once (ArchiveError,
+    WarehouseError). Re-entrant in one process, so a command can take it before Prefect starts."""
+    with exclusive_run(db.connect(db_url), Path(archive_root)):
+        yield
+
+
+@contextmanager
+def alive(run: Run) -> Iterator[None]:
+    """The run marks itself alive (runs.last_seen_at) while the block runs."""
+    with heartbeat(db.connect(run.db_url), run.run_id):
+        yield
 
 
 def crawl_source(run: Run, source: Source) -> list[FetchRecord]:
@@ -102,14 +127,20 @@ def source_failed(run: Run, source: str, error: BaseException) -> SourceOutcome:
 def finish_run(run: Run, outcomes: list[SourceOutcome]) -> RunReport:
     """The run's counts and status written to `runs`; its report returned."""
     healths = [outcome.health for outcome in outcomes if outcome.health is not None]
-    errors: list[str] = []
+    retried = [note for outcome in outcomes for note in outcome.retried]
+    errors: list[str] = list(retried)
     for outcome in outcomes:
         errors.extend(outcome.health.errors if outcome.health is not None else [outcome.error])
     counts = _run_counts(len(run.sources), healths)
-    status = "succeeded" if len(healths) == len(run.sources) else ("partial" if healths else "failed")
+    if len(healths) < len(run.sources):
+        status = "partial" if healths else "failed"
+    else:
+        # Complete, but a retry is said: it hid a real fault once (two runs at once, both "succeeded").
+        status = "retried" if retried else "succeeded"
     warehouse_load.finish_run(db.connect(run.db_url), run.run_id, status=status, counts=counts, errors=errors)
     not_article_pages = [page for health in healths for page in health.not_article_pages]
-    return RunReport(run.run_id, status, counts, [_health_row(h) for h in healths], errors, not_article_pages)
+    return RunReport(run.run_id, status, counts, [_health_row(h) for h in healths], errors, not_article_pages,
+                     list(run.interrupted))
 
 
 def run_nightly(db_url: str, archive_root: str | Path, sources: str | Path | Iterable[Source], *,
@@ -121,18 +152,19 @@ def run_nightly(db_url: str, archive_root: str | Path, sources: str | Path | Ite
     runs many (a flow's, a worker's), not in one whose run may read no page at all.
     `started(run)` is called once the run is started and its sources read.
     """
-    run = start_run(db_url, archive_root, sources, substitutions=substitutions, crawl_settings=crawl_settings)
-    if started is not None:
-        started(run)
-    outcomes: list[SourceOutcome] = []
-    with ThreadPoolExecutor(max_workers=sources_at_once) as pool:
-        crawls = {source.name: pool.submit(crawl_source, run, source) for source in run.sources}
-        for name, crawled in crawls.items():
-            try:
-                outcomes.append(SourceOutcome(name, health=load(run, name, crawled.result())))
-            except Exception as error:  # recorded; the other sources go on
-                outcomes.append(source_failed(run, name, error))
-    return finish_run(run, outcomes)
+    with exclusive(db_url, archive_root):
+        run = start_run(db_url, archive_root, sources, substitutions=substitutions, crawl_settings=crawl_settings)
+        if started is not None:
+            started(run)
+        outcomes: list[SourceOutcome] = []
+        with alive(run), ThreadPoolExecutor(max_workers=sources_at_once) as pool:
+            crawls = {source.name: pool.submit(crawl_source, run, source) for source in run.sources}
+            for name, crawled in crawls.items():
+                try:
+                    outcomes.append(SourceOutcome(name, health=load(run, name, crawled.result())))
+                except Exception as error:  # recorded; the other sources go on
+                    outcomes.append(source_failed(run, name, error))
+        return finish_run(run, outcomes)
 
 
 def _run_counts(source_count: int, healths: list[SourceHealth]) -> dict:

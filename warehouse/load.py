@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from itertools import islice
 
-from sqlalchemy import Connection, Engine, Table, func, insert, select, text
+from sqlalchemy import Connection, Engine, Table, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -56,7 +56,29 @@ def finish_run(engine: Engine, run_id: int, *, status: str, counts: dict, errors
     with _transaction(engine, f"finishing run {run_id}") as session:
         run = _run(session, run_id)
         run.status, run.counts, run.errors = status, dict(counts), [str(e) for e in errors]
-        run.finished_at = utcnow()
+        run.finished_at = run.last_seen_at = utcnow()
+
+
+def run_alive(engine: Engine, run_id: int) -> None:
+    """The run's heartbeat: it was alive now (runs.last_seen_at)."""
+    with _transaction(engine, f"marking run {run_id} alive") as session:
+        session.execute(update(Run).where(Run.id == run_id).values(last_seen_at=utcnow()))
+
+
+def close_interrupted_runs(engine: Engine, by_run_id: int) -> list[tuple[int, datetime]]:
+    """Closes every other run still `running` as `interrupted`, its finished_at the moment it was
+    last seen alive; returns (run id, last seen alive) of each. Only for a run that holds the
+    warehouse's run lock (db.run_lock): no other run is alive then, so a `running` row is one
+    whose process died."""
+    with _transaction(engine, "closing interrupted runs") as session:
+        stale = session.scalars(select(Run).where(Run.status == "running", Run.id != by_run_id)
+                                .order_by(Run.id)).all()
+        for run in stale:
+            run.last_seen_at = run.last_seen_at or run.started_at
+            run.status, run.finished_at = "interrupted", run.last_seen_at
+            run.errors = [*run.errors, f"interrupted: the run stopped without finishing, last seen alive at "
+                                       f"{run.last_seen_at:%Y-%m-%d %H:%M:%S} UTC; closed by run {by_run_id}"]
+        return [(run.id, run.last_seen_at) for run in stale]
 
 
 def record_fetch(engine: Engine, run_id: int, record: FetchRecord) -> tuple[int | None, bool]:
