@@ -36,6 +36,40 @@ _VILLAGE_CUES = frozenset({"روستا", "روستای", "روستایی", "رو
 _DATELINE = re.compile(r"به گزارش[^.!?؟\n]{0,60}\sاز\s*$")
 _ALL_CUES = _CITY_CUES | _COUNTY_CUES | _PROVINCE_CUES | _AFGHAN_PROVINCE_CUES
 _DISTRICT_WORD = "منطقه"
+# Words of an office's, agency's or official's name or title: a place inside such a name says
+# who speaks («استاندار کردستان», «دادگستری گلستان», «کارکنان راه و شهرسازی استان گلستان»),
+# not where the number is (FACTS.md rulings, «Offices, titles, datelines and venues»). A city
+# hall's own («شهرداری تبریز», «شورای شهر») is its city: the city cue right before the place wins.
+_OFFICE_WORDS = frozenset({
+    "استاندار", "استانداری", "فرماندار", "فرمانداری", "بخشدار", "بخشداری", "دادگستری", "دادستان",
+    "دادستانی", "دادسرای", "اداره", "ادارات", "کل", "مدیرکل", "رئیس", "معاون", "نماینده", "نمایندگان",
+    "امام", "فرمانده", "فرماندهی", "سپاه", "انتظامی", "پلیس", "دانشگاه", "شرکت", "بنیاد", "هلال",
+    "بهزیستی", "مخابرات", "میراث", "شهرسازی", "کارکنان", "دفتر", "بانک", "بیمه", "گمرک", "دامپزشکی",
+    "استاندارد", "زندان", "زندانها", "تعزیرات", "حوزه", "قرارگاه", "بسیج", "صداوسیما", "صدا", "مرکز",
+    "خبرگزاری", "روزنامه", "کانون", "اتاق", "حزب", "ستاد", "وزارت", "نظام",
+})
+_OFFICE_CUES = frozenset({"استاندار", "استانداری", "فرماندار", "فرمانداری", "بخشدار", "بخشداری"})
+# Named sites: a place's name after these is a street's, a road's, a site's («جاده ساوه»,
+# «گلزار شهدای حسین‌آباد ناظم», «بوستان تفریحی توریستی شاهد جوکار»), not a mention: the
+# number is in the city the text sets the site in (FACTS.md rulings).
+_SITE_WORDS = frozenset({
+    "خیابان", "میدان", "بلوار", "کوچه", "کوی", "بزرگراه", "اتوبان", "آزادراه", "جاده", "گلزار", "شهرک",
+    "مجتمع", "امامزاده", "ورزشگاه", "محله", "پل", "تقاطع", "دروازه", "باغ", "کوه", "سد",
+    "دانشکده", "هتل", "مزار",
+})
+_NAME_SCAN_WORDS = 4
+# Back-references («این شهر», «این استان», a bare «استان»): a mention of the place last named.
+_BACK_DETERMINERS = frozenset({"این", "همین"})
+# A bare «استان» is a place where it follows a preposition or a word of extent («در استان»,
+# «سطح استان», «شهرهای استان»).
+_BARE_PROVINCE_BEFORE = _BACK_DETERMINERS | frozenset({
+    "در", "سطح", "کل", "به", "از", "تمام", "داخل", "شهرهای", "شهرستانهای", "شهرستان\u200cهای", "مناطق",
+    "نقاط", "مردم"})
+# A number the text makes about the whole country has no municipality («در سراسر کشور»,
+# «1084 شهر در کشور», «در سطح کشور»); «کشور» after another noun is «of the country» («پایتخت
+# گل و گلاب کشور», «مدارس کشور»), and «کشورهای» are other countries.
+_NATIONAL = re.compile(r"(?<![\w\u200c])(?:در|سراسر|کل|سطح|تمام|همه|نقاط|مختلف)[ \u200c]+کشور(?![\w\u200c])")
+_AND_VILLAGES = re.compile(r"[ \u200c]+و[ \u200c]+روستا\u200c?های?")
 # Triggers of a programme's name; the words after them, up to a stop, are the name.
 # «شورای …» only with a title in guillemets: the city council and the neighbourhood councils
 # are listed ones, and most other «شورای …» are the meetings where a number was said.
@@ -79,6 +113,10 @@ class Mention:
     end: int
     name: str       # a place: «تهران», «استان فارس»; a district: its number as text, bound later
     kind: str       # "city", "county", "province", "district" or "programme"
+    # "place": the text names it as where things are; "office": inside the name or title of an
+    # office, agency or official («استاندار کردستان», «دادگستری گلستان»), or the dateline: these
+    # say who speaks and place a number only when nothing else does (FACTS.md rulings).
+    role: str = "place"
 
 
 def _fold(text: str) -> str:
@@ -162,19 +200,20 @@ class Places:
         self.sentence_starts = sentence_starts
         folded = _fold(text)
         self.tokens = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(folded)]
-        places = self._places(folded)
-        if any(m.kind in ("city", "district") for m in places):
-            # A province places a number only in an article that names no city («استاندار
-            # کرمان» in Rafsanjan's article is the governor's title, not the number's place).
-            places = [m for m in places if m.kind != "province"]
-        self.places = sorted(places, key=lambda m: m.start)
-        self.place_starts = [m.start for m in self.places]
+        self.places = sorted(self._places(folded), key=lambda m: m.start)
         self.programmes = _first_of_pairs(folded, sorted(self._programmes(folded), key=lambda m: m.start))
         self.programme_starts = [m.start for m in self.programmes]
         newline = text.find("\n")
         self.title_end = newline if newline > 0 else 0  # one line alone is all body
         self._clause_cache: tuple = (-1, [], [])
         self._bind_districts()
+        # Places the text names as where things are; offices' and officials' places and the
+        # dateline apart, for numbers nothing else places.
+        self.strong = [m for m in self.places if m.role == "place"]
+        self.strong_starts = [m.start for m in self.strong]
+        self.weak = [m for m in self.places if m.role == "office"]
+        self.weak_starts = [m.start for m in self.weak]
+        self.datelines = [m for m in self.places if m.role == "dateline"]
 
     # --- finding -----------------------------------------------------------------------
 
@@ -204,6 +243,11 @@ class Places:
                 district = self._district_number(folded, end)
                 if district is not None:
                     found.append(Mention(start, end, str(district), "district"))
+                    i += 1
+                    continue
+            back = self._back_reference(folded, i, found)
+            if back is not None:
+                found.append(back)
                 i += 1
                 continue
             size, place, written = 1, None, word
@@ -227,17 +271,22 @@ class Places:
             key = spelling_key(written)
             name, kind = place.name, place.kind
             mention_start = self.tokens[i - 1][0] if cue else start
+            context = None if cue else self._name_context(folded, i)
             if previous in _VILLAGE_CUES or previous in _DETERMINERS or _after_number(folded, start) \
-                    or (previous is not None and _is_facility(previous)) \
-                    or _DATELINE.search(folded, max(0, mention_start - 80), mention_start) \
+                    or context == "site" \
                     or (found and found[-1].kind in ("city", "county") and kind in ("city", "county")
-                        and _GAP.fullmatch(folded, found[-1].end, start)):
+                        and found[-1].role == "place" and _GAP.fullmatch(folded, found[-1].end, start)):
                 # A village; a counted or pointed-at noun («27 بوستان», «این بوستان»); a
-                # facility's name («پایانه ساوه», «فروشگاه ریحان»); the dateline («به گزارش
-                # خبرگزاری فارس از کاشان») says where the report was filed; «قمصر کاشان» is
-                # the city written with its county.
+                # facility's or site's name («پایانه ساوه», «جاده ساوه», «گلزار شهدای حسین‌آباد»);
+                # «قمصر کاشان» is the city written with its county.
                 i += size
                 continue
+            role = "place"
+            if _DATELINE.search(folded, max(0, mention_start - 80), mention_start):
+                role = "dateline"  # «به گزارش خبرگزاری فارس از کاشان»: where the report was filed
+            elif cue in _OFFICE_CUES or (cue not in _CITY_CUES and self._name_context(
+                    folded, i - 1 if cue else i) == "office"):
+                role = "office"
             if cue in _PROVINCE_CUES and key in g.provinces:
                 name, kind = "استان " + g.provinces[key], "province"
             elif cue in _AFGHAN_PROVINCE_CUES:
@@ -251,9 +300,64 @@ class Places:
                 continue
             if cue is not None:
                 licensed.add(key)
-            found.append(Mention(mention_start, self.tokens[i + size - 1][1], name, kind))
+            found.append(Mention(mention_start, self.tokens[i + size - 1][1], name, kind, role))
             i += size
         return found + self._unlisted_cities(folded, {m.name for m in found})
+
+    def _name_context(self, folded: str, i: int) -> str | None:
+        """Whether the place at token i is inside a longer name: "site" after a street's,
+        road's or facility's word («جاده ساوه», «بوستان تفریحی توریستی شاهد جوکار»), "office"
+        after an office's or official's («مدیرکل بهزیستی استان …»); read back over the name's
+        words, which no stop word, number or punctuation parts."""
+        for j in range(i - 1, max(-1, i - 1 - _NAME_SCAN_WORDS), -1):
+            if _GAP.fullmatch(folded, self.tokens[j][1], self.tokens[j + 1][0]) is None:
+                return None
+            word = self.tokens[j][2]
+            if word in _OFFICE_WORDS:
+                return "office"
+            if word in _SITE_WORDS or _is_facility(word):
+                return "site"
+            if word in _ALL_CUES or (_is_stop(word) and word != "و"):
+                return None
+        return None
+
+    def _back_reference(self, folded: str, i: int, found: list[Mention]) -> Mention | None:
+        """«این شهر», «این شهرستان», «این استان», «این منطقه» and a bare «استان» (no name after
+        it): a mention of the city, county, province or district last named as a place of the
+        text (FACTS.md rulings, «Back-references are mentions»); a dateline is no such place."""
+        start, end, word = self.tokens[i]
+        if word not in ("شهر", "شهرستان", "استان", _DISTRICT_WORD):
+            return None
+        previous = self._previous_word(folded, i)
+        following = self.tokens[i + 1][2] if i + 1 < len(self.tokens) else ""
+        g = gazetteer()
+        if word == "استان":
+            if following in ("ها", "های") or previous not in _BARE_PROVINCE_BEFORE:
+                # «استان ها» are provinces; «… بنابراین استان باید …» is the province's government.
+                return None
+            if previous not in _BACK_DETERMINERS and (
+                    g.place(_spelled(following)) is not None or _spelled(following) in g.first_words):
+                return None  # «استان فارس»: the name that follows is the mention
+        elif previous not in _BACK_DETERMINERS:
+            return None
+        named = [m for m in found if m.role != "dateline"]
+        named = [m for m in named if m.role == "place"] + [m for m in named if m.role != "place"]
+        origin = self.tokens[i - 1][0] if previous in _BACK_DETERMINERS else start
+        if word == "شهر":
+            city = next((m for m in reversed(named) if m.kind == "city"), None)
+            return Mention(origin, end, city.name, "city") if city else None
+        if word == "شهرستان":
+            county = next((m for m in reversed(named) if m.kind in ("county", "city")), None)
+            return Mention(origin, end, county.name, "county") if county else None
+        if word == _DISTRICT_WORD:
+            district = next((m for m in reversed(named) if m.kind == "district"), None)
+            return Mention(origin, end, district.name, "district") if district else None
+        province = next((m for m in reversed(named) if m.kind == "province"), None)
+        if province is not None:
+            return Mention(origin, end, province.name, "province")
+        local = next((m for m in reversed(named) if m.kind in ("city", "county")), None)
+        name = g.province_of(local.name) if local else None
+        return Mention(origin, end, name, "province") if name else None
 
     @staticmethod
     def _district_number(folded: str, after: int) -> int | None:
@@ -414,7 +518,8 @@ class Places:
             if g.has_district(city, number) is False:
                 city = next((other for other in named if g.has_district(other, number)),
                             _TEHRAN if g.has_district(_TEHRAN, number) else city)
-            bound.append(Mention(mention.start, mention.end, f"{city}{SEPARATOR}منطقه {number}", "district"))
+            bound.append(Mention(mention.start, mention.end, f"{city}{SEPARATOR}منطقه {number}", "district",
+                                 mention.role))
         self.places = bound
 
     def _sentence_of(self, position: int) -> tuple[int, int]:
@@ -429,47 +534,92 @@ class Places:
         return found[bisect_left(starts, start):bisect_left(starts, end)]
 
     def municipality(self, sentence_start: int, sentence_end: int, number_start: int) -> tuple[str | None, str]:
-        """(municipality, attribution) of a fact whose number is at `number_start`."""
-        own = self._between(self.place_starts, self.places, sentence_start, sentence_end)
+        """(municipality, attribution) of a fact whose number is at `number_start`: the place its
+        own sentence names (in a list, its own clause's), else the nearest earlier place of the
+        body, else the title's, else the body's first; a number the text makes the country's has
+        none; an office's or official's place, then the dateline, only when nothing else places it."""
+        clauses = self._clauses(sentence_start, sentence_end)
+        clause = (sentence_start, sentence_end)
+        if len(clauses) >= _LIST_CLAUSES:
+            starts = [start for start, _ in clauses]
+            clause = clauses[bisect_right(starts, number_start) - 1]
+        own = self._own(self.strong_starts, self.strong, clauses, sentence_start, sentence_end, number_start)
+        if self._national(own, sentence_start, sentence_end, number_start):
+            return None, ""
+        village = self._names_a_village(*clause)
+        if own:
+            return self._local(_closest(_most_specific(own), number_start), sentence_end), "sentence"
+        in_title = sentence_start < self.title_end
+        body_start = self.title_end
+        at = bisect_left(self.strong_starts, sentence_start)
+        if not in_title and village:
+            # A village has no municipality: its numbers take the county the text puts it in
+            # («بهره‌برداری از چندین پروژه در شهرستان ملایر», then the villages' projects).
+            county = next((m for m in reversed(self.strong[:at]) if m.kind == "county" and m.start >= body_start),
+                          None)
+            if county is not None:
+                return county.name, "earlier"
+        if not in_title:
+            if at > 0 and self.strong[at - 1].start >= body_start:
+                return self.strong[at - 1].name, "earlier"
+            title = self._between(self.strong_starts, self.strong, 0, self.title_end)
+            if title:
+                return _most_specific(title)[0].name, "title"
+        later = bisect_left(self.strong_starts, max(body_start, sentence_end))
+        if later < len(self.strong):
+            return self.strong[later].name, "earlier"
+        # Nothing names where the number is: the office's or official's place, then the dateline.
+        own = self._own(self.weak_starts, self.weak, clauses, sentence_start, sentence_end, number_start)
+        if own:
+            return _closest(_most_specific(own), number_start).name, "sentence"
+        at = bisect_left(self.weak_starts, sentence_start)
+        if at > 0:
+            return self.weak[at - 1].name, "earlier"
+        if self.weak:
+            return _most_specific(self.weak)[0].name, "earlier"
+        if self.datelines:
+            return self.datelines[0].name, "earlier"
+        return None, ""
+
+    def _own(self, starts: list[int], found: list[Mention], clauses: list[tuple[int, int]], sentence_start: int,
+             sentence_end: int, number_start: int) -> list[Mention]:
+        own = self._between(starts, found, sentence_start, sentence_end)
         colon = self.text.rfind(":", sentence_start, number_start)
         if colon >= 0 and any(m.start > colon for m in own):
             # «شهردار منطقه 3 افزود: … در مناطق 22 گانه شهر تهران»: the place in the speaker's
             # title does not place what the speaker says.
             own = [m for m in own if m.start > colon]
-        clauses = self._clauses(sentence_start, sentence_end)
-        village = self._names_a_village(sentence_start, sentence_end)
         if len(clauses) >= _LIST_CLAUSES:
             # A list of projects in one sentence: each item takes the place its own clause
             # names; an item naming none (or only a village) takes the list's heading, not the
             # place of another item (FACTS.md rulings, «Lists»).
-            starts = [start for start, _ in clauses]
-            c_start, c_end = clauses[bisect_right(starts, number_start) - 1]
+            clause_starts = [start for start, _ in clauses]
+            c_start, c_end = clauses[bisect_right(clause_starts, number_start) - 1]
             own = [m for m in own if c_start <= m.start < c_end] or [
-                m for m in own if not self._clause_counts(clauses, starts, m.start)]
-            village = self._names_a_village(c_start, c_end)
-        if own:
-            return _closest(_most_specific(own), number_start).name, "sentence"
-        in_title = sentence_start < self.title_end
-        body_start = self.title_end
-        if not in_title and village:
-            # A village has no municipality: its numbers take the county the text puts it in
-            # («بهره‌برداری از چندین پروژه در شهرستان ملایر», then the villages' projects).
-            at = bisect_left(self.place_starts, sentence_start)
-            county = next((m for m in reversed(self.places[:at]) if m.kind == "county" and m.start >= body_start),
-                          None)
-            if county is not None:
-                return county.name, "earlier"
-        if not in_title:
-            at = bisect_left(self.place_starts, sentence_start)
-            if at > 0 and self.places[at - 1].start >= body_start:
-                return self.places[at - 1].name, "earlier"
-            title = self._between(self.place_starts, self.places, 0, self.title_end)
-            if title:
-                return _most_specific(title)[0].name, "title"
-        at = bisect_left(self.place_starts, max(body_start, sentence_end))
-        if at < len(self.places):
-            return self.places[at].name, "earlier"
-        return None, ""
+                m for m in own if not self._clause_counts(clauses, clause_starts, m.start)]
+        return own
+
+    def _national(self, own: list[Mention], sentence_start: int, sentence_end: int, number_start: int) -> bool:
+        """Whether the text makes the number the whole country's: «در کشور», «سراسر کشور» in the
+        number's own clause (between commas, after a speaker's colon), with no place of the
+        sentence nearer the number than it («… در این منطقه در کشور بی‌نظیر هستند، گفت: … سه
+        سالن» is no national number)."""
+        start = max(self.text.rfind(":", sentence_start, number_start), self.text.rfind("،", sentence_start, number_start),
+                    sentence_start)
+        end = self.text.find("،", number_start, sentence_end)
+        for match in _NATIONAL.finditer(self.text, start, sentence_end if end < 0 else end):
+            distance = abs(match.start() - number_start)
+            if not any(abs(m.start - number_start) < distance for m in own):
+                return True
+        return False
+
+    def _local(self, mention: Mention, sentence_end: int) -> str:
+        """A city's numbers that also cover its villages («بافت فرسوده دوگنبدان و روستاها») are its county's."""
+        if mention.kind == "city" and _AND_VILLAGES.match(self.text, mention.end, sentence_end):
+            county = gazetteer().county_of(mention.name)
+            if county:
+                return county
+        return mention.name
 
     def _clauses(self, sentence_start: int, sentence_end: int) -> list[tuple[int, int]]:
         """The sentence's clauses between commas, with whether each states a number; read once
