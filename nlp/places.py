@@ -214,6 +214,10 @@ class Places:
         self.weak = [m for m in self.places if m.role == "office"]
         self.weak_starts = [m.start for m in self.weak]
         self.datelines = [m for m in self.places if m.role == "dateline"]
+        # Where colons, commas and «در کشور» stand, looked up by bisection per fact.
+        self.colons = [i for i, ch in enumerate(text) if ch == ":"]
+        self.commas = [i for i, ch in enumerate(text) if ch == "،"]
+        self.national_cues = [m.start() for m in _NATIONAL.finditer(text)]
 
     # --- finding -----------------------------------------------------------------------
 
@@ -236,6 +240,7 @@ class Places:
         found: list[Mention] = []
         self.villages: list[int] = []  # where the text names a village (no municipality of its own)
         licensed: set[str] = set()  # ambiguous names the article has already tied to a place word
+        last: dict[tuple[str, str], Mention] = {}  # the last mention of each kind and role, for back-references
         i, n = 0, len(self.tokens)
         while i < n:
             start, end, word = self.tokens[i]
@@ -243,11 +248,13 @@ class Places:
                 district = self._district_number(folded, end)
                 if district is not None:
                     found.append(Mention(start, end, str(district), "district"))
+                    last[("district", "place")] = found[-1]
                     i += 1
                     continue
-            back = self._back_reference(folded, i, found)
+            back = self._back_reference(folded, i, last)
             if back is not None:
                 found.append(back)
+                last[(back.kind, back.role)] = back
                 i += 1
                 continue
             size, place, written = 1, None, word
@@ -301,6 +308,7 @@ class Places:
             if cue is not None:
                 licensed.add(key)
             found.append(Mention(mention_start, self.tokens[i + size - 1][1], name, kind, role))
+            last[(kind, role)] = found[-1]
             i += size
         return found + self._unlisted_cities(folded, {m.name for m in found})
 
@@ -321,10 +329,11 @@ class Places:
                 return None
         return None
 
-    def _back_reference(self, folded: str, i: int, found: list[Mention]) -> Mention | None:
+    def _back_reference(self, folded: str, i: int, last: dict[tuple[str, str], Mention]) -> Mention | None:
         """«این شهر», «این شهرستان», «این استان», «این منطقه» and a bare «استان» (no name after
         it): a mention of the city, county, province or district last named as a place of the
-        text (FACTS.md rulings, «Back-references are mentions»); a dateline is no such place."""
+        text (an office's place when no other is named; FACTS.md rulings, «Back-references are
+        mentions»); a dateline is no such place. `last` holds the last mention of each kind and role."""
         start, end, word = self.tokens[i]
         if word not in ("شهر", "شهرستان", "استان", _DISTRICT_WORD):
             return None
@@ -340,22 +349,28 @@ class Places:
                 return None  # «استان فارس»: the name that follows is the mention
         elif previous not in _BACK_DETERMINERS:
             return None
-        named = [m for m in found if m.role != "dateline"]
-        named = [m for m in named if m.role == "place"] + [m for m in named if m.role != "place"]
+
+        def latest(*kinds: str) -> Mention | None:
+            for role in ("place", "office"):
+                found = [m for kind in kinds if (m := last.get((kind, role))) is not None]
+                if found:
+                    return max(found, key=lambda m: m.start)
+            return None
+
         origin = self.tokens[i - 1][0] if previous in _BACK_DETERMINERS else start
         if word == "شهر":
-            city = next((m for m in reversed(named) if m.kind == "city"), None)
+            city = latest("city")
             return Mention(origin, end, city.name, "city") if city else None
         if word == "شهرستان":
-            county = next((m for m in reversed(named) if m.kind in ("county", "city")), None)
+            county = latest("county", "city")
             return Mention(origin, end, county.name, "county") if county else None
         if word == _DISTRICT_WORD:
-            district = next((m for m in reversed(named) if m.kind == "district"), None)
+            district = latest("district")
             return Mention(origin, end, district.name, "district") if district else None
-        province = next((m for m in reversed(named) if m.kind == "province"), None)
+        province = latest("province")
         if province is not None:
             return Mention(origin, end, province.name, "province")
-        local = next((m for m in reversed(named) if m.kind in ("city", "county")), None)
+        local = latest("city", "county")
         name = g.province_of(local.name) if local else None
         return Mention(origin, end, name, "province") if name else None
 
@@ -584,7 +599,7 @@ class Places:
     def _own(self, starts: list[int], found: list[Mention], clauses: list[tuple[int, int]], sentence_start: int,
              sentence_end: int, number_start: int) -> list[Mention]:
         own = self._between(starts, found, sentence_start, sentence_end)
-        colon = self.text.rfind(":", sentence_start, number_start)
+        colon = _last_before(self.colons, sentence_start, number_start)
         if colon >= 0 and any(m.start > colon for m in own):
             # «شهردار منطقه 3 افزود: … در مناطق 22 گانه شهر تهران»: the place in the speaker's
             # title does not place what the speaker says.
@@ -604,11 +619,12 @@ class Places:
         number's own clause (between commas, after a speaker's colon), with no place of the
         sentence nearer the number than it («… در این منطقه در کشور بی‌نظیر هستند، گفت: … سه
         سالن» is no national number)."""
-        start = max(self.text.rfind(":", sentence_start, number_start), self.text.rfind("،", sentence_start, number_start),
-                    sentence_start)
-        end = self.text.find("،", number_start, sentence_end)
-        for match in _NATIONAL.finditer(self.text, start, sentence_end if end < 0 else end):
-            distance = abs(match.start() - number_start)
+        start = max(_last_before(self.colons, sentence_start, number_start),
+                    _last_before(self.commas, sentence_start, number_start), sentence_start)
+        after = bisect_left(self.commas, number_start)
+        end = self.commas[after] if after < len(self.commas) and self.commas[after] < sentence_end else sentence_end
+        for cue in self.national_cues[bisect_left(self.national_cues, start):bisect_left(self.national_cues, end)]:
+            distance = abs(cue - number_start)
             if not any(abs(m.start - number_start) < distance for m in own):
                 return True
         return False
@@ -669,6 +685,12 @@ class Places:
         _, next_end = self._sentence_of(self.sentence_starts[following])
         after = self._between(self.programme_starts, self.programmes, sentence_end, next_end)
         return after[0].name if after else None
+
+
+def _last_before(positions: list[int], start: int, end: int) -> int:
+    """The last of the sorted `positions` in [start, end), else -1."""
+    at = bisect_left(positions, end)
+    return positions[at - 1] if at and positions[at - 1] >= start else -1
 
 
 def _first_of_pairs(folded: str, programmes: list[Mention]) -> list[Mention]:
