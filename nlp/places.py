@@ -55,9 +55,11 @@ _OFFICE_CUES = frozenset({"استاندار", "استانداری", "فرمان�
 _SITE_WORDS = frozenset({
     "خیابان", "میدان", "بلوار", "کوچه", "کوی", "بزرگراه", "اتوبان", "آزادراه", "جاده", "گلزار", "شهرک",
     "مجتمع", "امامزاده", "ورزشگاه", "محله", "پل", "تقاطع", "دروازه", "باغ", "کوه", "سد",
-    "دانشکده", "هتل", "مزار",
+    "دانشکده", "هتل", "مزار", "محور", "مسیر", "راه\u200cآهن",
 })
 _NAME_SCAN_WORDS = 4
+_ROAD_WORDS = frozenset({"جاده", "محور", "راه", "راه\u200cآهن", "راه\u200cاهن", "آزادراه", "بزرگراه", "اتوبان", "مسیر"})
+_ROAD_DASH = re.compile(r"[ \u200c]*[-ـ–—][ \u200c]*")
 # Back-references («این شهر», «این استان», a bare «استان»): a mention of the place last named.
 _BACK_DETERMINERS = frozenset({"این", "همین"})
 # A bare «استان» is a place where it follows a preposition or a word of extent («در استان»,
@@ -279,13 +281,30 @@ class Places:
             name, kind = place.name, place.kind
             mention_start = self.tokens[i - 1][0] if cue else start
             context = None if cue else self._name_context(folded, i)
+            if cue is None and kind == "city" and key in g.provinces \
+                    and g.province_of(name) != "استان " + g.provinces[key]:
+                # «گلستان», «مرکزی»: a town elsewhere shares the province's name; the province
+                # is meant (a province's capital of its name, «همدان», is the city: FACTS.md).
+                name, kind = "استان " + g.provinces[key], "province"
+            follows_city = bool(found) and found[-1].kind in ("city", "county") and found[-1].role == "place" \
+                and _GAP.fullmatch(folded, found[-1].end, start) is not None
+            if follows_city and kind in ("county", "province") and not self._lies_in(found[-1], name, kind):
+                # «احیای قنوات خراسان جنوبی»: a «town» not in the place after it is a common word.
+                found.pop()
+                follows_city = False
+            if context == "site" and (road := self._road(folded, i, size, last)) is not None:
+                # «جاده آزادشهر به شاهرود», «محور سیرجان ـ کرمان»: works between cities are the
+                # province's (FACTS.md rulings, «Several places»).
+                found.append(road[0])
+                last[("province", "place")] = road[0]
+                i = road[1]
+                continue
             if previous in _VILLAGE_CUES or previous in _DETERMINERS or _after_number(folded, start) \
-                    or context == "site" \
-                    or (found and found[-1].kind in ("city", "county") and kind in ("city", "county")
-                        and found[-1].role == "place" and _GAP.fullmatch(folded, found[-1].end, start)):
+                    or context == "site" or (follows_city and kind in ("city", "county")) \
+                    or (follows_city and kind == "province"):
                 # A village; a counted or pointed-at noun («27 بوستان», «این بوستان»); a
                 # facility's or site's name («پایانه ساوه», «جاده ساوه», «گلزار شهدای حسین‌آباد»);
-                # «قمصر کاشان» is the city written with its county.
+                # «قمصر کاشان» is the city written with its county (or province).
                 i += size
                 continue
             role = "place"
@@ -311,6 +330,44 @@ class Places:
             last[(kind, role)] = found[-1]
             i += size
         return found + self._unlisted_cities(folded, {m.name for m in found})
+
+    @staticmethod
+    def _lies_in(city: Mention, name: str, kind: str) -> bool:
+        g = gazetteer()
+        if kind == "province":
+            return g.province_of(city.name) in (name, None)
+        return g.county_of(city.name) in (name, None) or city.name == name
+
+    def _road(self, folded: str, i: int, size: int, last: dict) -> tuple[Mention, int] | None:
+        """A road or railway between the place at token i and the next one («جاده آزادشهر به
+        شاهرود», «محور سیرجان ـ کرمان»): a mention of the province (both ends' when they share
+        it, else the last one the text named, else the first end's), and the token after it."""
+        g = gazetteer()
+        road_start = None
+        for j in range(i - 1, max(-1, i - 3), -1):
+            if self.tokens[j][2] in _ROAD_WORDS:
+                road_start = self.tokens[j][0]
+                break
+        after = i + size
+        if road_start is None or after + 1 > len(self.tokens):
+            return None
+        link = folded[self.tokens[i + size - 1][1]:self.tokens[after][0]]
+        if self.tokens[after][2] in ("به", "تا") and after + 1 < len(self.tokens):
+            after += 1
+        elif not _ROAD_DASH.fullmatch(link):
+            return None
+        other = g.place(_spelled(self.tokens[after][2]))
+        first = g.place(spelling_key(self._joined(folded, i, size) or self.tokens[i][2]))
+        if other is None or first is None:
+            return None
+        provinces = {g.province_of(first.name) if first.kind != "province" else first.name,
+                     g.province_of(other.name) if other.kind != "province" else other.name}
+        named = last.get(("province", "place"))
+        province = provinces.pop() if len(provinces) == 1 else named.name if named else \
+            g.province_of(first.name)
+        if not province:
+            return None
+        return Mention(road_start, self.tokens[after][1], province, "province"), after + 1
 
     def _name_context(self, folded: str, i: int) -> str | None:
         """Whether the place at token i is inside a longer name: "site" after a street's,
