@@ -55,22 +55,31 @@ _OFFICE_CUES = frozenset({"استاندار", "استانداری", "فرمان�
 _SITE_WORDS = frozenset({
     "خیابان", "میدان", "بلوار", "کوچه", "کوی", "بزرگراه", "اتوبان", "آزادراه", "جاده", "گلزار", "شهرک",
     "مجتمع", "امامزاده", "ورزشگاه", "محله", "پل", "تقاطع", "دروازه", "باغ", "کوه", "سد",
-    "دانشکده", "هتل", "مزار", "محور", "مسیر", "راه\u200cآهن",
+    "دانشکده", "هتل", "مزار", "محور", "مسیر", "راه\u200cآهن", "قطار",
 })
 _NAME_SCAN_WORDS = 4
-_ROAD_WORDS = frozenset({"جاده", "محور", "راه", "راه\u200cآهن", "راه\u200cاهن", "آزادراه", "بزرگراه", "اتوبان", "مسیر"})
+_ROAD_WORDS = frozenset({"جاده", "محور", "راه", "قطار", "خط", "راه\u200cآهن", "راه\u200cاهن", "آزادراه", "بزرگراه", "اتوبان", "مسیر"})
+_LIST_ITEM_START = re.compile(r"(?:[،,]|\sو)[ \u200c]*$")
 _ROAD_DASH = re.compile(r"[ \u200c]*[-ـ–—][ \u200c]*")
 # Back-references («این شهر», «این استان», a bare «استان»): a mention of the place last named.
 _BACK_DETERMINERS = frozenset({"این", "همین"})
 # A bare «استان» is a place where it follows a preposition or a word of extent («در استان»,
 # «سطح استان», «شهرهای استان»).
 _BARE_PROVINCE_BEFORE = _BACK_DETERMINERS | frozenset({
-    "در", "سطح", "کل", "به", "از", "تمام", "داخل", "شهرهای", "شهرستانهای", "شهرستان\u200cهای", "مناطق",
+    "در", "سطح", "کل", "تمام", "داخل", "شهرهای", "شهرستانهای", "شهرستان\u200cهای", "مناطق",
     "نقاط", "مردم"})
 # A number the text makes about the whole country has no municipality («در سراسر کشور»,
 # «1084 شهر در کشور», «در سطح کشور»); «کشور» after another noun is «of the country» («پایتخت
 # گل و گلاب کشور», «مدارس کشور»), and «کشورهای» are other countries.
-_NATIONAL = re.compile(r"(?<![\w\u200c])(?:در|سراسر|کل|سطح|تمام|همه|نقاط|مختلف)[ \u200c]+کشور(?![\w\u200c])")
+_NATIONAL = re.compile(r"(?<![\w\u200c])(?:در|سراسر|کل|سطح|تمام|همه|نقاط|مختلف|جمله)[ \u200c]+(?:کشور|ایران)(?![\w\u200c])")
+# «کشور» after a noun: the country's («عمران روستایی کشور», «بنیاد مسکن کشور»); national only in
+# a sentence that names no place of its own.
+_OF_THE_COUNTRY = re.compile(r"(?<![\w\u200c])کشور(?![\w\u200c])")
+# A number counting provinces («19 استان») is no one place's; one counting cities, counties or
+# villages named together is their province's (FACTS.md rulings, «Several places»).
+_COUNTS_PROVINCES = re.compile(r"[ \u200c]*(?:استان)(?![\w\u200c])")
+_COUNTS_LOCALITIES = re.compile(r"[ \u200c]*(?:شهرستان|شهر)(?![\w\u200c])")
+_COUNTS_VILLAGES = re.compile(r"[ \u200c]*(?:روستای|روستا)(?![\w\u200c])")
 _AND_VILLAGES = re.compile(r"[ \u200c]+و[ \u200c]+روستا\u200c?های?")
 # Triggers of a programme's name; the words after them, up to a stop, are the name.
 # «شورای …» only with a title in guillemets: the city council and the neighbourhood councils
@@ -122,7 +131,10 @@ class Mention:
 
 
 def _fold(text: str) -> str:
-    return text.replace("ي", "ی").replace("ك", "ک").replace("ى", "ی").replace("ۀ", "ه")
+    # Same length as the text: positions in the folded text are positions in the text. Direction
+    # marks («خراسان\u200e جنوبی») part no words.
+    return text.replace("ي", "ی").replace("ك", "ک").replace("ى", "ی").replace("ۀ", "ه").replace(
+        "\u200e", " ").replace("\u200f", " ")
 
 
 @lru_cache(maxsize=1)
@@ -216,6 +228,9 @@ class Places:
         self.weak = [m for m in self.places if m.role == "office"]
         self.weak_starts = [m.start for m in self.weak]
         self.datelines = [m for m in self.places if m.role == "dateline"]
+        self.place_starts = [m.start for m in self.places]
+        self.counties = [m for m in self.strong if m.kind == "county"]
+        self.county_starts = [m.start for m in self.counties]
         # Where colons, commas and «در کشور» stand, looked up by bisection per fact.
         self.colons = [i for i, ch in enumerate(text) if ch == ":"]
         self.commas = [i for i, ch in enumerate(text) if ch == "،"]
@@ -243,6 +258,7 @@ class Places:
         self.villages: list[int] = []  # where the text names a village (no municipality of its own)
         licensed: set[str] = set()  # ambiguous names the article has already tied to a place word
         last: dict[tuple[str, str], Mention] = {}  # the last mention of each kind and role, for back-references
+        village_list_until = -1  # the end of a sentence that lists villages («روستای تینوج …، قزل آباد …»)
         i, n = 0, len(self.tokens)
         while i < n:
             start, end, word = self.tokens[i]
@@ -272,6 +288,8 @@ class Places:
                 size, place = 1, g.place(_spelled(word))
             if word in _VILLAGE_CUES and i + 1 < n:
                 self.villages.append(self.tokens[i + 1][0])
+                at = bisect_right(self.sentence_starts, start)
+                village_list_until = self.sentence_starts[at] if at < len(self.sentence_starts) else len(folded)
             if place is None:
                 i += 1
                 continue
@@ -296,8 +314,13 @@ class Places:
                 # «جاده آزادشهر به شاهرود», «محور سیرجان ـ کرمان»: works between cities are the
                 # province's (FACTS.md rulings, «Several places»).
                 found.append(road[0])
-                last[("province", "place")] = road[0]
                 i = road[1]
+                continue
+            if cue is None and start < village_list_until and _LIST_ITEM_START.search(folded, max(0, start - 8), start):
+                # The next item of a list of villages is a village too («… روستای تینوج با هزینه
+                # 243 میلیون تومان، قزل آباد با هزینه 230 میلیون تومان …»).
+                self.villages.append(start)
+                i += size
                 continue
             if previous in _VILLAGE_CUES or previous in _DETERMINERS or _after_number(folded, start) \
                     or context == "site" or (follows_city and kind in ("city", "county")) \
@@ -329,7 +352,7 @@ class Places:
             found.append(Mention(mention_start, self.tokens[i + size - 1][1], name, kind, role))
             last[(kind, role)] = found[-1]
             i += size
-        return found + self._unlisted_cities(folded, {m.name for m in found})
+        return self._resolve_roads(found) + self._unlisted_cities(folded, {m.name for m in found})
 
     @staticmethod
     def _lies_in(city: Mention, name: str, kind: str) -> bool:
@@ -360,14 +383,40 @@ class Places:
         first = g.place(spelling_key(self._joined(folded, i, size) or self.tokens[i][2]))
         if other is None or first is None:
             return None
-        provinces = {g.province_of(first.name) if first.kind != "province" else first.name,
-                     g.province_of(other.name) if other.kind != "province" else other.name}
-        named = last.get(("province", "place"))
-        province = provinces.pop() if len(provinces) == 1 else named.name if named else \
-            g.province_of(first.name)
-        if not province:
+        ends = [first, other]
+        while after + 2 < len(self.tokens) and _ROAD_DASH.fullmatch(
+                folded[self.tokens[after][1]:self.tokens[after + 1][0]]) and (
+                more := g.place(_spelled(self.tokens[after + 1][2]))) is not None:
+            ends.append(more)  # «قطار سریع‌السیر قم- تهران- اصفهان»
+            after += 1
+        provinces = list(dict.fromkeys(end.name if end.kind == "province" else g.province_of(end.name)
+                                       for end in ends))
+        if None in provinces:
             return None
-        return Mention(road_start, self.tokens[after][1], province, "province"), after + 1
+        # Resolved once the text is read (`_resolve_roads`): the ends' province when they share
+        # one, else the one of them the text places the road in.
+        return Mention(road_start, self.tokens[after][1], "|".join(provinces), "road"), after + 1
+
+    @staticmethod
+    def _resolve_roads(found: list[Mention]) -> list[Mention]:
+        g = gazetteer()
+        of_text = set()
+        for m in found:
+            if m.kind == "province":
+                of_text.add(m.name)
+            elif m.kind in ("city", "county"):
+                of_text.add(g.province_of(m.name))
+        resolved = []
+        for m in found:
+            if m.kind == "road":
+                candidates = m.name.split("|")
+                chosen = candidates[0] if len(candidates) == 1 else next(
+                    (c for c in candidates if c in of_text), None)
+                if chosen is None:
+                    continue  # a work across provinces the text places in none of them
+                m = Mention(m.start, m.end, chosen, "province", m.role)
+            resolved.append(m)
+        return resolved
 
     def _name_context(self, folded: str, i: int) -> str | None:
         """Whether the place at token i is inside a longer name: "site" after a street's,
@@ -605,11 +654,29 @@ class Places:
     def _between(self, starts: list[int], found: list[Mention], start: int, end: int) -> list[Mention]:
         return found[bisect_left(starts, start):bisect_left(starts, end)]
 
-    def municipality(self, sentence_start: int, sentence_end: int, number_start: int) -> tuple[str | None, str]:
+    def municipality(self, sentence_start: int, sentence_end: int, number_start: int,
+                     number_end: int | None = None) -> tuple[str | None, str]:
         """(municipality, attribution) of a fact whose number is at `number_start`: the place its
         own sentence names (in a list, its own clause's), else the nearest earlier place of the
         body, else the title's, else the body's first; a number the text makes the country's has
-        none; an office's or official's place, then the dateline, only when nothing else places it."""
+        none; an office's or official's place, then the dateline, only when nothing else places it.
+        A number counting provinces has none; one counting cities, counties or villages is their
+        province's."""
+        if number_end is not None and _COUNTS_PROVINCES.match(self.text, number_end):
+            return None, ""
+        name, attribution = self._place(sentence_start, sentence_end, number_start)
+        if name and number_end is not None and not name.startswith("استان ") and (
+                _COUNTS_LOCALITIES.match(self.text, number_end) or (
+                    _COUNTS_VILLAGES.match(self.text, number_end) and len({m.name for m in self._between(
+                        self.place_starts, self.places, sentence_start, sentence_end)
+                        if m.kind in ("city", "county")}) > 1)):
+            # «این سه شهرستان», «سه روستای تفرش، آشتیان و فراهان»: several places, their province.
+            province = gazetteer().province_of(name.split(SEPARATOR)[0])
+            if province:
+                return province, attribution
+        return name, attribution
+
+    def _place(self, sentence_start: int, sentence_end: int, number_start: int) -> tuple[str | None, str]:
         clauses = self._clauses(sentence_start, sentence_end)
         clause = (sentence_start, sentence_end)
         if len(clauses) >= _LIST_CLAUSES:
@@ -623,17 +690,31 @@ class Places:
             return self._local(_closest(_most_specific(own), number_start), sentence_end), "sentence"
         in_title = sentence_start < self.title_end
         body_start = self.title_end
+        if not village and _OF_THE_COUNTRY.search(self.text, *clause):
+            # «اعتبار به عمران روستایی کشور» in a sentence that names no place: the country's.
+            return None, ""
         at = bisect_left(self.strong_starts, sentence_start)
         if not in_title and village:
             # A village has no municipality: its numbers take the county the text puts it in
             # («بهره‌برداری از چندین پروژه در شهرستان ملایر», then the villages' projects).
-            county = next((m for m in reversed(self.strong[:at]) if m.kind == "county" and m.start >= body_start),
-                          None)
-            if county is not None:
-                return county.name, "earlier"
+            county_at = bisect_left(self.county_starts, sentence_start)
+            if county_at and self.county_starts[county_at - 1] >= body_start:
+                return self.counties[county_at - 1].name, "earlier"
+        # The country named in the sentence (before a speaker's colon too: «… متاثر از سیل در کل
+        # کشور عنوان کرد: ۶۲ هزار …») or in the sentence before, when that one states numbers of it.
+        nation = _last_before(self.national_cues, sentence_start, sentence_end)
+        if nation < 0:
+            previous_start, _ = self._sentence_of(max(0, sentence_start - 1))
+            cue = _last_before(self.national_cues, max(previous_start, body_start), sentence_start)
+            if cue >= 0 and _DIGIT_OR_NUMBER.search(self.text, previous_start, sentence_start):
+                nation = cue
         if not in_title:
             if at > 0 and self.strong[at - 1].start >= body_start:
+                if nation > self.strong[at - 1].start:
+                    return None, ""
                 return self.strong[at - 1].name, "earlier"
+            if nation >= 0:
+                return None, ""
             title = self._between(self.strong_starts, self.strong, 0, self.title_end)
             if title:
                 return _most_specific(title)[0].name, "title"
@@ -644,6 +725,8 @@ class Places:
         own = self._own(self.weak_starts, self.weak, clauses, sentence_start, sentence_end, number_start)
         if own:
             return _closest(_most_specific(own), number_start).name, "sentence"
+        if nation >= 0:
+            return None, ""
         at = bisect_left(self.weak_starts, sentence_start)
         if at > 0:
             return self.weak[at - 1].name, "earlier"
