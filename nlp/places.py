@@ -72,9 +72,6 @@ _BARE_PROVINCE_BEFORE = _BACK_DETERMINERS | frozenset({
 # «1084 شهر در کشور», «در سطح کشور»); «کشور» after another noun is «of the country» («پایتخت
 # گل و گلاب کشور», «مدارس کشور»), and «کشورهای» are other countries.
 _NATIONAL = re.compile(r"(?<![\w\u200c])(?:در|سراسر|کل|سطح|تمام|همه|نقاط|مختلف|جمله)[ \u200c]+(?:کشور|ایران)(?![\w\u200c])")
-# «کشور» after a noun: the country's («عمران روستایی کشور», «بنیاد مسکن کشور»); national only in
-# a sentence that names no place of its own.
-_OF_THE_COUNTRY = re.compile(r"(?<![\w\u200c])کشور(?![\w\u200c])")
 # A number counting provinces («19 استان») is no one place's; one counting cities, counties or
 # villages named together is their province's (FACTS.md rulings, «Several places»).
 _COUNTS_PROVINCES = re.compile(r"[ \u200c]*(?:استان)(?![\w\u200c])")
@@ -258,6 +255,7 @@ class Places:
         self.villages: list[int] = []  # where the text names a village (no municipality of its own)
         licensed: set[str] = set()  # ambiguous names the article has already tied to a place word
         last: dict[tuple[str, str], Mention] = {}  # the last mention of each kind and role, for back-references
+        disproved: set[str] = set()  # «towns» the text has shown to be words
         village_list_until = -1  # the end of a sentence that lists villages («روستای تینوج …، قزل آباد …»)
         i, n = 0, len(self.tokens)
         while i < n:
@@ -307,8 +305,9 @@ class Places:
             follows_city = bool(found) and found[-1].kind in ("city", "county") and found[-1].role == "place" \
                 and _GAP.fullmatch(folded, found[-1].end, start) is not None
             if follows_city and kind in ("county", "province") and not self._lies_in(found[-1], name, kind):
-                # «احیای قنوات خراسان جنوبی»: a «town» not in the place after it is a common word.
-                found.pop()
+                # «احیای قنوات خراسان جنوبی»: a «town» not in the place after it is a common word,
+                # here and in the rest of the text.
+                disproved.add(spelling_key(found.pop().name))
                 follows_city = False
             if context == "site" and (road := self._road(folded, i, size, last)) is not None:
                 # «جاده آزادشهر به شاهرود», «محور سیرجان ـ کرمان»: works between cities are the
@@ -344,7 +343,7 @@ class Places:
                 name, kind = g.counties.get(key, name), "county"
             elif cue in _CITY_CUES and key in g.cities:
                 name, kind = g.cities[key][0], "city"
-            elif cue is None and g.is_ambiguous(written) and key not in licensed:
+            elif cue is None and (key in disproved or g.is_ambiguous(written) and key not in licensed):
                 i += size  # a common word, until the article ties it to a place word
                 continue
             if cue is not None:
@@ -690,9 +689,6 @@ class Places:
             return self._local(_closest(_most_specific(own), number_start), sentence_end), "sentence"
         in_title = sentence_start < self.title_end
         body_start = self.title_end
-        if not village and _OF_THE_COUNTRY.search(self.text, *clause):
-            # «اعتبار به عمران روستایی کشور» in a sentence that names no place: the country's.
-            return None, ""
         at = bisect_left(self.strong_starts, sentence_start)
         if not in_title and village:
             # A village has no municipality: its numbers take the county the text puts it in
@@ -856,7 +852,7 @@ def _most_specific(found: list[Mention]) -> list[Mention]:
 
 def _closest(found: list[Mention], number_start: int) -> Mention:
     before = [m for m in found if m.start <= number_start]
-    return before[-1] if before else found[0]
+    return before[-1] if before else min(found, key=lambda m: m.start)
 
 
 _NUMBER_BEFORE = re.compile(r"[0-9۰-۹][ \u200c]*$")
