@@ -251,7 +251,7 @@ def extract_facts(text: str) -> list[Fact]:
             sentence_facts.append(Fact(
                 value=_range_scaled(sentence, mention, mentions[index + 1:]), category=category, unit=unit,
                 qualifier=_qualifier(before), evidence=sentence,
-                municipality=municipality, programme=places.programme(s_start, s_end, start),
+                municipality=municipality, programme=places.programme(s_start, s_end, start, category),
                 sentence_start=s_start, sentence_end=s_end, number_start=start, number_end=end,
                 attribution=attribution,
             ))

@@ -82,7 +82,16 @@ _AND_VILLAGES = re.compile(r"[ \u200c]+و[ \u200c]+روستا\u200c?های?")
 # «شورای …» only with a title in guillemets: the city council and the neighbourhood councils
 # are listed ones, and most other «شورای …» are the meetings where a number was said.
 _PROGRAMME_TRIGGERS = frozenset({"طرح", "پویش", "سامانه", "جشنواره", "ستاد", "لایحه", "بخشنامه", "سازمان",
-                                 "کمیته"})
+                                 "کمیته", "رزمایش", "نمایشگاه"})
+# «لایحه ۱۴۰۰»: the budget bill of that year (FACTS.md rulings, `لایحه بودجه`).
+_BUDGET_BILL = "لایحه بودجه"
+# One work is no programme, even called «طرح …» or «پروژه …» («طرح میدان شهدا»: FACTS.md
+# rulings, «Systems versus single works»).
+_SINGLE_WORKS = frozenset({"طرح", "پروژه"})
+# A council decides: the money, shares and areas it votes on neither count nor measure it
+# (FACTS.md rulings, «Not institutions as programmes»).
+_DECIDING_BODIES = frozenset({"شورای شهر"})
+_DECIDED = frozenset({"money", "percent", "area"})
 # «سازمان …» and «کمیته …» name a programme only as a city's own («سازمان پارک‌ها و فضای سبز
 # شهرداری تبریز», «کمیته … آلودگی هوای تهران»): a state or world body is none (FACTS.md rulings).
 _CITY_INSTITUTIONS = frozenset({"سازمان", "کمیته"})
@@ -91,7 +100,7 @@ _CITY_INSTITUTION_OWNERS = frozenset({"شهرداری", "شورای"})
 # («پویش رقابتی «شهردارشو»» is «شهردارشو»).
 _TITLE_KEEPS = frozenset({"سامانه"})
 # Words that begin a place, not a name: «طرح هادی روستای …» is «طرح هادی».
-_PLACE_WORDS = frozenset({"روستا", "روستای", "شهرستان", "استان", "منطقه", "شهرداری"})
+_PLACE_WORDS = frozenset({"روستا", "روستای", "شهرستان", "استان", "منطقه", "شهرداری", "کشور"})
 _QUOTE_TRIGGERS = _PROGRAMME_TRIGGERS | {"شورای", "برنامه", "مسابقه", "همایش", "کمپین", "نهضت"}
 # The light verbs of Persian compound verbs: «منتشر شد», «معرفی می‌شوند», «اجرا کرد». A word
 # before one of their forms is the verb's first half, never part of a name.
@@ -99,6 +108,8 @@ _LIGHT_VERBS = ("شد", "کرد", "گردید", "نمود", "داشت", "یاف�
 # Words that make the next one a common noun («این بوستان», «27 بوستان»), not a place.
 _DETERMINERS = frozenset({"این", "آن", "هر", "همین", "همان", "چند", "چندین", "کدام"})
 _MOST_NAME_WORDS = 4
+_YEAR = re.compile(r"[^\W\d]+")
+_YEAR_DIGITS = re.compile(r"[ \u200c]*(?:13|14)[0-9]{2}(?![0-9])")
 _GUILLEMETS = re.compile(r"«([^«»\n]{2,60})»")
 # A title in guillemets right after a trigger, or after up to two words («پویش رقابتی «…»»).
 _TITLE_AFTER = re.compile(r"((?:[ \u200c]+[\u0621-\u06CC\u200c]+){0,2})[ \u200c]*«([^«»\n]{2,60})»")
@@ -180,8 +191,9 @@ def _is_adverb(word: str) -> bool:
 
 
 def _is_stop(word: str) -> bool:
+    # «ثبت‌شده», «انجام‌شده»: a participle ends a name as a verb does.
     return (word in _stop_words() or _is_adverb(word) or word.startswith(("می" + ZWNJ, "نمی" + ZWNJ))
-            or bool(find_numbers(word)))
+            or word.endswith(ZWNJ + "شده") or bool(find_numbers(word)))
 
 
 @lru_cache(maxsize=1)
@@ -506,6 +518,7 @@ class Places:
     def _programmes(self, folded: str) -> list[Mention]:
         by_key, first_words, longest = _seed_programmes()
         found: list[Mention] = []
+        same_word: dict[str, Mention] = {}  # the last programme named after each word («طرح …»)
         taken_until = -1
         for i, (start, end, word) in enumerate(self.tokens):
             if start < taken_until:
@@ -527,12 +540,18 @@ class Places:
             if mention is None and word in _PROGRAMME_TRIGGERS and not _after_number(folded, start):
                 # («12 طرح برتر» counts schemes; it names none)
                 if found and self._previous_word(folded, i) in _DETERMINERS:
-                    # «این طرح», «این پویش»: the programme the text has been speaking of.
-                    mention = Mention(start, end, found[-1].name, "programme")
+                    # «این طرح», «این پویش»: the programme the text has been speaking of, the
+                    # last one the text named with the same word if any.
+                    same = same_word.get(word)
+                    mention = Mention(start, end, (same or found[-1]).name, "programme")
+                elif word == "لایحه" and i + 1 < len(self.tokens) and _YEAR.fullmatch(self.tokens[i + 1][2]) \
+                        is None and _YEAR_DIGITS.match(folded, end):
+                    mention = Mention(start, end, _BUDGET_BILL, "programme")
                 else:
                     mention = self._introduced(folded, i)
             if mention is not None:
                 found.append(mention)
+                same_word[word] = mention
                 taken_until = mention.end
         starts, ends = [m.start for m in found], [m.end for m in found]
         for match in _GUILLEMETS.finditer(folded):
@@ -580,6 +599,9 @@ class Places:
             taken.pop()
         if not taken:
             return None
+        if trigger in _SINGLE_WORKS and (taken[0] in _SITE_WORDS or _is_facility(taken[0])) \
+                and not _seed_programmes()[0].get(programme_key(" ".join(taken))):
+            return None  # «طرح میدان شهدا»: one work
         listed = _seed_programmes()[0].get(programme_key(" ".join(taken)))
         if not listed and trigger in _CITY_INSTITUTIONS and stop not in _CITY_INSTITUTION_OWNERS:
             return None  # «سازمان ملل متحد», «کمیته بین‌المللی صلیب سرخ»: no city's institution
@@ -793,9 +815,17 @@ class Places:
         at = bisect_left(self.villages, sentence_start)
         return at < len(self.villages) and self.villages[at] < sentence_end
 
-    def programme(self, sentence_start: int, sentence_end: int, number_start: int) -> str | None:
+    def programme(self, sentence_start: int, sentence_end: int, number_start: int,
+                  category: str | None = None) -> str | None:
         """The programme the fact's sentence names (the closest to the number), else the last
-        the sentence before names, else the first of the sentence after."""
+        the sentence before names, else the first of the sentence after; a council's programme
+        not for the money, shares and areas it decides on."""
+        name = self._programme(sentence_start, sentence_end, number_start)
+        if name in _DECIDING_BODIES and category in _DECIDED:
+            return None
+        return name
+
+    def _programme(self, sentence_start: int, sentence_end: int, number_start: int) -> str | None:
         own = self._between(self.programme_starts, self.programmes, sentence_start, sentence_end)
         clauses = self._clauses(sentence_start, sentence_end)
         if len(clauses) >= _LIST_CLAUSES:
