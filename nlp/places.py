@@ -90,6 +90,12 @@ _BUDGET_BILL = "لایحه بودجه"
 _SINGLE_WORKS = frozenset({"طرح", "پروژه"})
 # A council decides: the money, shares and areas it votes on neither count nor measure it
 # (FACTS.md rulings, «Not institutions as programmes»).
+# The sectors a list of projects is sorted by («900 طرح عمرانی و خدماتی», «طرح‌های عمرانی
+# منطقه»): a kind of project, not a programme's name (FACTS.md rulings, «Systems versus single works»).
+_PROJECT_SECTORS = frozenset({
+    "عمرانی", "خدماتی", "کشاورزی", "صنعتی", "عمران", "زیربنایی", "اقتصادی", "فرهنگی", "ورزشی", "آموزشی",
+    "بهداشتی", "درمانی", "تولیدی", "عمرانی،", "خدمات", "توسعه", "توسعه\u200cای", "نیمه\u200cتمام", "ملی",
+    "استانی", "شهری", "روستایی", "مختلف", "جدید", "بزرگ", "مهم", "اولویت\u200cدار"})
 _DECIDING_BODIES = frozenset({"شورای شهر"})
 _DECIDED = frozenset({"money", "percent", "area"})
 # «سازمان …» and «کمیته …» name a programme only as a city's own («سازمان پارک‌ها و فضای سبز
@@ -553,6 +559,7 @@ class Places:
                 found.append(mention)
                 same_word[word] = mention
                 taken_until = mention.end
+        found = self._terms(folded, found)
         starts, ends = [m.start for m in found], [m.end for m in found]
         for match in _GUILLEMETS.finditer(folded):
             at = bisect_right(starts, match.start())
@@ -562,6 +569,33 @@ class Places:
             if title is not None:
                 found.append(title)
         return found
+
+    def _terms(self, folded: str, found: list[Mention]) -> list[Mention]:
+        """The programme's own things in its terms: a city hall's organisation named «سازمان X …»
+        is meant where the text speaks of its X («سازمان پایانه‌های مسافربری» and «مسافر از
+        پایانه‌های مسافربری شهرداری قم»), a scheme named «طرح X …» where it speaks of X («طرح
+        بازآفرینی شهری» and «اعتبارات بازآفرینی شهر دوگنبدان»; FACTS.md rulings, «Reach»)."""
+        terms: dict[str, str] = {}
+        for m in found:
+            written = folded[m.start:m.end].split()
+            if len(written) < 2 or written[0] not in ("سازمان", "طرح"):
+                continue
+            if written[0] == "طرح" and m.name.startswith("طرح"):
+                continue  # «طرح هادی»: the name needs its word
+            terms.setdefault(_programme_word(written[1]), m.name)
+        if not terms:
+            return found
+        starts = [m.start for m in found]
+        added = []
+        for start, end, word in self.tokens:
+            name = terms.get(_programme_word(word))
+            if name is None:
+                continue
+            at = bisect_right(starts, start)
+            if at and found[at - 1].end > start:
+                continue  # inside a name found already
+            added.append(Mention(start, end, name, "programme"))
+        return sorted(found + added, key=lambda m: m.start) if added else found
 
     def _introduced(self, folded: str, i: int) -> Mention | None:
         """«طرح X Y», «پویش «X»»: the trigger and the words of the name, which ends at a stop
@@ -599,6 +633,8 @@ class Places:
             taken.pop()
         if not taken:
             return None
+        if trigger in _SINGLE_WORKS and taken[0] in _PROJECT_SECTORS:
+            return None  # «طرح عمرانی و کشاورزی», «پروژه عمرانی»: a kind of project, no name
         if trigger in _SINGLE_WORKS and (taken[0] in _SITE_WORDS or _is_facility(taken[0])) \
                 and not _seed_programmes()[0].get(programme_key(" ".join(taken))):
             return None  # «طرح میدان شهدا»: one work
