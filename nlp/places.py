@@ -576,6 +576,7 @@ class Places:
         پایانه‌های مسافربری شهرداری قم»), a scheme named «طرح X …» where it speaks of X («طرح
         بازآفرینی شهری» and «اعتبارات بازآفرینی شهر دوگنبدان»; FACTS.md rulings, «Reach»)."""
         terms: dict[str, str] = {}
+        self._token_index = {token[0]: i for i, token in enumerate(self.tokens)}
         for m in found:
             written = folded[m.start:m.end].split()
             if len(written) < 2 or written[0] not in ("سازمان", "طرح"):
@@ -594,6 +595,9 @@ class Places:
             at = bisect_right(starts, start)
             if at and found[at - 1].end > start:
                 continue  # inside a name found already
+            before = self._previous_word(folded, self._token_index.get(start, 0)) or ""
+            if before in _SITE_WORDS or _is_facility(before):
+                continue  # «پارک ترافیک اعتمادیه»: one work's name
             added.append(Mention(start, end, name, "programme"))
         return sorted(found + added, key=lambda m: m.start) if added else found
 
