@@ -250,6 +250,7 @@ class Places:
         self.colons = [i for i, ch in enumerate(text) if ch == ":"]
         self.commas = [i for i, ch in enumerate(text) if ch == "،"]
         self.national_cues = [m.start() for m in _NATIONAL.finditer(text)]
+        self.digits = [m.start() for m in _DIGIT_OR_NUMBER.finditer(text)]
 
     # --- finding -----------------------------------------------------------------------
 
@@ -614,7 +615,12 @@ class Places:
         taken: list[str] = []
         last_end = end
         stop = ""  # the word the name stopped at
-        for j in range(i + 1, min(i + 1 + _MOST_NAME_WORDS, len(self.tokens))):
+        first = i + 1
+        if first < len(self.tokens) and self.tokens[first][2] in ("ها", "های") \
+                and _GAP.fullmatch(folded, end, self.tokens[first][0]):
+            first += 1  # «طرح های خلاقانه شهروندی»: the plural written apart
+            last_end = self.tokens[i + 1][1]
+        for j in range(first, min(first + _MOST_NAME_WORDS, len(self.tokens))):
             before_end = self.tokens[j - 1][1]
             word_start, word_end, word = self.tokens[j]
             following = self.tokens[j + 1][2] if j + 1 < len(self.tokens) else ""
@@ -631,7 +637,7 @@ class Places:
             taken.append(word)
             last_end = word_end
         else:
-            after = i + 1 + len(taken)  # four words taken: the word after them
+            after = first + len(taken)  # four words taken: the word after them
             stop = self.tokens[after][2] if after < len(self.tokens) else ""
         while taken and taken[-1] == "و":
             taken.pop()
@@ -882,7 +888,11 @@ class Places:
         if previous_start < sentence_start:
             before = self._between(self.programme_starts, self.programmes, previous_start, sentence_start)
             if before:
-                return before[-1].name
+                # The programme the sentence before ties its last number to («فراخوان این پویش …
+                # ۳۵۰ نفر … ۵۶ جلسه، … از سوی شهردار محله انتخاب شدند» lends «این پویش»), else its last.
+                digit = _last_before(self.digits, previous_start, sentence_start)
+                tied = [m for m in before if m.start <= digit]
+                return (tied or before)[-1].name
         following = bisect_left(self.sentence_starts, sentence_end)
         if following >= len(self.sentence_starts) or sentence_start >= self.title_end:
             # The next sentence lends its programme to the title only: measured on the tuning
