@@ -106,7 +106,7 @@ _CITY_INSTITUTION_OWNERS = frozenset({"شهرداری", "شورای"})
 # («پویش رقابتی «شهردارشو»» is «شهردارشو»).
 _TITLE_KEEPS = frozenset({"سامانه"})
 # Words that begin a place, not a name: «طرح هادی روستای …» is «طرح هادی».
-_PLACE_WORDS = frozenset({"روستا", "روستای", "شهرستان", "استان", "منطقه", "شهرداری", "کشور"})
+_PLACE_WORDS = frozenset({"روستا", "روستای", "شهرستان", "استان", "منطقه", "ناحیه", "شهرداری", "کشور"})
 _QUOTE_TRIGGERS = _PROGRAMME_TRIGGERS | {"شورای", "برنامه", "مسابقه", "همایش", "کمپین", "نهضت"}
 # The light verbs of Persian compound verbs: «منتشر شد», «معرفی می‌شوند», «اجرا کرد». A word
 # before one of their forms is the verb's first half, never part of a name.
@@ -114,8 +114,7 @@ _LIGHT_VERBS = ("شد", "کرد", "گردید", "نمود", "داشت", "یاف�
 # Words that make the next one a common noun («این بوستان», «27 بوستان»), not a place.
 _DETERMINERS = frozenset({"این", "آن", "هر", "همین", "همان", "چند", "چندین", "کدام"})
 _MOST_NAME_WORDS = 4
-_YEAR = re.compile(r"[^\W\d]+")
-_YEAR_DIGITS = re.compile(r"[ \u200c]*(?:13|14)[0-9]{2}(?![0-9])")
+_YEAR_DIGITS = re.compile(r"[ \u200c]*[1۱][34۳۴][0-9۰-۹]{2}(?![0-9۰-۹])")
 _GUILLEMETS = re.compile(r"«([^«»\n]{2,60})»")
 # A title in guillemets right after a trigger, or after up to two words («پویش رقابتی «…»»).
 _TITLE_AFTER = re.compile(r"((?:[ \u200c]+[\u0621-\u06CC\u200c]+){0,2})[ \u200c]*«([^«»\n]{2,60})»")
@@ -551,8 +550,7 @@ class Places:
                     # last one the text named with the same word if any.
                     same = same_word.get(word)
                     mention = Mention(start, end, (same or found[-1]).name, "programme")
-                elif word == "لایحه" and i + 1 < len(self.tokens) and _YEAR.fullmatch(self.tokens[i + 1][2]) \
-                        is None and _YEAR_DIGITS.match(folded, end):
+                elif word == "لایحه" and _YEAR_DIGITS.match(folded, end):
                     mention = Mention(start, end, _BUDGET_BILL, "programme")
                 else:
                     mention = self._introduced(folded, i)
@@ -879,9 +877,15 @@ class Places:
             # another item's, nor a neighbouring sentence's.
             starts = [start for start, _ in clauses]
             c_start, c_end = clauses[bisect_right(starts, number_start) - 1]
-            own = [m for m in own if c_start <= m.start < c_end] or [
-                m for m in own if not self._clause_counts(clauses, starts, m.start)]
-            return _closest(own, number_start).name if own else None
+            in_clause = [m for m in own if c_start <= m.start < c_end]
+            if not in_clause:
+                # The list's frame: a clause stating no number, or what comes before the colon
+                # that opens the list («… پنج طرح هادی روستایی … افزود: طرح هادی روستای تینوج با
+                # هزینه 243 میلیون تومان، قزل آباد با هزینه 230 میلیون تومان، …»).
+                colon = _last_before(self.colons, sentence_start, clauses[0][1])
+                in_clause = [m for m in own if not self._clause_counts(clauses, starts, m.start)
+                             or m.start < colon]
+            return _closest(in_clause, number_start).name if in_clause else None
         if own:
             return _closest(own, number_start).name
         previous_start, _ = self._sentence_of(max(0, sentence_start - 1))

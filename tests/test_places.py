@@ -6,6 +6,7 @@ the Fars News sample of ../shared/corpus/fars-news (Apache-2.0, see corpus/MANIF
 import time
 from datetime import date
 
+from shahrnameh.nlp.entities import programme_key
 from shahrnameh.nlp.facts import extract_facts, with_source_default
 from shahrnameh.nlp.gazetteer import gazetteer
 from shahrnameh.nlp.normalize import normalize
@@ -220,3 +221,57 @@ def test_a_city_s_numbers_that_cover_its_villages_are_its_county_s():
     # corpus/fars-municipal/…dogonbadan…
     assert {f[1] for f in _attributed("در این زمین لرزه 10 الی 40 درصد به واحدهای مسکونی بافت فرسوده دوگنبدان "
                                       "و روستاها خسارات وارد شده است")} == {"گچساران"}
+
+
+def test_roads_between_cities_and_counts_of_provinces():
+    # corpus/fars-attribution/fars_13991112000660_golestan_…: a road from a Golestan town to
+    # Shahrud (Semnan) is Golestan's, the province the text places it in.
+    text = ("* جاده آزادشهر به شاهرود یکی از شریان‎های حیاتی و اصلی استان گلستان\n"
+            "محبوبی گفت: تعریض ۳۰ کیلومتر از محور آزادشهر به شاهرود با اداره کل راه و شهرسازی و مابقی به "
+            "عهده اداره کل راهداری و حمل و نقل جاده‎ای استان می‎باشد.")
+    assert [f[:2] for f in _attributed(text)] == [(30, "استان گلستان")]
+    # …haraz_road_28_km: numbers of provinces are the country's, not the MP's town.
+    assert {f[1] for f in _attributed(
+        "نماینده مردم آمل در مجلس شورای اسلامی با اعلام اینکه بسیاری از پروژه‌ها در کشور مهم و حیاتی هستند، "
+        "تصریح کرد: در سال‌های گذشته تعداد استان‌های کشور از 19 استان به 31 استان رسیده است.")} == {None}
+
+
+def test_a_list_of_villages_and_its_programme_take_the_list_s_frame():
+    # corpus/fars-attribution/fars_13921108001114_qom_…: «قزل آباد», «دستگرد» are the next
+    # villages of the list, not towns; every item is the guide plan the sentence opens with.
+    text = ("معاون عمران روستایی بنیاد مسکن استان قم گفت: در قم 5 طرح هادی اجرا شد.\n"
+            "وی از افتتاح پنج طرح هادی روستایی در دهه فجر خبر داد و افزود: طرح هادی روستای تینوج با هزینه 243 "
+            "میلیون تومان، قزل آباد با هزینه 230 میلیون تومان،‌ روستای خلج آباد با هزینه 270 میلیون تومان، بنابر "
+            "با هزینه 100 میلیون تومان و دستگرد با هزینه 120 میلیون تومان اجرا شده است.")
+    assert {(f[1], f[3]) for f in _attributed(text)[2:]} == {("قم", "طرح هادی")}
+
+
+def test_named_schemes_bills_and_drills_but_not_single_works_or_a_council_s_decisions():
+    # corpus/fars-attribution: «لایحه ۱۴۰۰» is the budget bill; a drill is named by «رزمایش», up
+    # to the place word «ناحیه».
+    assert _attributed("وی افزود:با پیگیری‎های انجام شده در لایحه ۱۴۰۰ برای این جاده حدود ۴۵ میلیارد تومان "
+                       "اعتبار در نظر گرفته شده است.")[0][3] == "لایحه بودجه"
+    assert _attributed("مرحله هشتم رزمایش کمک‌های مومنانه ناحیه مقاومت بسیج گچساران با هدف حمایت از اقشار "
+                       "نیازمند، با توزیع ۴۰۰بسته حمایتی آغاز شد.")[0][3] == "رزمایش کمک مومنانه"
+    # …mashhad_shohada_square_renewal: a square's renewal is one work, «طرح» or not.
+    assert {f[3] for f in _attributed("وي افزود:  طرح ميدان شهدا طي پنج سال اجرا مي‌شود و تاكنون 23 درصد از "
+                                      "عمليات اجرايي آن به اتمام رسيده است.")} == {None}
+    # …shiraz_council_flood_review: the council's term is its own; the money it voted is not.
+    text = ("عنوان\nدو سال از آغاز فعالیت پنجمین شورای اسلامی شهر شیراز گذشت. شورای شهر پرداخت هشت میلیارد "
+            "تومان از جیب مردم را به خسارت‌دیدگان تصویب کرد.")
+    assert [(f[0], f[3]) for f in _attributed(text)] == [(2, "شورای شهر"), (8_000_000_000, None)]
+    # corpus/fars-municipal/…hamedan_government_week_projects: a sector is no programme's name.
+    assert _attributed("عنوان\nافتتاح چند طرح عمرانی و کشاورزی در همدان. چهار پروژه عمرانی با اعتباری بالغ بر 2 "
+                       "میلیارد ریال در تویسرکان به بهره‌برداری رسید.")[0][3] is None
+
+
+def test_an_organisation_is_meant_where_the_text_speaks_of_its_own_things():
+    # corpus/fars-municipal/fars_13960109000958_qom_terminals_…
+    text = ("عنوان\nمدیرعامل سازمان پایانه‌های مسافربری شهرداری قم گفت: خدمات نوروزی ارائه شد. وی به جابجایی "
+            "بیش از 100 هزار مسافر از پایانه‌های مسافربری شهرداری قم اشاره کرد.")
+    assert programme_key(_attributed(text)[0][3]) == programme_key("سازمان پایانه‌های مسافربری")
+    # corpus/seeds/004: the sentence before lends the programme its numbers take, and «طرح های …»
+    # written apart is a name.
+    text = ("عنوان\nوی افزود: مدیریت مشارکتی در ۵ فاز تدوین و اجرایی شد. نخستین اقدام ما طرح های خلاقانه شهروندی "
+            "بود و تاکنون بیش از ۲۰۰۰ ایده در شهر ثبت شده است.")
+    assert _attributed(text)[-1][3] == "طرح خلاقانه شهروندی"
