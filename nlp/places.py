@@ -394,8 +394,8 @@ class Places:
         link = folded[self.tokens[i + size - 1][1]:self.tokens[after][0]]
         if self.tokens[after][2] in ("به", "تا") and after + 1 < len(self.tokens):
             after += 1
-        elif not _ROAD_DASH.fullmatch(link):
-            return None
+        elif not (_ROAD_DASH.fullmatch(link) or _GAP.fullmatch(link)):
+            return None  # («محور سیرجان کرمان»: the dash lost in normalising)
         other = g.place(_spelled(self.tokens[after][2]))
         first = g.place(spelling_key(self._joined(folded, i, size) or self.tokens[i][2]))
         if other is None or first is None:
@@ -752,7 +752,7 @@ class Places:
             return None, ""
         village = self._names_a_village(*clause)
         if own:
-            return self._local(_closest(_most_specific(own), number_start), sentence_end), "sentence"
+            return self._local(_placed(own, number_start), sentence_end), "sentence"
         in_title = sentence_start < self.title_end
         body_start = self.title_end
         at = bisect_left(self.strong_starts, sentence_start)
@@ -786,7 +786,7 @@ class Places:
         # Nothing names where the number is: the office's or official's place, then the dateline.
         own = self._own(self.weak_starts, self.weak, clauses, sentence_start, sentence_end, number_start)
         if own:
-            return _closest(_most_specific(own), number_start).name, "sentence"
+            return _placed(own, number_start).name, "sentence"
         if nation >= 0:
             return None, ""
         at = bisect_left(self.weak_starts, sentence_start)
@@ -932,6 +932,13 @@ def _most_specific(found: list[Mention]) -> list[Mention]:
         cities = {m.name.split(SEPARATOR)[0] for m in districts}
         local = [m for m in local if m.kind == "district" or m.name not in cities]
     return local
+
+
+def _placed(own: list[Mention], number_start: int) -> Mention:
+    """The place of the sentence a number takes: the most specific of those before it, the
+    nearest; none before it, the first after it («… ۴۷ هزار میلیارد تومان … استان کرمان … شهر کرمان»)."""
+    before = [m for m in own if m.start <= number_start]
+    return _most_specific(before)[-1] if before else min(own, key=lambda m: m.start)
 
 
 def _closest(found: list[Mention], number_start: int) -> Mention:
