@@ -558,7 +558,7 @@ class Places:
                 found.append(mention)
                 same_word[word] = mention
                 taken_until = mention.end
-        found = self._terms(folded, found)
+        found = [m for m in self._terms(folded, found) if not _is_list_label(folded, m)]
         starts, ends = [m.start for m in found], [m.end for m in found]
         for match in _GUILLEMETS.finditer(folded):
             at = bisect_right(starts, match.start())
@@ -905,6 +905,15 @@ class Places:
         _, next_end = self._sentence_of(self.sentence_starts[following])
         after = self._between(self.programme_starts, self.programmes, sentence_end, next_end)
         return after[0].name if after else None
+
+
+_LABEL_BEFORE = re.compile(r"[،,][ \u200c]*(?:[^\W\d][\w\u200c]*[ \u200c]*){1,2}[،,][ \u200c]*$")
+
+
+def _is_list_label(folded: str, mention: Mention) -> bool:
+    """A name that is one word of a list of fields («حوزه‌های خدمات شهری، عمران، شهرسازی، اداری،
+    مالی، حقوقی، آتش‌نشانی»): a label, not the programme (FACTS.md rulings, a sector label)."""
+    return bool(_LABEL_BEFORE.search(folded, max(0, mention.start - 40), mention.start))
 
 
 def _last_before(positions: list[int], start: int, end: int) -> int:

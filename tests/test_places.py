@@ -277,3 +277,12 @@ def test_an_organisation_is_meant_where_the_text_speaks_of_its_own_things():
             "گفت: امروز ۴۸ شهردار آقا و ۴۶ شهردار خانم در رفسنجان داریم.")
     text = text.replace("عنوان", "معاون هنری شهرداری رفسنجان به پویش رقابتی «شهردارشو» اشاره کرد", 1)
     assert [f[3] for f in _attributed(text)][-2:] == ["شهردارشو", "شهردارشو"]
+
+
+def test_a_word_of_a_list_of_fields_is_no_programme_and_the_council_s_elected_are_the_council():
+    # corpus/fars-municipal/fars_13930627000592_qazvin_…: «آتش‌نشانی» is one of the fields.
+    assert _attributed("عنوان\nدوره‌ها در هفت گروه تخصصی حوزه‌های خدمات شهری، عمران، شهرسازی، اداری، مالی، حقوقی، "
+                       "آتش‌نشانی تقسیم‌بندی می‌شوند.")[0][3] is None
+    # …tehran_council_7_mayor_candidates: «منتخبین پنجمین دوره اسلامی شهر» is the council (FACTS.md).
+    assert _attributed("عنوان\nمنتخبین پنجمین دوره اسلامی شهر تهران 7 گزینه برای شهرداری تهران انتخاب کردند."
+                       )[0][3] == "شورای شهر"
