@@ -31,9 +31,12 @@ _CITY_CUES = frozenset({"شهر", "شهرداری", "شهردار", "کلانش�
 _COUNTY_CUES = frozenset({"شهرستان", "فرمانداری", "فرماندار"})
 _PROVINCE_CUES = frozenset({"استان", "استانداری", "استاندار"})
 _AFGHAN_PROVINCE_CUES = frozenset({"ولایت", "والی"})
-# A village has no municipality (FACTS.md rulings): a name after these is no mention.
+# A village has no municipality (FACTS.md rulings): a name after these is no mention; but
+# «روستایی» before a province's name is «rural» («تعاون روستایی کردستان», «طرح هادی روستایی قم»).
 _VILLAGE_CUES = frozenset({"روستا", "روستای", "روستایی", "روستاهای", "دهستان"})
 _DATELINE = re.compile(r"به گزارش[^.!?؟\n]{0,60}\sاز\s*$")
+# The venue of an interview or press conference says where the speaker spoke (FACTS.md rulings).
+_VENUE = re.compile(r"(?:خبرنگار|خبرنگاران|نشست خبری|نشست مطبوعاتی)(?:[ \u200c]+[\w\u200c]+){0,2}[ \u200c]+در[ \u200c]*$")
 _ALL_CUES = _CITY_CUES | _COUNTY_CUES | _PROVINCE_CUES | _AFGHAN_PROVINCE_CUES
 _DISTRICT_WORD = "منطقه"
 # Words of an office's, agency's or official's name or title: a place inside such a name says
@@ -271,7 +274,11 @@ class Places:
         g = gazetteer()
         found: list[Mention] = []
         self.villages: list[int] = []  # where the text names a village (no municipality of its own)
-        licensed: set[str] = set()  # ambiguous names the article has already tied to a place word
+        # Ambiguous names the article ties to a place word somewhere («استان گلستان»): a place
+        # wherever the article writes them, before that too.
+        licensed: set[str] = {
+            _spelled(word) for i, (_, _, word) in enumerate(self.tokens)
+            if self._previous_word(folded, i) in _ALL_CUES and g.place(_spelled(word)) is not None}
         last: dict[tuple[str, str], Mention] = {}  # the last mention of each kind and role, for back-references
         disproved: set[str] = set()  # «towns» the text has shown to be words
         village_list_until = -1  # the end of a sentence that lists villages («روستای تینوج …، قزل آباد …»)
@@ -339,7 +346,8 @@ class Places:
                 self.villages.append(start)
                 i += size
                 continue
-            if previous in _VILLAGE_CUES or previous in _DETERMINERS or _after_number(folded, start) \
+            if (previous in _VILLAGE_CUES and key not in g.provinces) or previous in _DETERMINERS \
+                    or _after_number(folded, start) \
                     or context == "site" or (follows_city and kind in ("city", "county")) \
                     or (follows_city and kind == "province"):
                 # A village; a counted or pointed-at noun («27 بوستان», «این بوستان»); a
@@ -350,6 +358,8 @@ class Places:
             role = "place"
             if _DATELINE.search(folded, max(0, mention_start - 80), mention_start):
                 role = "dateline"  # «به گزارش خبرگزاری فارس از کاشان»: where the report was filed
+            elif _VENUE.search(folded, max(0, mention_start - 60), mention_start):
+                role = "office"  # «در گفتگو با خبرنگار فارس در سنندج»: where the speaker spoke
             elif cue in _OFFICE_CUES or (cue not in _CITY_CUES and self._name_context(
                     folded, i - 1 if cue else i) == "office"):
                 role = "office"

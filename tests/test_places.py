@@ -286,3 +286,16 @@ def test_a_word_of_a_list_of_fields_is_no_programme_and_the_council_s_elected_ar
     # …tehran_council_7_mayor_candidates: «منتخبین پنجمین دوره اسلامی شهر» is the council (FACTS.md).
     assert _attributed("عنوان\nمنتخبین پنجمین دوره اسلامی شهر تهران 7 گزینه برای شهرداری تهران انتخاب کردند."
                        )[0][3] == "شورای شهر"
+
+
+def test_a_province_named_bare_is_the_province_and_the_venue_only_says_where_the_speaker_spoke():
+    # fars-news 8708010063: «کردستان» bare in the title is the province the body names with
+    # «استان»; «در سنندج», the interview's venue, places none of the province's wheat; «این
+    # استان» and «داخل استان» point back to the province.
+    text = ("2 هزار تن بر ظرفيت ذخيره‌سازي گندم تعاون روستايي كردستان افزوده مي‌شود\n"
+            "حبيب‌الله شهسواري امروز در گفتگو با خبرنگار فارس در سنندج افزود: 3 ميليارد ريال اعتبار‌ اختصاصي "
+            "براي ساخت اين سه طرح عمراني از محل اعتبارت استاني تامين مي‌شود.\n"
+            "شهسواري افزود: در حال حاضر انبارهاي اين سازمان ظرفيت ذخيره 100 هزار تن گندم‌ در اين استان را دارد.\n"
+            "وي اظهار داشت: از اين مقدار 250 هزار تن مصرف داخل استان است.\n"
+            "رئيس تعاون روستايي استان كردستان‌ احداث انبار را گامي اساسي برشمرد.")
+    assert {f[1] for f in _attributed(text)} == {"استان کردستان"}
