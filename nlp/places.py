@@ -144,6 +144,9 @@ class Mention:
     # office, agency or official («استاندار کردستان», «دادگستری گلستان»), or the dateline: these
     # say who speaks and place a number only when nothing else does (FACTS.md rulings).
     role: str = "place"
+    # A scheme introduced by «طرح»: its name without the word, which it becomes where the text
+    # also names the scheme so («طرح بازآفرینی شهری» and «در قالب بازآفرینی شهری»).
+    bare: str = ""
 
 
 def _fold(text: str) -> str:
@@ -568,7 +571,7 @@ class Places:
                 found.append(mention)
                 same_word[word] = mention
                 taken_until = mention.end
-        found = [m for m in self._terms(folded, found) if not _is_list_label(folded, m)]
+        found = [m for m in self._terms(folded, self._without_word(folded, found)) if not _is_list_label(folded, m)]
         starts, ends = [m.start for m in found], [m.end for m in found]
         for match in _GUILLEMETS.finditer(folded):
             at = bisect_right(starts, match.start())
@@ -662,13 +665,39 @@ class Places:
         if listed:
             # «سازمان آتش‌نشانی» is «آتش‌نشانی»: the rest names a listed programme by itself.
             name = listed
-        elif trigger == "طرح" and _is_noun_only(taken[0]):
-            # «طرح بازآفرینی شهری» is «بازآفرینی شهری»: the rest is a name by itself; «طرح
-            # تفصیلی», «طرح هادی» keep «طرح», the rest alone being an adjective.
-            name = _programme_name(" ".join(taken))
+        elif trigger == "طرح":
+            # «طرح» is kept unless the text also names the scheme without it (FACTS.md rulings,
+            # «Names»): decided once the whole text is read (`_without_word`).
+            name = _programme_name(f"{trigger} {' '.join(taken)}")
+            return Mention(start, last_end, name, "programme", bare=" ".join(taken)) if name else None
         else:
             name = _programme_name(f"{trigger} {' '.join(taken)}")
         return Mention(start, last_end, name, "programme") if name else None
+
+    def _without_word(self, folded: str, found: list[Mention]) -> list[Mention]:
+        """«طرح X» is «X» where the text also writes X with no «طرح» before it."""
+        at: dict[str, list[int]] = {}
+        for m in found:
+            if m.bare:
+                at.setdefault(m.bare.split()[0], [])
+        if not at:
+            return found
+        for i, (_, _, word) in enumerate(self.tokens):
+            if word in at:
+                at[word].append(i)
+        renamed: dict[str, str] = {}
+        for m in found:
+            if not m.bare or m.name in renamed:
+                continue
+            words_ = m.bare.split()
+            for i in at[words_[0]]:
+                if self._joined(folded, i, len(words_)) == m.bare and _trigger_before(self._previous_word(
+                        folded, i)) is False:
+                    bare_name = _programme_name(m.bare)
+                    if bare_name:
+                        renamed[m.name] = bare_name
+                    break
+        return [Mention(m.start, m.end, renamed.get(m.name, m.name), m.kind, m.role) for m in found]
 
     def _title_programme(self, folded: str, match: re.Match) -> Mention | None:
         """A short title in guillemets after a programme word («برنامه «شهر من»»). Alone, a
@@ -924,6 +953,10 @@ def _is_list_label(folded: str, mention: Mention) -> bool:
     """A name that is one word of a list of fields («حوزه‌های خدمات شهری، عمران، شهرسازی، اداری،
     مالی، حقوقی، آتش‌نشانی»): a label, not the programme (FACTS.md rulings, a sector label)."""
     return bool(_LABEL_BEFORE.search(folded, max(0, mention.start - 40), mention.start))
+
+
+def _trigger_before(word: str | None) -> bool:
+    return word in ("طرح", "طرحهای", "طرح\u200cهای", "طرح\u200cها")
 
 
 def _last_before(positions: list[int], start: int, end: int) -> int:
