@@ -201,9 +201,13 @@ def _is_adverb(word: str) -> bool:
     return "ADV" in tags and "AJ" not in tags
 
 
+# Verbs hazm's list lacks («جشنواره عبارتند از …»).
+_MORE_STOPS = frozenset({"عبارتند", "عبارت", "عبارتست"})
+
+
 def _is_stop(word: str) -> bool:
     # «ثبت‌شده», «انجام‌شده»: a participle ends a name as a verb does.
-    return (word in _stop_words() or _is_adverb(word) or word.startswith(("می" + ZWNJ, "نمی" + ZWNJ))
+    return (word in _stop_words() or word in _MORE_STOPS or _is_adverb(word) or word.startswith(("می" + ZWNJ, "نمی" + ZWNJ))
             or word.endswith(ZWNJ + "شده") or bool(find_numbers(word)))
 
 
@@ -687,8 +691,8 @@ class Places:
                 at[word].append(i)
         renamed: dict[str, str] = {}
         for m in found:
-            if not m.bare or m.name in renamed:
-                continue
+            if not m.bare or m.name in renamed or (len(m.bare.split()) == 1 and not _is_noun_only(m.bare)):
+                continue  # (one adjective alone, «نوروزی», is no scheme's name however often written)
             words_ = m.bare.split()
             for i in at[words_[0]]:
                 if self._joined(folded, i, len(words_)) == m.bare and _trigger_before(self._previous_word(
