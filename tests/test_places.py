@@ -171,11 +171,11 @@ def test_a_province_is_written_with_its_word_and_the_dateline_places_only_what_n
     assert _attributed("به گزارش خبرگزاری فارس از بیرجند، هاشم ولی‎پور مطلق صبح امروز در جمع خبرنگاران اظهار "
                        "کرد: بیش از 7 هزار رشته قنات در خراسان جنوبی وجود دارد.") == [
         (7000, "استان خراسان جنوبی", "sentence", None)]
-    # fars-news (Isfahan's mayor): nothing but the dateline places the budget.
+    # fars-news (Zanjan, the relief committee's plans): nothing but the dateline places the number.
     assert {f[1] for f in _attributed(
-        "به گزارش خبرگزاری فارس از اصفهان، عباس حاج‌رسولیها در نشست مطبوعاتی خود با بیان اینکه در سال جاری "
-        "بودجه شهرداری و سازمان‌های وابسته 3 هزار میلیارد تومان است، اظهار داشت: با برنامه‌ریزی‌های صورت "
-        "گرفته تاکنون 100 درصد این بودجه محقق شده است.")} == {"اصفهان"}
+        "به گزارش خبرگزاری فارس از زنجان، حسین انواری در نشست خبری با خبرنگاران به تبیین و تشریح برنامه‌های "
+        "تحولی کمیته امداد در سال جاری پرداخت و اظهار کرد: با برنامه‌ریزی‌های صورت گرفته امسال اشتغال‌زایی کمیته "
+        "امداد در بخش مددجویی و در روستا‌های زیر 20 هزار نفر ایجاد می‌شود.")} == {"زنجان"}
 
 
 def test_an_office_s_place_gives_way_to_the_place_the_sentence_states():
