@@ -50,6 +50,8 @@ _OFFICE_WORDS = frozenset({
     "بهزیستی", "مخابرات", "میراث", "شهرسازی", "کارکنان", "دفتر", "بانک", "بیمه", "گمرک", "دامپزشکی",
     "استاندارد", "زندان", "زندانها", "تعزیرات", "حوزه", "قرارگاه", "بسیج", "صداوسیما", "صدا", "مرکز",
     "خبرگزاری", "روزنامه", "کانون", "اتاق", "حزب", "ستاد", "وزارت", "نظام",
+    # the meetings where a number is said («در جلسه قرارگاه … استان خوزستان»): venues
+    "جلسه", "نشست", "همایش", "کمیسیون",
 })
 _OFFICE_CUES = frozenset({"استاندار", "استانداری", "فرماندار", "فرمانداری", "بخشدار", "بخشداری"})
 # Named sites: a place's name after these is a street's, a road's, a site's («جاده ساوه»,
@@ -770,9 +772,12 @@ class Places:
         none; an office's or official's place, then the dateline, only when nothing else places it.
         A number counting provinces has none; one counting cities, counties or villages is their
         province's."""
-        if number_end is not None and _COUNTS_PROVINCES.match(self.text, number_end):
-            return None, ""
         name, attribution = self._place(sentence_start, sentence_end, number_start)
+        if number_end is not None and _COUNTS_PROVINCES.match(self.text, number_end) and not self._between(
+                self.strong_starts, self.strong, sentence_start, number_start):
+            # «از 19 استان به 31 استان»: the country's; «شهرستان دماوند شاهراه چهار استان کشور
+            # است» counts them for the county the sentence names.
+            return None, ""
         if name and number_end is not None and not name.startswith("استان ") and (
                 _COUNTS_LOCALITIES.match(self.text, number_end) or (
                     _COUNTS_VILLAGES.match(self.text, number_end) and len({m.name for m in self._between(

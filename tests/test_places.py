@@ -303,3 +303,14 @@ def test_a_province_named_bare_is_the_province_and_the_venue_only_says_where_the
             "وي اظهار داشت: از اين مقدار 250 هزار تن مصرف داخل استان است.\n"
             "رئيس تعاون روستايي استان كردستان‌ احداث انبار را گامي اساسي برشمرد.")
     assert {f[1] for f in _attributed(text)} == {"استان کردستان"}
+
+
+def test_the_meeting_where_a_number_is_said_does_not_place_it():
+    # corpus/fars-attribution/fars_13980230000427_reconstruction_…: said in Khuzestan's
+    # reconstruction meeting, 25 provinces are the country's.
+    assert _attributed("عنوان\nمهدی جمالی نژاد در جلسه قرارگاه بازسازی و نوسازی مناطق سیل زده استان خوزستان طی "
+                       "سخنانی با بیان اینکه سیل اخیر به ۲۵ استان کشور آسیب هایی وارد ساخت، اظهار کرد: کارها "
+                       "در حال انجام است.")[0][:2] == (25, None)
+    # …damavand_cctv_cameras: four provinces counted for the county the sentence names.
+    assert _attributed("عنوان\nوی با بیان اینکه شهرستان دماوند شاهراه چهار استان کشور است، افزود: دماوند محل "
+                       "عبور مسافران است.")[0][:2] == (4, "دماوند")
