@@ -63,6 +63,8 @@ _SITE_WORDS = frozenset({
     "دانشکده", "هتل", "مزار", "محور", "مسیر", "راه\u200cآهن", "قطار",
 })
 _NAME_SCAN_WORDS = 4
+# An office's or meeting's name runs longer («جلسه قرارگاه بازسازی و نوسازی مناطق سیل زده استان …»).
+_OFFICE_SCAN_WORDS = 8
 _ROAD_WORDS = frozenset({"جاده", "محور", "راه", "قطار", "خط", "راه\u200cآهن", "راه\u200cاهن", "آزادراه", "بزرگراه", "اتوبان", "مسیر"})
 _LIST_ITEM_START = re.compile(r"(?:[،,]|\sو)[ \u200c]*$")
 _ROAD_DASH = re.compile(r"[ \u200c]*[-ـ–—][ \u200c]*")
@@ -459,13 +461,13 @@ class Places:
         road's or facility's word («جاده ساوه», «بوستان تفریحی توریستی شاهد جوکار»), "office"
         after an office's or official's («مدیرکل بهزیستی استان …»); read back over the name's
         words, which no stop word, number or punctuation parts."""
-        for j in range(i - 1, max(-1, i - 1 - _NAME_SCAN_WORDS), -1):
+        for j in range(i - 1, max(-1, i - 1 - _OFFICE_SCAN_WORDS), -1):
             if _GAP.fullmatch(folded, self.tokens[j][1], self.tokens[j + 1][0]) is None:
                 return None
             word = self.tokens[j][2]
             if word in _OFFICE_WORDS:
                 return "office"
-            if word in _SITE_WORDS or _is_facility(word):
+            if (word in _SITE_WORDS or _is_facility(word)) and i - j <= _NAME_SCAN_WORDS:
                 return "site"
             if word in _ALL_CUES or (_is_stop(word) and word != "و"):
                 return None
