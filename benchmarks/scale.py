@@ -56,6 +56,7 @@ TARGET_EXPORT_MB = 500
 def measure() -> None:
     """Every article of corpus/ through nlp; its facts, as extracted, into DISTRIBUTION."""
     from shahrnameh.nlp.document import decode_page, read_document
+    from shahrnameh.nlp.records import to_json  # values are exact Decimals, which json cannot write
 
     articles = []
     for path in sorted(REPO.glob("corpus/**/*")):
@@ -77,7 +78,7 @@ def measure() -> None:
     categories = {}
     for f in facts:
         categories[f["category"]] = categories.get(f["category"], 0) + 1
-    DISTRIBUTION.write_text(json.dumps({
+    DISTRIBUTION.write_text(to_json({
         "about": "facts extracted by nlp from every Persian article of corpus/ (benchmarks/scale.py --measure)",
         "articles": len(articles), "facts": len(facts),
         "categories": dict(sorted(categories.items(), key=lambda kv: -kv[1])),

@@ -33,6 +33,20 @@ ArchiveOption = Annotated[
 DATE_HELP = ("a date: 2024-03-20 (Gregorian) or 1403-01-01 (Jalali), Latin or Persian digits, "
              "or written out («۲۹ اردیبهشت ۱۴۰۳»)")
 
+ClusterOption = Annotated[
+    Optional[str],
+    typer.Option("--cluster", envvar="SHAHRNAMEH_CLUSTER",
+                 help="run on this Dask scheduler's workers (tcp://HOST:PORT) as a Prefect flow; "
+                      "the workers share the warehouse (PostgreSQL) and the archive (same path everywhere)"),
+]
+WorkersOption = Annotated[
+    Optional[int],
+    typer.Option("--workers", help="run on a local Dask cluster of N worker processes, as a Prefect flow"),
+]
+
+# Every source loaded ("retried": some step only on a second try; the summary says which): exit 0.
+COMPLETE_RUNS = ("succeeded", "retried")
+
 FACT_FIELDS = ("value", "category", "unit", "qualifier", "evidence", "municipality", "programme", "attribution")
 
 
@@ -45,6 +59,7 @@ def extract(files: Annotated[list[Path], typer.Argument(metavar="FILE", help=".h
     """Read each file as a page and print one JSON object per line: title, date, language, text, facts."""
     from shahrnameh.nlp.document import decode_page, read_document
     from shahrnameh.nlp.pdf import read_pdf
+    from shahrnameh.nlp.records import to_json
 
     failed = 0
     for path in _progress(files, "extracting"):
@@ -69,8 +84,9 @@ def extract(files: Annotated[list[Path], typer.Argument(metavar="FILE", help=".h
             "language": document.language,
             "text": document.text,
             "facts": [{name: getattr(fact, name) for name in FACT_FIELDS} for fact in document.facts],
+            "dropped": list(document.dropped),
         }
-        print(json.dumps(record, ensure_ascii=False), flush=True)
+        print(to_json(record, ensure_ascii=False), flush=True)
     raise typer.Exit(1 if failed else 0)
 
 
@@ -88,14 +104,18 @@ def run(
     sources: Annotated[Path, typer.Option(help="sources file (YAML)")] = DEFAULT_SOURCES,
     db: DbOption = None,
     archive: ArchiveOption = None,
+    cluster: ClusterOption = None,
+    workers: WorkersOption = None,
 ) -> None:
     """One nightly run over every source: crawl, read, extract facts, load."""
-    summary = _run_nightly(sources, db, archive, substitutions=None, crawl_settings=None)
-    raise typer.Exit(0 if summary["status"] == "succeeded" else 1)
+    summary = _run_nightly(sources, db, archive, substitutions=None, crawl_settings=None, cluster=cluster,
+                           workers=workers)
+    raise typer.Exit(0 if summary["status"] in COMPLETE_RUNS else 1)
 
 
 @app.command()
-def demo(db: DbOption = None, archive: ArchiveOption = None) -> None:
+def demo(db: DbOption = None, archive: ArchiveOption = None, cluster: ClusterOption = None,
+         workers: WorkersOption = None) -> None:
     """Serve the local demo site (real pages) on 127.0.0.1, run the nightly flow on it, print a summary."""
     from shahrnameh.demosite import DemoSite, DemoSiteError
 
@@ -108,11 +128,11 @@ def demo(db: DbOption = None, archive: ArchiveOption = None) -> None:
     try:
         typer.echo(f"Demo site: {site.base_url}  (real pages from corpus/, see demo/README.md)", err=True)
         summary = _run_nightly(DEMO_SOURCES, db, archive, substitutions={"site": site.base_url},
-                               crawl_settings=DEMO_CRAWL_SETTINGS)
+                               crawl_settings=DEMO_CRAWL_SETTINGS, cluster=cluster, workers=workers)
     finally:
         site.__exit__(None, None, None)
     typer.echo("Demo site stopped.", err=True)
-    raise typer.Exit(0 if summary["status"] == "succeeded" else 1)
+    raise typer.Exit(0 if summary["status"] in COMPLETE_RUNS else 1)
 
 
 @app.command()
@@ -175,14 +195,22 @@ def print_holdings(console, held: dict, where: str) -> None:
 
 
 @app.command()
-def sql(query: Annotated[str, typer.Argument(help="a read-only SELECT")], db: DbOption = None) -> None:
+def sql(
+    query: Annotated[str, typer.Argument(help="a read-only SELECT")],
+    db: DbOption = None,
+    timeout: Annotated[Optional[float], typer.Option(
+        help="stop the query after this many seconds [default: 60]", min=0.1)] = None,
+    max_rows: Annotated[Optional[int], typer.Option(help="stop the query past this many rows [default: 100000]",
+                                                    min=1)] = None,
+) -> None:
     """Run a read-only SQL query on the warehouse and print the rows as tab-separated text."""
     from shahrnameh.warehouse import queries
     from shahrnameh.warehouse.db import WarehouseError
 
     engine = _connect(db, existing=True)
     try:
-        columns, rows = queries.run_sql(engine, query)
+        limits = {name: value for name, value in (("timeout_s", timeout), ("max_rows", max_rows)) if value is not None}
+        columns, rows = queries.run_sql(engine, query, **limits)
     except WarehouseError as error:
         _err(str(error))
         raise typer.Exit(2)
@@ -296,19 +324,32 @@ def _connect(db_url: str | None, *, existing: bool = False):
         raise typer.Exit(2)
 
 
-def _run_nightly(sources: Path, db_url: str | None, archive: Path | None, *, substitutions, crawl_settings) -> dict:
-    quiet_prefect()
-    from shahrnameh.flows.nightly import nightly
-    from shahrnameh.spiders.sources import SourcesError
+def _run_nightly(sources: Path, db_url: str | None, archive: Path | None, *, substitutions, crawl_settings,
+                 cluster: str | None = None, workers: int | None = None) -> dict:
+    from shahrnameh import ingest
+    from shahrnameh.flows import launch
+    from shahrnameh.spiders.archive import ArchiveError
+    from shahrnameh.spiders.sources import SourcesError, load_sources
+
+    try:
+        # Checked before Prefect's server starts and before a run is stored: a typo costs
+        # a second and leaves no failed run behind.
+        load_sources(sources, substitutions=substitutions)
+    except SourcesError as error:
+        for line in str(error).splitlines():
+            _err(line)
+        raise typer.Exit(2)
     from shahrnameh.warehouse.db import WarehouseError, default_url
 
     db_url = db_url or default_url()
     archive_root = (archive or default_archive_root()).resolve()
     _connect(db_url)  # a bad --db fails here, clearly, before anything is crawled
     try:
-        result = nightly(str(sources), db_url, str(archive_root),
-                         substitutions=substitutions, crawl_settings=crawl_settings)
-    except (SourcesError, WarehouseError) as error:
+        # Taken here (the run takes it again), so that a second run refuses before Prefect starts.
+        with ingest.exclusive(db_url, archive_root):
+            result = launch.nightly(sources, db_url, archive_root, substitutions=substitutions,
+                                    crawl_settings=crawl_settings, cluster=cluster, workers=workers)
+    except (SourcesError, WarehouseError, ArchiveError, launch.LaunchError) as error:
         _err(str(error))
         raise typer.Exit(2)
     _print_summary(result, db_url)
@@ -323,6 +364,10 @@ def _print_summary(result: dict, db_url: str, console=None) -> None:
     from rich.console import Console
 
     console = console or Console()
+    for closed in result.get("interrupted", []):
+        console.print(f"run {closed['run_id']} was interrupted (last seen alive at {closed['last_seen_at']} UTC): "
+                      f"closed as interrupted; this run completes what it had not loaded", markup=False,
+                      soft_wrap=True)
     counts = result["counts"]
     console.print(run_table(result, console))
     console.print(f"sources {counts.get('sources', 0)}, pages fetched {counts.get('pages_fetched', 0)}, "

@@ -6,7 +6,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from shahrnameh.flows.cli import ArchiveOption, DbOption, _connect, _err, app, print_page_notes
+from shahrnameh.flows.cli import (
+    ArchiveOption, ClusterOption, DbOption, WorkersOption, _connect, _err, app, print_page_notes,
+)
 from shahrnameh.flows.settings import default_archive_root
 
 
@@ -15,6 +17,8 @@ def reparse(
     db: DbOption = None,
     archive: ArchiveOption = None,
     source: Annotated[Optional[str], typer.Option(help="only this source's pages (its name in sources.yaml)")] = None,
+    cluster: ClusterOption = None,
+    workers: WorkersOption = None,
 ) -> None:
     """Read every archived article page again with the current nlp and load what changed.
 
@@ -26,15 +30,16 @@ def reparse(
     """
     from rich.console import Console
 
-    from shahrnameh.flows.pipeline import reparse as reparse_archive
+    from shahrnameh.flows import launch
     from shahrnameh.spiders.archive import ArchiveError
-    from shahrnameh.warehouse.db import WarehouseError
+    from shahrnameh.warehouse.db import WarehouseError, default_url
 
-    engine = _connect(db)
+    db_url = db or default_url()
+    _connect(db_url)
     archive_root = (archive or default_archive_root()).resolve()
     try:
-        result = reparse_archive(engine, archive_root, source=source)
-    except (ArchiveError, WarehouseError) as error:
+        result = launch.reparse(db_url, archive_root, source=source, cluster=cluster, workers=workers)
+    except (ArchiveError, WarehouseError, launch.LaunchError) as error:
         _err(str(error))
         raise typer.Exit(2)
     healths = result.health.values()

@@ -32,6 +32,9 @@ def timeline(
     from shahrnameh.warehouse import journalism
     from shahrnameh.warehouse.db import WarehouseError
 
+    if png is not None and png.suffix.lower() != ".png":
+        _err(f"--png {png}: the chart is a PNG image: give a file name ending in .png")
+        raise typer.Exit(2)
     engine = _connect(db, existing=True)
     try:
         found = journalism.timeline(engine, programme, municipality)

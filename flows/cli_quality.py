@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -25,6 +24,7 @@ def evaluate(
     district, and city alone) and programme accuracy where the gold annotates them."""
     from shahrnameh.nlp.document import decode_page, read_document
     from shahrnameh.nlp.evaluation import GoldError, evaluation_report, format_report, merge_gold, read_gold, scored_facts
+    from shahrnameh.nlp.records import to_json
 
     gold_paths = [gold] + [p for p in files if p.suffix.lower() == ".jsonl"]
     articles = [p for p in files if p.suffix.lower() != ".jsonl"]
@@ -81,7 +81,7 @@ def evaluate(
     report["unscored_gold_documents"] = unscored
     report["unreadable_files"] = failed
     if as_json:
-        typer.echo(json.dumps(report, ensure_ascii=False))
+        typer.echo(to_json(report, ensure_ascii=False))
     else:
         typer.echo(format_report(report))
     raise typer.Exit(1 if failed else 0)

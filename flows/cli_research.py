@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -40,11 +41,16 @@ def export(
     since_day = read_date_option("--since", since)
     engine = _connect(db, existing=True)
     request = exporting.Export(table=table, since=since_day, municipality=municipality, programme=programme)
-    partial = output.with_name(output.name + ".partial") if output else None
+    partial = output.with_name(output.name + ".partial") if output and replaced_whole(output) else None
     try:
         if output is None:
             count = exporting.write(engine, request, format, sys.stdout.buffer)
             sys.stdout.buffer.flush()
+        elif partial is None:
+            # A device, pipe or FIFO is written to as it is: renaming a file over it would
+            # replace /dev/null itself (as root) or leave the reader of a FIFO waiting forever.
+            with open(output, "wb") as out:
+                count = exporting.write(engine, request, format, out)
         else:
             # Written aside and renamed when complete: a failed export leaves no half file.
             with open(partial, "wb") as out:
@@ -66,3 +72,14 @@ def export(
             partial.unlink()
     if output is not None:
         typer.echo(f"{count} rows of {table} written to {output}", err=True)
+
+
+def replaced_whole(output: Path) -> bool:
+    """Whether the export is written beside `output` and renamed over it when complete: for a
+    regular file or a new name, so a failed export leaves no half file. Anything else that
+    exists (a character device such as /dev/null, a FIFO, a pipe, a socket) is written to."""
+    try:
+        mode = os.stat(output).st_mode
+    except OSError:  # not there yet (or not reachable: then writing the partial file says why)
+        return True
+    return stat.S_ISREG(mode)

@@ -24,6 +24,10 @@ DEMO_PORT = int(os.environ.get("SHAHRNAMEH_DEMO_PORT", "8719"))
 # so their polite delays overlap: a night is as long as its slowest source, not their sum.
 SOURCES_AT_ONCE = 8
 
+# How often a run marks itself alive (runs.last_seen_at): a killed run's row then says, to
+# within this, when it stopped.
+HEARTBEAT_S = 30.0
+
 NIGHTLY_CRON = "0 2 * * *"
 NIGHTLY_TIMEZONE = "Asia/Tehran"
 

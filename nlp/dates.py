@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import re
 from dataclasses import dataclass
 
@@ -144,15 +145,24 @@ def find_dates(text: str) -> list[DateMention]:
     """Every date written in `text`, in order, with offsets."""
     folded = _fold(text)
     found: list[DateMention] = []
+    # The spans dates of earlier patterns took, in text order and disjoint. A pattern's
+    # matches come in text order too, so one pointer walks them alongside: comparing each
+    # match with every date taken before cost the square of the number of dates.
     taken: list[tuple[int, int]] = []
     for kind, pattern in _PATTERNS:
+        added: list[tuple[int, int]] = []
+        next_taken = 0
         for match in pattern.finditer(folded):
-            if any(match.start() < e and s < match.end() for s, e in taken):
-                continue
+            start, end = match.span()
+            while next_taken < len(taken) and taken[next_taken][1] <= start:
+                next_taken += 1
+            if next_taken < len(taken) and taken[next_taken][0] < end:
+                continue  # overlaps a date an earlier pattern read
             date = _convert(kind, match.groups())
             if date:
-                taken.append(match.span())
-                found.append(DateMention(match.start(), match.end(), date, text[match.start():match.end()]))
+                added.append((start, end))
+                found.append(DateMention(start, end, date, text[start:end]))
+        taken = list(heapq.merge(taken, added))
     return sorted(found, key=lambda m: m.start)
 
 

@@ -17,6 +17,7 @@ import json
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 
 from shahrnameh.nlp.entities import alias_key, municipality_parts, programme_key
 from shahrnameh.nlp.records import CATEGORIES, QUALIFIERS
@@ -30,12 +31,14 @@ ATTRIBUTION_KEYS = ("municipality", "programme")
 _MUNICIPALITY, _PROGRAMME = 5, 6
 
 
-def _same_value(a: float, b: float) -> bool:
+def _same_value(a: float | Decimal, b: float | Decimal) -> bool:
+    # Gold values are JSON floats, extracted ones exact Decimals: compared as floats.
+    a, b = float(a), float(b)
     return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
 
 
 def _checked(doc: str, fact: Sequence) -> Sequence:
-    if len(fact) < 3 or isinstance(fact[0], bool) or not isinstance(fact[0], (int, float)):
+    if len(fact) < 3 or isinstance(fact[0], bool) or not isinstance(fact[0], (int, float, Decimal)):
         raise ValueError(f"{doc}: a scored fact is (value, category, qualifier, ...), got {fact!r}")
     return fact
 

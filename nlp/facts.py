@@ -8,13 +8,16 @@ programme (and how the municipality was found) come from nlp.places.
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections import Counter
 from dataclasses import replace
+from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 
 from shahrnameh.nlp.dates import find_dates
-from shahrnameh.nlp.numbers import SCALES, NumberMention, find_numbers
+from shahrnameh.nlp.numbers import MAX_NUMBER_DIGITS, SCALES, NumberMention, find_numbers, scaled
 from shahrnameh.nlp.places import Places
 from shahrnameh.nlp.records import Fact
 
@@ -136,7 +139,10 @@ def _range_end(text: str, mention: NumberMention, following: list[NumberMention]
     return mention.end
 
 
-def _range_scaled(text: str, mention: NumberMention, following: list[NumberMention]) -> int | float:
+_TOO_LONG = 10 ** MAX_NUMBER_DIGITS
+
+
+def _range_scaled(text: str, mention: NumberMention, following: list[NumberMention]) -> int | Decimal:
     """«20 تا 23 میلیارد تومان»: a range's first number takes the scale words the second
     ends with, when it has none of its own."""
     if not following or _fold(text[mention.end:following[0].start]).strip() not in ("تا", "الی", "یا"):
@@ -145,11 +151,10 @@ def _range_scaled(text: str, mention: NumberMention, following: list[NumberMenti
         return mention.value
     factor = 1
     for word in reversed(_fold(following[0].raw).replace(ZWNJ, " ").split()):
-        if word not in SCALES:
+        if word not in SCALES or factor > _TOO_LONG:  # past that, the value is dropped anyway
             break
         factor *= SCALES[word]
-    value = mention.value * factor
-    return int(value) if float(value).is_integer() else value
+    return scaled(mention.value, factor)
 
 
 def _is_money_by_context(sentence_before: str, mention: NumberMention, after: list[str]) -> bool:
@@ -216,9 +221,27 @@ def _sentences(text: str):
             yield start, start + len(stripped)
 
 
+# Characters before a number that the rules read (qualifiers, identifiers, «هر», the noun a
+# «مورد» stands for): about three lines of a news column.
+BEFORE_WINDOW = 400
+
+
+class _Spans:
+    """Disjoint spans in text order; `position in spans` by binary search."""
+
+    def __init__(self, spans):
+        spans = list(spans)
+        self._starts = [start for start, _ in spans]
+        self._ends = [end for _, end in spans]
+
+    def __contains__(self, position: int) -> bool:
+        index = bisect.bisect_right(self._starts, position) - 1
+        return index >= 0 and position < self._ends[index]
+
+
 def extract_facts(text: str) -> list[Fact]:
     """Every programme fact of a normalised article text, per mention, in text order."""
-    date_spans = [(d.start, d.end) for d in find_dates(text)]
+    date_spans = _Spans((d.start, d.end) for d in find_dates(text))
     sentences = list(_sentences(text))
     places = Places(text, [start for start, _ in sentences])
     facts: list[list[Fact]] = []
@@ -228,16 +251,19 @@ def extract_facts(text: str) -> list[Fact]:
         sentence_facts: list[Fact] = []
         for index, mention in enumerate(mentions):
             start, end = s_start + mention.start, s_start + mention.end
-            if any(a <= start < b for a, b in date_spans):
+            if start in date_spans:
                 continue
-            before = sentence[:mention.start]
+            # What the rules read before a number is its last words: a window, not all the
+            # sentence before it, which in a sentence of many numbers cost the square.
+            before = sentence[max(0, mention.start - BEFORE_WINDOW):mention.start]
+            following = mentions[index + 1:index + 2]  # only the next one is looked at
             if _is_identifier(before) and isinstance(mention.value, int):
                 continue  # a decimal is never a year or a name («سال 9/2 درصد رشد»)
             if _CLOCK.search(before):
                 continue  # «۱۶:۲۰ دقیقه»: minutes of a clock time
             if _fold(mention.raw) == "یک" and not _words_after(sentence, mention.end, 1):
                 continue
-            found = _classify(sentence, mention, mentions[index + 1:], before)
+            found = _classify(sentence, mention, following, before)
             if found is None:
                 continue
             category, unit = found
@@ -249,23 +275,25 @@ def extract_facts(text: str) -> list[Fact]:
                 continue
             municipality, attribution = places.municipality(s_start, s_end, start, end)
             sentence_facts.append(Fact(
-                value=_range_scaled(sentence, mention, mentions[index + 1:]), category=category, unit=unit,
+                value=_range_scaled(sentence, mention, following), category=category, unit=unit,
                 qualifier=_qualifier(before), evidence=sentence,
                 municipality=municipality, programme=places.programme(s_start, s_end, start, category),
                 sentence_start=s_start, sentence_end=s_end, number_start=start, number_end=end,
                 attribution=attribution,
             ))
         facts.append(sentence_facts)
+    counts = [Counter(fact.category for fact in sentence_facts if fact.value != 1) for sentence_facts in facts]
     return [fact for index, sentence_facts in enumerate(facts) for fact in sentence_facts
-            if _fold(text[fact.number_start:fact.number_end]) != "یک" or _set_against(fact, facts, index)]
+            if _fold(text[fact.number_start:fact.number_end]) != "یک" or _set_against(fact, counts, index)]
 
 
-def _set_against(one: Fact, facts: list[list[Fact]], index: int) -> bool:
+def _set_against(one: Fact, counts: list[Counter], index: int) -> bool:
     """«یک» is a count only when the text sets it against another count of its kind, in its
     sentence or the next one to it («پنج ایستگاه … یک ایستگاه», «16 نفر … یک مورد»); else it
-    is the indefinite article («یک پل ارتباطی», «یک تیم ۹ نفره»)."""
-    near = [fact for sentence_facts in facts[max(0, index - 1):index + 2] for fact in sentence_facts]
-    return any(fact is not one and fact.category == one.category and fact.value != 1 for fact in near)
+    is the indefinite article («یک پل ارتباطی», «یک تیم ۹ نفره»). `counts`: per sentence,
+    its facts other than 1 by category (counted once, not per «یک»)."""
+    near = sum(sentence_counts[one.category] for sentence_counts in counts[max(0, index - 1):index + 2])
+    return near - (one.value != 1) > 0
 
 
 def with_source_default(facts, municipality: str | None) -> list[Fact]:

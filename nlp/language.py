@@ -47,6 +47,36 @@ def detect_language(text: str) -> str:
     return "fa" if persian >= arabic else "ar"
 
 
+# Characters no written language puts in running text (tab, newline and return aside).
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Persian, Arabic and English put a space every 5 to 8 characters; bytes read as a
+# single-byte charset have one in 256 (a "word" of hundreds of letters). Longer words
+# than this, other than numbers, are not language.
+MAX_WORD_CHARS = 30
+MIN_CHARS_TO_JUDGE = 200
+
+
+def not_language(text: str) -> str | None:
+    """Why `text` is no language at all (random bytes read as characters), or None.
+
+    Only judged on text of Arabic or Latin script, whose languages separate words with
+    spaces; a short text is given the benefit of the doubt.
+    """
+    sample = text[:SAMPLE_CHARS]
+    if len(sample) < MIN_CHARS_TO_JUDGE:
+        return None
+    controls = len(_CONTROL.findall(sample))
+    if controls * 100 > len(sample):
+        return f"not language: {controls} control characters in {len(sample)}"
+    letters = sum(map(str.isalpha, sample))
+    script = arabic_script_letters(sample) + sum(map(len, _LATIN_RUN.findall(sample)))
+    overlong = sum(len(word) for word in sample.split() if len(word) > MAX_WORD_CHARS and not word.isdigit())
+    if 2 * script > letters and 2 * overlong > len(sample):
+        return (f"not language: {overlong} of its first {len(sample)} characters are in words "
+                f"longer than {MAX_WORD_CHARS}")
+    return None
+
+
 def arabic_script_letters(text: str) -> int:
     """How many characters of `text` are in the Arabic block (U+0600–U+06FF).
 

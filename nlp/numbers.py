@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Context, Decimal, InvalidOperation
 
 from shahrnameh.nlp.digits import DIGIT_CLASS, to_latin_digits
 
@@ -53,8 +54,38 @@ _TOKEN = re.compile(rf"{_DIGITS}|{_SCALE}|{_WORDS}|{HALF}")
 class NumberMention:
     start: int
     end: int
-    value: int | float
+    value: int | Decimal  # exact: an int when whole, else the Decimal as written
     raw: str
+
+
+# Digits a value may have before the point: more than any amount in any unit (10^30 rial is
+# ten trillion times Iran's budget). A longer number is an id, noise or an attack: its
+# fact is dropped, with this as the reason (nlp.document).
+MAX_NUMBER_DIGITS = 30
+# Exact for every value of up to MAX_NUMBER_DIGITS digits and as many decimals; a larger
+# value is rounded here, or infinite, but it is dropped anyway. No trap: a chain of
+# thousands of scale words («هزار هزار هزار …») is infinite, not an exception.
+_EXACT = Context(prec=2 * MAX_NUMBER_DIGITS + 20, traps=[])
+
+
+def is_too_long(value: int | Decimal) -> bool:
+    """Whether `value` has more than MAX_NUMBER_DIGITS digits before the point (or is not finite)."""
+    if isinstance(value, int):
+        return abs(value) >= 10 ** MAX_NUMBER_DIGITS
+    return not value.is_finite() or value.adjusted() >= MAX_NUMBER_DIGITS
+
+
+def scaled(value: int | Decimal, factor: int) -> int | Decimal:
+    """value × factor, exactly."""
+    return as_number(_EXACT.multiply(Decimal(value), factor))
+
+
+def as_number(value: Decimal) -> int | Decimal:
+    """An exact value as it is best kept: an int when whole, the Decimal otherwise; one too
+    long to be an amount stays a Decimal (turning it into an int costs the square of its length)."""
+    if value.is_finite() and value.adjusted() < MAX_NUMBER_DIGITS and value == value.to_integral_value():
+        return int(value)
+    return value.normalize(_EXACT) if value.is_finite() else value
 
 
 def _fold(text: str) -> str:
@@ -64,9 +95,9 @@ def _fold(text: str) -> str:
 _LATIN_SLASH_DECIMAL = re.compile(r"^([0-9]+)/([0-9]+)$")
 
 
-def _atom_value(token: str) -> float | None:
+def _atom_value(token: str) -> Decimal | None:
     if token in UNITS:
-        return UNITS[token]
+        return Decimal(UNITS[token])
     visual = _LATIN_SLASH_DECIMAL.match(token)
     if visual:
         # A Persian decimal slash between Latin digits comes from pages stored in visual
@@ -79,16 +110,19 @@ def _atom_value(token: str) -> float | None:
         latin = latin.replace(".", "")
     latin = latin.replace("٫", ".").replace("/", ".")
     try:
-        return float(latin)
-    except ValueError:
+        return Decimal(latin)  # exact, however many digits, in linear time
+    except InvalidOperation:
         return None
 
 
-def _evaluate(tokens: list[str]) -> float | None:
+_HALF_VALUE = Decimal("0.5")
+
+
+def _evaluate(tokens: list[str]) -> Decimal | None:
     """Sum of groups; each group's small number is multiplied by the scale that follows it
     («دو هزار و پانصد» = 2×1000 + 500, «۱۶۵ و نیم همت» = (165 + 0.5)×10^12)."""
-    total = 0.0
-    current = 0.0
+    total = Decimal(0)
+    current = Decimal(0)
     pending_half = False
     seen = False
     last_was_scale = False
@@ -99,34 +133,31 @@ def _evaluate(tokens: list[str]) -> float | None:
         if token in SCALES:
             scale = SCALES[token]
             if last_was_scale and not current and not pending_half:  # «هزار میلیارد»
-                total *= scale
+                total = _EXACT.multiply(total, scale)
                 continue
             last_was_scale = True
-            value = (current or (0 if pending_half else 1)) + (0.5 if pending_half else 0)
+            value = _EXACT.add(current or (0 if pending_half else 1), _HALF_VALUE if pending_half else 0)
             pending_half = False
             if scale > 1000 and total and total < scale:
-                total = (total + value) * scale
+                total = _EXACT.multiply(_EXACT.add(total, value), scale)
             else:
-                total += value * scale
-            current = 0.0
+                total = _EXACT.add(total, _EXACT.multiply(value, scale))
+            current = Decimal(0)
             seen = True
             continue
         value = _atom_value(token)
         if value is None:
             return None
         last_was_scale = False
-        current += value
+        current = _EXACT.add(current, value)
         seen = True
     if pending_half:
-        current += 0.5
-    return total + current if seen else None
-
-
-def _as_number(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
+        current = _EXACT.add(current, _HALF_VALUE)
+    return _EXACT.add(total, current) if seen else None
 
 
 _AND = re.compile(r"\s+و\s+")
+_FIRST_WORD = re.compile(r"\S+")
 _ENDS_IN_SCALE = re.compile(rf"(?:{_SCALE})$")
 
 
@@ -135,12 +166,16 @@ def _pieces(raw: str, offset: int) -> list[tuple[int, int]]:
     after a scale word («4 هزار و 800»), before «نیم», and from a larger number word to a
     smaller one («شصت و نه»); anywhere else it joins two numbers («۱۸ و ۲۰ درصد»)."""
     spans: list[tuple[int, int]] = []
-    start = 0
+    start = previous_end = 0
     for separator in _AND.finditer(raw):
-        left, right = raw[start:separator.start()], raw[separator.end():]
-        if not _joins(left.split()[-1], right.split()[0]):
+        # The words either side of this «و» only: slicing all the text to the right of each
+        # one made a long «و» chain cost the square of its length.
+        left = raw[previous_end:separator.start()].split()[-1]
+        right = _FIRST_WORD.match(raw, separator.end()).group(0)
+        if not _joins(left, right):
             spans.append((offset + start, offset + separator.start()))
             start = separator.end()
+        previous_end = separator.end()
     spans.append((offset + start, offset + len(raw)))
     return spans
 
@@ -159,11 +194,11 @@ def _mentions(text: str) -> list[NumberMention]:
         for start, end in _pieces(raw, match.start()):
             value = _evaluate(_TOKEN.findall(folded[start:end]))
             if value is not None:
-                mentions.append(NumberMention(start, end, _as_number(value), text[start:end]))
+                mentions.append(NumberMention(start, end, as_number(value), text[start:end]))
     return mentions
 
 
-def parse_number(text: str) -> int | float | None:
+def parse_number(text: str) -> int | Decimal | None:
     """The value of one numeric expression («شصت و نه میلیون» → 69000000), or None when
     `text` is not exactly one number."""
     stripped = text.strip()

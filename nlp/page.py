@@ -15,7 +15,7 @@ from functools import lru_cache
 from selectolax.lexbor import LexborHTMLParser
 
 from shahrnameh.nlp.dates import find_dates, parse_date
-from shahrnameh.nlp.language import arabic_script_letters, detect_language
+from shahrnameh.nlp.language import arabic_script_letters, detect_language, not_language
 
 # Not <form>: ASP.NET sites wrap the whole page in one.
 _DROP_TAGS = "script, style, noscript, nav, header, footer, aside, iframe, button, select, svg, template"
@@ -76,6 +76,9 @@ def read_html(html: str, url: str | None = None) -> Page:
         raise TypeError(f"read_html wants the decoded page as str, got {type(html).__name__}")
     if not html.strip():
         return Page("empty", None, None, "unknown", "", "empty document")
+    if _nested_deeper_than(html, MAX_NESTING):
+        return Page("not_article", None, None, "unknown", "",
+                    f"markup nested more than {MAX_NESTING} elements deep: no page a browser shows")
     tree = LexborHTMLParser(html)
     title = _title(tree)
     head = html[:200_000]
@@ -85,6 +88,9 @@ def read_html(html: str, url: str | None = None) -> Page:
         return Page("block_page", title, None, "unknown", "", f"{name} bot challenge")
     published = _published(tree) or _url_date(url)
     text = _main_text(tree)
+    noise = not_language(text)
+    if noise:
+        return Page("not_article", title, published, "unknown", "", noise)
     language = detect_language(text or (title or ""))
     if len(text) < MIN_ARTICLE_CHARS:
         if len(text) < 50 and _JS_REDIRECT.search(head):
@@ -101,6 +107,34 @@ def read_html(html: str, url: str | None = None) -> Page:
     if title and text.startswith(title):
         text = text[len(title):].lstrip()
     return Page("article", title, published, language, text)
+
+
+# Blink and WebKit stop nesting elements at this depth (kMaximumHTMLParserDOMTreeDepth);
+# lexbor does not, and its parse takes the square of the depth (100,000 <div>s: 30 s).
+# The deepest page of corpus/ nests 55.
+MAX_NESTING = 512
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
+# Elements that hold nothing, or that the parser closes by itself when the next one opens
+# (<p>, <li>, <td>, <a> …): an unclosed one nests nothing.
+_NOT_NESTING = frozenset(
+    "area base br col embed hr img input link meta param source track wbr keygen "
+    "p li dt dd option optgroup tr td th tbody thead tfoot colgroup caption rb rt rtc rp html head body a".split())
+
+
+def _nested_deeper_than(html: str, limit: int) -> bool:
+    """Whether the tags of `html`, counted as opened and closed, nest deeper than `limit`:
+    one pass over the tags, no parse."""
+    depth = 0
+    for tag in _TAG.finditer(html):
+        if tag.group(2).lower() in _NOT_NESTING:
+            continue
+        if tag.group(1):
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            if depth > limit:
+                return True
+    return False
 
 
 def _host(src: str) -> str:
@@ -438,6 +472,9 @@ def read_text(text: str) -> Page:
     body_text = "\n".join(body)
     if not body_text:
         return Page("empty", title, published, "unknown", "", "no article body in the text")
+    noise = not_language(body_text)
+    if noise:
+        return Page("not_article", title, published, "unknown", "", noise)
     return Page("article", title, published, detect_language(body_text), body_text)
 
 

@@ -6,7 +6,11 @@ how they were made, and so that `extract`'s JSON is one `asdict` away.
 
 from __future__ import annotations
 
+import json
+import re
+import uuid
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 # What a fetched page turned out to be. Only "article" and "report" carry facts.
 PAGE_KINDS = ("article", "report", "block_page", "empty", "not_article")
@@ -35,7 +39,7 @@ CATEGORY_NAMES_FA = {
 class Fact:
     """One programme number, per mention, as FACTS.md defines it."""
 
-    value: int | float          # scale words applied: «۱.۵ میلیارد» → 1500000000
+    value: int | Decimal        # exact, scale words applied: «۱.۵ میلیارد» → 1500000000, «۱۲.۵» → Decimal("12.5")
     category: str               # one of CATEGORIES
     unit: str                   # the counted noun phrase, normalised («شورای محله»)
     qualifier: str              # one of QUALIFIERS
@@ -64,3 +68,23 @@ class Document:
                                 # body are distinct fact mentions (FACTS.md)
     facts: tuple[Fact, ...] = field(default_factory=tuple)
     reason: str | None = None   # why kind is not "article" (e.g. "ArvanCloud bot challenge")
+    dropped: tuple[str, ...] = ()  # facts read but not kept, each as why («… has 400 digits …»)
+
+
+def to_json(data, **options) -> str:
+    """json.dumps, with each Decimal (a fact's value) written as the exact number it is:
+    «۱۲.۵» as 12.5, never a float's nearest neighbour, and never Infinity."""
+    exact: dict[str, str] = {}
+    marker = uuid.uuid4().hex  # in no text of the data
+
+    def number(value):
+        if not isinstance(value, Decimal):
+            raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+        if not value.is_finite():
+            raise ValueError(f"{value} is not a JSON number")
+        key = f"{marker}{len(exact)}"
+        exact[key] = format(value, "f")
+        return key
+
+    text = json.dumps(data, default=number, **options)
+    return re.sub(f'"({marker}[0-9]+)"', lambda match: exact[match.group(1)], text) if exact else text

@@ -31,7 +31,6 @@ import unicodedata
 from collections.abc import Iterable
 
 import numpy as np
-from datasketch import MinHash
 
 SHINGLE_CHARS = 12
 NUM_PERM = 128
@@ -73,6 +72,10 @@ def shingles(text: str, size: int = SHINGLE_CHARS) -> frozenset[str]:
 
 def signature(shingle_set: Iterable[str]) -> np.ndarray:
     """MinHash hash values (NUM_PERM unsigned ints) of a shingle set; same set, same values, always."""
+    # Imported here: datasketch imports scipy (over a second), which a run storing no new
+    # article never needs.
+    from datasketch import MinHash
+
     minhash = MinHash(num_perm=NUM_PERM, seed=SEED)
     minhash.update_batch([s.encode("utf-8") for s in shingle_set])
     return minhash.hashvalues.astype("<u8")

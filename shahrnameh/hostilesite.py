@@ -1,9 +1,11 @@
 """A local news site on 127.0.0.1 that fails in every way real municipal sites do.
 
 Every page it serves is a real page from corpus/ (see corpus/MANIFEST.md); the hostility is
-at the HTTP level (status codes, redirects, delays, sizes, encodings, cut bodies), never in
-invented markup. The generated parts are navigation only: robots.txt, a sitemap and one
-listing page linking to everything, as any news site has.
+at the HTTP level (status codes, redirects, delays, sizes, encodings, cut bodies), except in
+two pages that attack the reader (issue 13): a real page with a number of DIGITS_RUN digits
+put in its body, and a real page inside NESTING unclosed <div>s. The generated parts are
+navigation only: robots.txt, a sitemap and one listing page linking to everything, as any
+news site has.
 
   /news/<voa page>.html              real VOA Dari articles (also in the sitemap: found twice)
   /news/arabic-1623715966.html       an Arabic page
@@ -18,6 +20,8 @@ listing page linking to everything, as any news site has.
   /news/loop-a.html ⇄ /news/loop-b.html   a redirect loop
   /news/files/<id>                   a zip of a real page (application/zip), linked like an article
   /news/moved-<id>.html → 302 to http://localhost:<port>/…: offsite (another host name)
+  /news/digits-<id>.html             a real article with a 120,000-digit number «… نفر» in its body
+  /news/nested-<id>.html             a real article inside 28,000 unclosed <div>s (194 KB)
   a link to http://localhost:<port>/… (offsite) and to /news/drafts/ (robots.txt disallows it)
 
 The site logs every request with its Host header, so a test can assert what was never asked
@@ -60,6 +64,11 @@ ARABIC = "1623715966"
 CP1256 = "khabaronline-1353889"
 TRUNCATED = "aryanews-120200622120908039"
 HUGE = "yjc-7349926"
+DIGITS = "article_6730477"
+NESTED = "article_6861700"
+# Under the hostile sources' DOWNLOAD_MAXSIZE (200,000 bytes), so that the reader gets them.
+DIGITS_RUN = 120_000
+NESTING = 28_000
 
 
 class HostileSiteError(RuntimeError):
@@ -155,6 +164,15 @@ def build_responses(corpus: Path, base_url: str, offsite_url: str) -> dict[str, 
         200, "text/html; charset=utf-8", cut_inside_a_character(
             (corpus / "html" / "persian-news" / f"{TRUNCATED}.html").read_bytes()))
     responses[f"/news/files/{ZIPPED}"] = Response(200, "application/zip", zipped(voa / f"{ZIPPED}.html"))
+    digits = (voa / f"{DIGITS}.html").read_bytes()
+    after_first_paragraph = digits.index(b"</p>", digits.index(b'<div class="wsw">')) + len(b"</p>")
+    responses[f"/news/digits-{DIGITS}.html"] = Response(200, "text/html; charset=utf-8", (
+        digits[:after_first_paragraph] + f'<p>در این طرح {"1" * DIGITS_RUN} نفر شرکت کردند.</p>'.encode()
+        + digits[after_first_paragraph:]))
+    nested = (voa / f"{NESTED}.html").read_bytes()
+    inside_body = nested.index(b">", nested.index(b"<body")) + 1
+    responses[f"/news/nested-{NESTED}.html"] = Response(
+        200, "text/html; charset=utf-8", nested[:inside_body] + b"<div>" * NESTING + nested[inside_body:])
 
     linked = sorted(set(responses) - {"/news/loop-b.html"})
     responses["/news/"] = Response(200, "text/html; charset=utf-8", _listing(linked, offsite_url).encode("utf-8"))

@@ -1,7 +1,10 @@
 """The raw archive: every fetched response as a gzipped WARC record, plus a small index.
 
 One WARC file per (run, source), so concurrent crawls of different sources never write
-to the same file. The index (sqlite, in the archive root) remembers, per URL, the last
+to the same file: its name is unique for any Unicode source name (see `warc_name`), and
+a writer holds an exclusive lock on it while it is open, so the offset it records is the
+end of its own last write, never another writer's. A body read back is checked against
+the URL and digest it is wanted for: a mismatch is an ArchiveError, never another page. The index (sqlite, in the archive root) remembers, per URL, the last
 body and its validators for incremental crawling, and per (URL, body digest) where that
 body was first stored, so an unchanged body is written once and then only referred to
 by `revisit` records.
@@ -9,6 +12,7 @@ by `revisit` records.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import re
 import sqlite3
@@ -28,7 +32,9 @@ REFERS_TO_LOCATION = "WARC-Refers-To-Location"
 ROLE_FIELD = "Shahrnameh-Role"
 # Scrapy hands us decoded bodies: headers describing the wire encoding would lie.
 _WIRE_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
-_SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
+_UNSAFE_CHARACTERS = re.compile(r"[^A-Za-z0-9_.-]+")
+# Names kept as they are: lower-case ASCII (distinct on a case-insensitive file system too).
+_PLAIN_NAME = re.compile(r"[a-z0-9_-][a-z0-9_.-]*")
 
 
 class ArchiveError(RuntimeError):
@@ -88,7 +94,7 @@ class Archive:
         if self.run_id is None:
             raise ArchiveError("Archive opened without run_id: it can read but not write")
         warc_date = _warc_date(fetched_at)
-        relative = f"run-{self.run_id}/{_SAFE_NAME.sub('_', source)}.warc.gz"
+        relative = f"run-{self.run_id}/{warc_name(source)}.warc.gz"
         http_headers = StatusAndHeaders(
             f"{status} {_reason(status)}",
             [(k, v) for k, v in headers if k.lower() not in _WIRE_HEADERS]
@@ -140,20 +146,32 @@ class Archive:
         self._db.commit()
         return relative, offset, sha256
 
-    def read_body(self, archive_path: str, offset: int) -> bytes:
-        """The body stored at (archive_path, offset), following a revisit to its original."""
+    def read_body(self, archive_path: str, offset: int, *, url: str | None = None,
+                  sha256: str | None = None) -> bytes:
+        """The body stored at (archive_path, offset), following a revisit to its original.
+
+        With `url` and `sha256` (what the index or warehouse says is there), the record found
+        must be that URL's and the body must have that digest, or this is an ArchiveError.
+        """
+        where = f"{archive_path}@{offset}"
         for _ in range(8):
             record = self._record_at(archive_path, offset)
+            if url is not None and record.rec_headers.get_header("WARC-Target-URI") != url:
+                raise ArchiveError(f"{where}: the record there holds "
+                                   f"{record.rec_headers.get_header('WARC-Target-URI')}, not {url}")
             if record.rec_type == "response":
-                return record.raw_stream.read()
+                body = record.raw_stream.read()
+                if sha256 is not None and hashlib.sha256(body).hexdigest() != sha256:
+                    raise ArchiveError(f"{where}: the body there does not have the digest sha256:{sha256}")
+                return body
             if record.rec_type != "revisit":
-                raise ArchiveError(f"{archive_path}@{offset}: unexpected WARC record {record.rec_type}")
+                raise ArchiveError(f"{where}: unexpected WARC record {record.rec_type}")
             location = record.rec_headers.get_header(REFERS_TO_LOCATION)
             if not location or "#" not in location:
-                raise ArchiveError(f"{archive_path}@{offset}: revisit without {REFERS_TO_LOCATION}")
+                raise ArchiveError(f"{where}: revisit without {REFERS_TO_LOCATION}")
             archive_path, _, offset_text = location.rpartition("#")
             offset = int(offset_text)
-        raise ArchiveError(f"{archive_path}@{offset}: revisit chain too long")
+        raise ArchiveError(f"{where}: revisit chain too long")
 
     def record_headers(self, archive_path: str, offset: int) -> dict[str, str]:
         """The WARC header fields of one record (its type, role, date, digests)."""
@@ -179,14 +197,34 @@ class Archive:
         if stream is None:
             path = self.root / relative
             path.parent.mkdir(parents=True, exist_ok=True)
-            stream = self._streams[relative] = path.open("ab")
-        offset = stream.tell()
+            stream = path.open("ab")
+            try:
+                # Released when the stream is closed (close(), or the process's end).
+                fcntl.flock(stream.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                stream.close()
+                raise ArchiveError(f"{relative}: another writer has this WARC file open") from None
+            self._streams[relative] = stream
+        offset = stream.seek(0, 2)
         writer = WARCWriter(stream, gzip=True)
         record = build(writer)
         writer.write_record(record)
         # On disk before the index says it is there: a killed crawl leaves no dangling offset.
         stream.flush()
         return offset, record.rec_headers.get_header("WARC-Record-ID")
+
+
+def warc_name(source: str) -> str:
+    """The WARC file name (without extension) of a source: unique for every source name.
+
+    A plain lower-case ASCII name is kept; any other becomes its ASCII part plus a hash of
+    the whole name after a "+", which no plain name contains: «شهرداری الف» and «شهرداری ب»
+    are "_+" and two different hashes, never one shared "_".
+    """
+    if _PLAIN_NAME.fullmatch(source):
+        return source
+    digest = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return f"{_UNSAFE_CHARACTERS.sub('_', source)[:60]}+{digest}"
 
 
 def _warc_date(fetched_at: str | datetime) -> str:

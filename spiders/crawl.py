@@ -36,13 +36,12 @@ def crawl_source(source: Source, archive_root: Path, *, run_id: int, settings_ov
     process can host it, else in a child process."""
     archive_root = Path(archive_root).resolve()
     archive_root.mkdir(parents=True, exist_ok=True)
+    if isolated is None:
+        isolated = not _in_process_possible()
+    if not isolated:  # the records are handed over in memory
+        return _crawl_in_process(source, archive_root, run_id, settings_overrides or {}, timeout_s)
     with tempfile.TemporaryDirectory(prefix="shahrnameh-crawl-") as scratch:
         records_path = Path(scratch) / "records.jsonl"
-        if isolated is None:
-            isolated = not _in_process_possible()
-        if not isolated:
-            _crawl_in_process(source, archive_root, run_id, records_path, settings_overrides or {}, timeout_s)
-            return _read_records(records_path)
         command = [
             sys.executable, "-m", "shahrnameh.spiders.crawl",
             "--source", json.dumps(source.to_json(), ensure_ascii=False),
@@ -126,10 +125,10 @@ def _reactor():
     return reactor
 
 
-def _crawl_in_process(source: Source, archive_root: Path, run_id: int, records_path: Path, overrides: dict,
-                      timeout_s: float) -> None:
+def _crawl_in_process(source: Source, archive_root: Path, run_id: int, overrides: dict,
+                      timeout_s: float) -> list[FetchRecord]:
     reactor = _reactor()
-    records_path.touch()
+    records: list[FetchRecord] = []  # filled on the reactor thread, read once the crawl is done
     done = threading.Event()
     outcome: dict = {"bugs": []}
 
@@ -151,7 +150,7 @@ def _crawl_in_process(source: Source, archive_root: Path, run_id: int, records_p
                 f"pipeline failed on {getattr(item, 'url', item)}: {failure.getErrorMessage()}"),
                 signal=signals.item_error, weak=False)
             finished = runner.crawl(crawler, source_json=json.dumps(source.to_json(), ensure_ascii=False),
-                                    archive_root=str(archive_root), run_id=run_id, records_path=str(records_path))
+                                    archive_root=str(archive_root), run_id=run_id, records=records)
         except Exception as error:  # a bad setting or pipeline: the caller hears of it
             outcome["bugs"].append(f"crawl failed: {type(error).__name__}: {error}")
             done.set()
@@ -168,6 +167,7 @@ def _crawl_in_process(source: Source, archive_root: Path, run_id: int, records_p
         raise CrawlError(f"crawl of {source.name} timed out after {timeout_s:.0f} s")
     if outcome["bugs"]:
         raise CrawlError("\n".join([f"crawl of {source.name} finished with errors:", *outcome["bugs"][-10:]]))
+    return records
 
 
 def _tail(stderr) -> str:

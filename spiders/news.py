@@ -36,13 +36,16 @@ _ARTICLE_LIKE = re.compile(r"\d{4,}|\.(html?|aspx|php)$|/[^/]*-[^/]*-[^/]*-[^/]*
 class NewsSpider(scrapy.Spider):
     name = "news"
 
-    def __init__(self, source_json: str, archive_root: str, run_id: str | int, records_path: str, **kwargs):
+    def __init__(self, source_json: str, archive_root: str, run_id: str | int, records_path: str | None = None,
+                 records: list | None = None, **kwargs):
         super().__init__(**kwargs)
         self.source = Source.from_json(json.loads(source_json))
         self.allowed_domains = list(self.source.allowed_domains)
         self.archive_root = Path(archive_root)
         self.run_id = int(run_id)
+        # Where the FetchRecords go: a JSONL file (a crawl in a child process), or a list (in process).
         self.records_path = records_path
+        self.records = records
         self.article_pattern = re.compile(self.source.article_url_pattern) if self.source.article_url_pattern else None
         self.index = Archive(self.archive_root)
         # URLs answered from the archive by their sitemap lastmod, never requested this run.
@@ -96,13 +99,48 @@ class NewsSpider(scrapy.Spider):
     def parse_article(self, response):
         report = _is_pdf(response) or response.status == 304 and response.meta.get("role") == "report"
         yield self._page(response, "report" if report else "article")
-        if isinstance(response, TextResponse):
-            # Reports (PDF) linked from an article, fetched within the same page budget.
-            for href in response.css("a::attr(href)").getall():
-                parts = urlsplit(response.urljoin(href.strip()))
-                if (parts.path.lower().endswith(".pdf") and parts.scheme in ("http", "https")
-                        and _in_domains(parts.hostname, self.allowed_domains)):
+        if response.status == 304 and not report:
+            # Not modified: its links are those of the body archived last time.
+            yield from self._reports_of_archived(response.url, response.meta.get("previous"))
+        elif isinstance(response, TextResponse):
+            yield from self._reports(response)
+
+    def _reports(self, response: TextResponse, *, article_unchanged: bool = False):
+        """Reports (PDF) linked from an article, fetched within the same page budget."""
+        for href in response.css("a::attr(href)").getall():
+            parts = urlsplit(response.urljoin(href.strip()))
+            if (parts.path.lower().endswith(".pdf") and parts.scheme in ("http", "https")
+                    and _in_domains(parts.hostname, self.allowed_domains)):
+                if article_unchanged:
+                    yield from self._archived_report(urlunsplit(parts))
+                else:
                     yield from self._article_request(urlunsplit(parts), from_listing=False, role="report")
+
+    def _reports_of_archived(self, url: str, previous: dict | None):
+        """The reports linked from an unchanged article's archived body. The article still links
+        to them: a warehouse that has never seen them (a new one over this archive, or one whose
+        run died before loading them) gets them this way."""
+        if not previous or "html" not in (previous.get("content_type") or "html").lower():
+            return
+        try:
+            body = self.index.read_body(previous["archive_path"], previous["offset"])
+        except Exception as error:  # noqa: BLE001 - an unreadable archived copy only loses its links
+            self.logger.warning("%s: archived body unreadable, its report links not followed: %s", url, error)
+            return
+        yield from self._reports(TextResponse(url, body=body, encoding=previous.get("encoding") or "utf-8"),
+                                 article_unchanged=True)
+
+    def _archived_report(self, url: str):
+        """A report of an unchanged article: its archived copy stands, as the article's does,
+        without a request; one never archived is requested."""
+        url = safe_url_string(urlunsplit(urlsplit(url)._replace(fragment="")))
+        previous = self.index.last_fetch(url)
+        if previous is None:
+            yield from self._article_request(url, from_listing=False, role="report")
+        elif url not in self._not_requested:
+            self._not_requested.add(url)
+            yield FetchedPage(source=self.source.name, url=url, requested_url=url, role="report", fetched_at=_now(),
+                              previous=previous, not_requested="linked from an unchanged article")
 
     def on_error(self, failure):
         request = failure.request
@@ -138,6 +176,8 @@ class NewsSpider(scrapy.Spider):
             self._not_requested.add(url)
             yield FetchedPage(source=self.source.name, url=url, requested_url=url, role=role, fetched_at=_now(),
                               previous=previous, not_requested=f"sitemap lastmod {lastmod}")
+            if role == "article":
+                yield from self._reports_of_archived(url, previous)
             return
         if previous:
             if previous.get("etag"):
@@ -145,7 +185,7 @@ class NewsSpider(scrapy.Spider):
             if previous.get("last_modified"):
                 headers["If-Modified-Since"] = previous["last_modified"]
         yield scrapy.Request(url, headers=headers, callback=self.parse_article, errback=self.on_error,
-                             meta={"role": role, "handle_httpstatus_list": [304]})
+                             meta={"role": role, "handle_httpstatus_list": [304], "previous": previous})
 
     def _is_article(self, url: str, from_listing: bool) -> bool:
         parts = urlsplit(url)

@@ -1,4 +1,5 @@
-"""Item pipelines: archive the response, then turn the fetch into a FetchRecord line."""
+"""Item pipelines: archive the response, then turn the fetch into a FetchRecord (a line of the
+records file, or in memory for a crawl in the caller's process)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ class FetchRecordPipeline:
     def __init__(self, crawler):
         self.crawler = crawler
         self.stream = None
+        self.records: list[FetchRecord] | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -49,7 +51,9 @@ class FetchRecordPipeline:
 
     def open_spider(self, spider=None):
         spider = spider or self.crawler.spider
-        self.stream = open(spider.records_path, "a", encoding="utf-8")
+        self.records = spider.records
+        if self.records is None:
+            self.stream = open(spider.records_path, "a", encoding="utf-8")
 
     def close_spider(self, spider=None):
         if self.stream is not None:
@@ -57,6 +61,9 @@ class FetchRecordPipeline:
 
     def process_item(self, item: FetchedPage, spider=None) -> FetchedPage:
         record = fetch_record(item)
+        if self.records is not None:
+            self.records.append(record)
+            return item
         self.stream.write(json.dumps(asdict(record), ensure_ascii=False) + "\n")
         self.stream.flush()
         return item

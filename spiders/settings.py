@@ -44,7 +44,7 @@ BASE_SETTINGS: dict = {
     # Scrapy 2.19's control server: a crawl has no business listening on a port.
     "REMOTE_CONTROL_ENABLED": False,
     "LOG_LEVEL": "INFO",
-    # The run's status board is counted from FetchRecords (flows/pipeline.py); Scrapy's own
+    # The run's status board is counted from FetchRecords (ingest/steps.py); Scrapy's own
     # counters, updated several times per request, were read by nobody and were a tenth of
     # the CPU of a crawl answered by 304s.
     "STATS_CLASS": "scrapy.statscollectors.DummyStatsCollector",

@@ -1,18 +1,27 @@
-"""The sources file: which sites to crawl, from where, and how far."""
+"""The sources file: which sites to crawl, from where, and how far.
+
+Checked against a schema (pydantic) before anything starts: every mistake is one line
+naming the file, the source and the key, and all of them are reported at once.
+"""
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from re import _constants as sre_constants
+from re import _parser as sre_parse
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 
 class SourcesError(ValueError):
-    """The sources file is unusable; the message names the file and the entry."""
+    """The sources file is unusable; each line of the message names the file, the source and the key."""
 
 
 @dataclass(frozen=True)
@@ -48,132 +57,253 @@ class Source:
 
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
-_KNOWN_KEYS = {"name", "start_urls", "allowed_domains", "municipality", "article_url_pattern",
-               "max_pages", "max_depth", "settings"}
 
-# What a source may change in the crawl policy: pace, patience and limits. Politeness
-# itself (robots.txt, the User-Agent, the offsite guard) is not negotiable per source.
-# (type, smallest allowed value)
-SOURCE_SETTINGS: dict[str, tuple[type, float]] = {
-    "DOWNLOAD_DELAY": (float, 0),
-    "AUTOTHROTTLE_ENABLED": (bool, 0),
-    "AUTOTHROTTLE_START_DELAY": (float, 0),
-    "AUTOTHROTTLE_MAX_DELAY": (float, 0),
-    "CONCURRENT_REQUESTS_PER_DOMAIN": (int, 1),
-    "DOWNLOAD_TIMEOUT": (float, 0.1),
-    "DOWNLOAD_MAXSIZE": (int, 1024),
-    "RETRY_TIMES": (int, 0),
-    "RETRY_BACKOFF_BASE": (float, 0),
-    "RETRY_BACKOFF_MAX": (float, 0),
-    "REDIRECT_MAX_TIMES": (int, 1),
-}
+# Upper bounds: a night's crawl of one site, not a typo that crawls for a month.
+MAX_PAGES_LIMIT = 100_000
+MAX_DEPTH_LIMIT = 100
+_HOUR = 3600.0
+
+Seconds = Annotated[float, Field(ge=0, le=_HOUR, allow_inf_nan=False)]
+
+
+class SourceSettings(BaseModel):
+    """What a source may change in the crawl policy: pace, patience and limits. Politeness
+    itself (robots.txt, the User-Agent, the offsite guard) is not negotiable per source.
+    Strict: YAML's true is not 1, 2.9 is not an integer, .nan and .inf are not numbers."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    DOWNLOAD_DELAY: Seconds | None = None
+    AUTOTHROTTLE_ENABLED: bool | None = None
+    AUTOTHROTTLE_START_DELAY: Seconds | None = None
+    AUTOTHROTTLE_MAX_DELAY: Seconds | None = None
+    CONCURRENT_REQUESTS_PER_DOMAIN: Annotated[int, Field(ge=1, le=64)] | None = None
+    DOWNLOAD_TIMEOUT: Annotated[float, Field(ge=0.1, le=_HOUR, allow_inf_nan=False)] | None = None
+    DOWNLOAD_MAXSIZE: Annotated[int, Field(ge=1024, le=1 << 30)] | None = None
+    RETRY_TIMES: Annotated[int, Field(ge=0, le=20)] | None = None
+    RETRY_BACKOFF_BASE: Seconds | None = None
+    RETRY_BACKOFF_MAX: Seconds | None = None
+    REDIRECT_MAX_TIMES: Annotated[int, Field(ge=1, le=50)] | None = None
+
+
+SOURCE_SETTINGS = tuple(SourceSettings.model_fields)
+
+
+class SourceEntry(BaseModel):
+    """One entry of the sources file, placeholders already filled in."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    name: Annotated[str, Field(min_length=1)]
+    start_urls: Annotated[list[str], Field(min_length=1)]
+    allowed_domains: list[str] = []
+    municipality: str | None = None
+    article_url_pattern: str | None = None
+    max_pages: Annotated[int, Field(ge=1, le=MAX_PAGES_LIMIT)] = 200
+    max_depth: Annotated[int, Field(ge=0, le=MAX_DEPTH_LIMIT)] = 3
+    settings: SourceSettings | None = None
+
+    @field_validator("start_urls")
+    @classmethod
+    def _urls(cls, urls: list[str]) -> list[str]:
+        for url in urls:
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError(f"bad URL {url!r}: expected http(s)://host/…")
+            problem = host_problem(parts.hostname)
+            if problem:
+                raise ValueError(f"{url}: {problem}")
+        return urls
+
+    @field_validator("allowed_domains")
+    @classmethod
+    def _domains(cls, domains: list[str]) -> list[str]:
+        for domain in domains:
+            host = domain.lower().split(":")[0].strip(".")
+            problem = whole_suffix(host) or host_problem(host)
+            if problem:
+                raise ValueError(problem)
+        return domains
+
+    @field_validator("article_url_pattern")
+    @classmethod
+    def _pattern(cls, pattern: str | None) -> str | None:
+        if pattern is not None:
+            try:
+                parsed = sre_parse.parse(pattern)
+            except re.error as error:
+                raise ValueError(f"bad regular expression {pattern!r}: {error}") from None
+            if _nested_repeat(parsed):
+                raise ValueError(f"{pattern!r} repeats a repetition, as in (a+)+: such a pattern can take "
+                                 "exponential time on one URL; write it without the nested repeat")
+        return pattern
 
 
 def load_sources(path: str | Path, *, substitutions: dict[str, str] | None = None) -> list[Source]:
+    """The sources of `path`, checked; SourcesError lists every mistake, one line each."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(path.read_bytes().decode("utf-8"))
     except OSError as error:
-        raise SourcesError(f"{path}: cannot read sources file: {error}") from error
+        raise SourcesError(f"{path}: cannot read sources file: {error.strerror or error}") from error
+    except UnicodeDecodeError as error:
+        raise SourcesError(f"{path}: not UTF-8 text (byte 0x{error.object[error.start]:02x} at offset "
+                           f"{error.start}): save the file as UTF-8") from error
     except yaml.YAMLError as error:
-        raise SourcesError(f"{path}: not valid YAML: {error}") from error
+        raise SourcesError(f"{path}: not valid YAML: {' '.join(str(error).split())}") from error
     if not isinstance(data, dict) or not isinstance(data.get("sources"), list) or not data["sources"]:
         raise SourcesError(f"{path}: expected a non-empty 'sources:' list")
     sources: list[Source] = []
+    problems: list[str] = []
     seen: set[str] = set()
     for index, entry in enumerate(data["sources"]):
-        source = _parse_entry(path, index, entry, substitutions or {})
+        source = _parse_entry(path, index, entry, substitutions or {}, problems)
+        if source is None:
+            continue
         if source.name in seen:
-            raise SourcesError(f"{path}: source '{source.name}': duplicate name")
+            problems.append(f"{path}: source '{source.name}': duplicate name")
         seen.add(source.name)
         sources.append(source)
+    if problems:
+        raise SourcesError("\n".join(problems))
     return sources
 
 
-def _parse_entry(path: Path, index: int, entry, substitutions: dict[str, str]) -> Source:
+def _parse_entry(path: Path, index: int, entry, substitutions: dict[str, str], problems: list[str]) -> Source | None:
     if not isinstance(entry, dict):
-        raise SourcesError(f"{path}: entry #{index + 1}: expected a mapping")
+        problems.append(f"{path}: entry #{index + 1}: expected a mapping of name, start_urls, …")
+        return None
     name = entry.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise SourcesError(f"{path}: entry #{index + 1}: missing 'name'")
+        problems.append(f"{path}: entry #{index + 1}: missing 'name'")
+        return None
     where = f"{path}: source '{name}'"
-    unknown = set(entry) - _KNOWN_KEYS
-    if unknown:
-        raise SourcesError(f"{where}: unknown keys {sorted(unknown)}")
+    before = len(problems)
 
-    def substitute(text: str) -> str:
+    def substitute(text):
+        if not isinstance(text, str):
+            return text
+
         def replace(match: re.Match) -> str:
             key = match.group(1)
             if key not in substitutions:
-                raise SourcesError(f"{where}: no value for placeholder {{{key}}} in {text!r}")
+                problems.append(f"{where}: no value for placeholder {{{key}}} in {text!r}")
+                return match.group(0)
             return substitutions[key].rstrip("/")
         return _PLACEHOLDER.sub(replace, text)
 
-    start_urls = entry.get("start_urls")
-    if isinstance(start_urls, str):
-        start_urls = [start_urls]
-    if not start_urls or not all(isinstance(u, str) for u in start_urls):
-        raise SourcesError(f"{where}: no start_urls")
-    start_urls = [substitute(u) for u in start_urls]
-    domains = entry.get("allowed_domains") or []
-    if isinstance(domains, str):
-        domains = [domains]
-    domains = [substitute(d) for d in domains]
-    for url in start_urls:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise SourcesError(f"{where}: bad URL {url!r}")
-        if not domains:
-            continue
-        if not any(_host_in_domain(parts.hostname, d) for d in domains):
-            raise SourcesError(f"{where}: start URL {url} is outside allowed_domains {domains}")
-    if not domains:
-        domains = sorted({urlsplit(u).hostname for u in start_urls})
-    pattern = entry.get("article_url_pattern")
-    if pattern is not None:
-        try:
-            re.compile(pattern)
-        except re.error as error:
-            raise SourcesError(f"{where}: bad article_url_pattern {pattern!r}: {error}") from error
+    entry = dict(entry)
+    for key in ("start_urls", "allowed_domains"):
+        if isinstance(entry.get(key), str):
+            entry[key] = [entry[key]]
+        if isinstance(entry.get(key), list):
+            entry[key] = [substitute(item) for item in entry[key]]
+    if len(problems) > before:
+        return None
     try:
-        max_pages = int(entry.get("max_pages", 200))
-        max_depth = int(entry.get("max_depth", 3))
-    except (TypeError, ValueError) as error:
-        raise SourcesError(f"{where}: max_pages and max_depth must be integers") from error
-    if max_pages < 1 or max_depth < 0:
-        raise SourcesError(f"{where}: max_pages must be >= 1 and max_depth >= 0")
+        checked = SourceEntry.model_validate(entry)
+    except ValidationError as error:
+        problems.extend(f"{where}: {_key(problem['loc'])}: {_message(problem)}" for problem in error.errors())
+        return None
+    domains = checked.allowed_domains or sorted({urlsplit(u).hostname for u in checked.start_urls})
+    for url in checked.start_urls:
+        host = urlsplit(url).hostname
+        if not any(_host_in_domain(host, domain) for domain in domains):
+            problems.append(f"{where}: start_urls: start URL {url} is outside allowed_domains {domains}")
+    if len(problems) > before:
+        return None
+    settings = checked.settings.model_dump(exclude_none=True) if checked.settings else {}
     return Source(
-        name=name, start_urls=tuple(start_urls), allowed_domains=tuple(domains),
-        municipality=entry.get("municipality"), article_url_pattern=pattern,
-        max_pages=max_pages, max_depth=max_depth, settings=_source_settings(where, entry.get("settings")),
+        name=checked.name, start_urls=tuple(checked.start_urls), allowed_domains=tuple(domains),
+        municipality=checked.municipality, article_url_pattern=checked.article_url_pattern,
+        max_pages=checked.max_pages, max_depth=checked.max_depth, settings=tuple(sorted(settings.items())),
     )
 
 
-def _source_settings(where: str, settings) -> tuple[tuple[str, Any], ...]:
-    if settings is None:
-        return ()
-    if not isinstance(settings, dict):
-        raise SourcesError(f"{where}: settings must be a mapping of crawl settings")
-    checked = {}
-    for key, value in settings.items():
-        if key not in SOURCE_SETTINGS:
-            raise SourcesError(f"{where}: setting {key!r} cannot be set per source "
-                               f"(allowed: {', '.join(sorted(SOURCE_SETTINGS))})")
-        kind, smallest = SOURCE_SETTINGS[key]
-        # YAML's true is an int to Python, and 2 is a fine float: accept exactly what is meant.
-        if kind is bool:
-            ok = isinstance(value, bool)
-        elif kind is int:
-            ok = isinstance(value, int) and not isinstance(value, bool)
-        else:
-            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-        if not ok:
-            wanted = {bool: "true or false", int: "an integer", float: "a number"}[kind]
-            raise SourcesError(f"{where}: setting {key} must be {wanted}, not {value!r}")
-        if kind is not bool and value < smallest:
-            raise SourcesError(f"{where}: setting {key} must be >= {smallest}, not {value!r}")
-        checked[key] = kind(value)
-    return tuple(sorted(checked.items()))
+def _key(location: tuple) -> str:
+    return ".".join(str(part) for part in location) or "entry"
+
+
+def _message(problem: dict) -> str:
+    if problem["type"] == "extra_forbidden":
+        if problem["loc"][:1] == ("settings",):
+            return f"cannot be set per source (allowed: {', '.join(SOURCE_SETTINGS)})"
+        return f"unknown key (known: {', '.join(SourceEntry.model_fields)})"
+    if problem["type"] == "missing":
+        return "missing"
+    message = problem["msg"].removeprefix("Value error, ")
+    if problem["type"] == "value_error":
+        return message
+    return f"{message}, not {problem['input']!r}"
+
+
+def host_problem(host: str) -> str | None:
+    """Why a crawl must not go to `host`, or None. An address of the operator's own network
+    (private, link-local such as a cloud's 169.254.169.254 metadata service, multicast,
+    unspecified) is refused; loopback stays allowed, for the local demo and test sites."""
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return None if "." in host or host == "localhost" else f"{host!r} is not a full host name"
+    if address.is_loopback:
+        return None
+    if address.is_link_local or address.is_private or address.is_multicast or address.is_unspecified \
+            or address.is_reserved:
+        return f"{host} is a private, link-local or reserved address: not a news site to crawl"
+    return None
+
+
+def whole_suffix(domain: str) -> str | None:
+    """Why an allowed domain is too wide: a public suffix (com, ir, gov.ir, co.uk) would let
+    the crawl follow links to every site under it."""
+    try:
+        ipaddress.ip_address(domain.strip("[]"))
+        return None
+    except ValueError:
+        pass
+    if domain == "localhost":
+        return None
+    extracted = _public_suffixes()(domain)
+    if not extracted.domain:
+        return f"{domain!r} is a public suffix, shared by every site under it: name the site's own domain"
+    return None
+
+
+@lru_cache(maxsize=1)
+def _public_suffixes():
+    import tldextract
+
+    # The suffix list that tldextract ships: never fetched, nothing cached on disk.
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+_REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT)
+
+
+def _nested_repeat(parsed, inside: bool = False) -> bool:
+    """Whether a repetition that can match many times contains another: (a+)+, (a*b?)*, (x{2,})+.
+    Atomic groups and possessive repeats never backtrack into themselves, so they are safe."""
+    for op, argument in parsed:
+        if op in _REPEATS:
+            low, high, body = argument
+            many = high is sre_constants.MAXREPEAT or high > 1
+            if many and inside:
+                return True
+            if _nested_repeat(body, inside or many):
+                return True
+        elif op is sre_constants.SUBPATTERN:
+            if _nested_repeat(argument[-1], inside):
+                return True
+        elif op is sre_constants.BRANCH:
+            if any(_nested_repeat(branch, inside) for branch in argument[1]):
+                return True
+        elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+            if _nested_repeat(argument[1], inside):
+                return True
+        elif op is sre_constants.GROUPREF_EXISTS:
+            if any(branch is not None and _nested_repeat(branch, inside) for branch in argument[1:]):
+                return True
+    return False
 
 
 def _host_in_domain(host: str, domain: str) -> bool:

@@ -13,6 +13,9 @@ os.environ["DO_NOT_TRACK"] = "1"
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "180"
 os.environ.pop("SHAHRNAMEH_DB", None)
+# A developer's Prefect server or cluster is not the tests' (tests/test_cluster.py starts its own).
+os.environ.pop("PREFECT_API_URL", None)
+os.environ.pop("SHAHRNAMEH_CLUSTER", None)
 # One hazm word-list cache for the whole session (nlp/lexicon.py), outside ~/.
 os.environ.setdefault("SHAHRNAMEH_CACHE", tempfile.mkdtemp(prefix="shahrnameh-cache-"))
 

@@ -171,3 +171,20 @@ def _stderr_until(process: subprocess.Popen, text: str, timeout: float) -> str:
         if selector.select(timeout=1):
             said += process.stderr.readline()
     return said
+
+
+def test_run_with_a_missing_or_invalid_sources_file_stops_before_prefect_and_stores_nothing(tmp_path):
+    invalid = tmp_path / "sources.yaml"
+    invalid.write_text("sources:\n  - name: local\n    start_urls: [http://127.0.0.1:9/]\n"
+                       "    settings: {DOWNLOAD_TIMEOUT: .inf}\n", encoding="utf-8")
+    warehouse = tmp_path / "warehouse.sqlite"
+    for sources, message in ((tmp_path / "missing.yaml", "cannot read sources file: No such file or directory"),
+                             (invalid, "source 'local': settings.DOWNLOAD_TIMEOUT: Input should be a finite number")):
+        result = shahrnameh("run", "--sources", str(sources), "--db", f"sqlite:///{warehouse}",
+                            "--archive", str(tmp_path / "archive"), env={"SHAHRNAMEH_HOME": str(tmp_path / "home")})
+        assert result.returncode == 2
+        [line] = result.stderr.splitlines()
+        assert line.startswith(f"shahrnameh: {sources}: {message}")
+        assert "temporary server" not in result.stderr + result.stdout  # Prefect never started
+        # No warehouse was opened, so no failed run is there for `summary` to report.
+        assert not warehouse.exists() and not (tmp_path / "archive").exists()

@@ -34,6 +34,8 @@ def test_demo_twice_fills_the_warehouse_once(tmp_path):
     first = demo(db_url, tmp_path / "home")
     assert first.returncode == 0, first.stdout + first.stderr
     assert "new facts" in first.stdout and "Query it" in first.stdout
+    # No Prefect server configured: the run is the core's, in the command's process, and says so.
+    assert "running in this process" in first.stderr
     engine = db.connect(db_url)
     counts = queries.table_counts(engine)
     assert counts["articles"] >= 50 and counts["facts"] >= 50

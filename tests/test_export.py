@@ -4,6 +4,10 @@ import csv
 import io
 import json
 from datetime import date
+import os
+import stat
+import threading
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -148,4 +152,35 @@ def test_the_command_writes_a_file_and_says_how_many_rows(loaded, warehouse_url,
     assert rows and {r["programme"] for r in rows} == {"سرای محله"}
     assert f"{len(rows)} rows of programme_timeline written to {path}" in result.stderr
     assert not path.with_name(path.name + ".partial").exists()
+    db.disconnect(warehouse_url)
+
+
+def test_only_regular_files_are_replaced_whole_devices_and_fifos_are_written_to(tmp_path):
+    from shahrnameh.flows.cli_research import replaced_whole
+
+    existing = tmp_path / "facts.csv"
+    existing.write_text("old", encoding="utf-8")
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    assert replaced_whole(existing) and replaced_whole(tmp_path / "new.csv")
+    assert not replaced_whole(fifo)
+    # Only stat()ed, never opened: a character device such as /dev/null.
+    devices = [Path(p) for p in ("/dev/null", "/dev/zero", "/dev/full") if stat.S_ISCHR(os.lstat(p).st_mode)]
+    if not devices:
+        pytest.skip("no character device under /dev on this machine")
+    assert not replaced_whole(devices[0])
+
+
+def test_an_export_into_a_fifo_reaches_its_reader_and_the_fifo_stays(loaded, warehouse_url, tmp_path):
+    fifo = tmp_path / "facts.fifo"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    result = CliRunner().invoke(app, ["export", "--format", "jsonl", "--output", str(fifo), "--db", warehouse_url])
+    reader.join(timeout=30)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)  # not replaced by a regular file
+    assert not reader.is_alive() and len(received[0].decode("utf-8").splitlines()) == _count(loaded) >= 25
+    assert not fifo.with_name(fifo.name + ".partial").exists()
     db.disconnect(warehouse_url)

@@ -1,17 +1,23 @@
 """`shahrnameh run` against the hostile local site: every failure recorded per URL, none fatal."""
 
+import json
 import os
+import signal
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import closing
+from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 
 from conftest import CORPUS
 from shahrnameh.hostilesite import (
-    ARABIC, ARTICLES, BUSY, DISALLOWED, CP1256, ERROR, HUGE, MISSING, MOVED, SLOW, TRUNCATED, ZIPPED, HostileSite,
-    cut_inside_a_character,
+    ARABIC, ARTICLES, BUSY, DIGITS, DISALLOWED, CP1256, ERROR, HUGE, MISSING, MOVED, NESTED, SLOW, TRUNCATED, ZIPPED,
+    HostileSite, cut_inside_a_character,
 )
 from shahrnameh.nlp.document import decode_page, read_document
 from shahrnameh.warehouse import db, queries
@@ -28,10 +34,13 @@ EXPECTED_FAILURES = {
     f"/news/files/{ZIPPED}": "not_html: application/zip",
     f"{DISALLOWED}{ARTICLES[2]}.html": "Forbidden by robots.txt",
     f"/news/moved-{MOVED}.html": "offsite redirect to http://localhost:",
+    # Read at once, not after minutes: refused, or stored without the impossible number.
+    f"/news/nested-{NESTED}.html": "not_article: markup nested more than 512 elements deep",
+    f"/news/digits-{DIGITS}.html": "fact dropped: the number «111",
 }
 EXPECTED_ARTICLES = {f"/news/{name}.html" for name in ARTICLES} | {
     f"/news/busy-{BUSY}.html", f"/news/arabic-{ARABIC}.html", "/news/cp1256-khabaronline.html",
-    "/news/truncated-aryanews.html"}
+    "/news/truncated-aryanews.html", f"/news/digits-{DIGITS}.html"}
 
 
 def rows(engine, sql):
@@ -139,17 +148,15 @@ def test_articles_are_stored_once_each_and_read_right(hostile_run):
 
 @pytest.mark.slow
 def test_a_second_run_adds_no_article_and_no_failure_row(hostile_run):
-    from shahrnameh.flows import pipeline
-    from shahrnameh.spiders.sources import load_sources
-    from shahrnameh.warehouse import load
+    from shahrnameh import ingest
 
     engine = hostile_run["engine"]
     before = {t: n for t, n in queries.table_counts(engine).items() if t in ("articles", "facts", "failures")}
-    run_id = load.start_run(engine)
-    [source] = load_sources(hostile_run["sources"])
-    records = pipeline.crawl(source, hostile_run["archive"], run_id, None)
-    health = pipeline.load_crawl(engine, hostile_run["archive"], run_id, source.name, records)
-    load.finish_run(engine, run_id, status="succeeded", counts={}, errors=[])
+    run = ingest.start_run(engine.url.render_as_string(hide_password=False), hostile_run["archive"],
+                           hostile_run["sources"])
+    [source] = run.sources
+    health = ingest.ingest_source(run, source)
+    ingest.finish_run(run, [ingest.SourceOutcome(source.name, health=health)])
     after = {t: n for t, n in queries.table_counts(engine).items() if t in ("articles", "facts", "failures")}
     assert after == before
     assert health.articles_new == health.articles_changed == 0 and health.new == 0
@@ -163,3 +170,151 @@ def test_the_cut_ends_inside_a_character():
         cut.decode("utf-8")
     text = decode_page(cut, "utf-8")
     assert text == cut.decode("utf-8", "ignore") and "بورس" in text
+
+
+# --- Interrupted and concurrent runs: real `shahrnameh run` processes, killed or side by side. ---
+
+def _run_command(sources, db_url, archive) -> list[str]:
+    return [sys.executable, "-m", "shahrnameh.flows", "run", "--sources", str(sources), "--db", db_url,
+            "--archive", str(archive)]
+
+
+def _archived_bodies(archive) -> int:
+    index = archive / "index.sqlite"
+    if not index.exists():
+        return 0
+    try:
+        with closing(sqlite3.connect(f"file:{index}?mode=ro", uri=True, timeout=5)) as connection:
+            return connection.execute("SELECT count(*) FROM bodies").fetchone()[0]
+    except sqlite3.OperationalError:  # not created yet
+        return 0
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return found
+
+
+def _command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _wait_for(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return condition()
+
+
+@pytest.fixture(scope="module")
+def killed_then_completed(tmp_path_factory):
+    """`shahrnameh run` killed with SIGKILL once the crawl has archived pages (none loaded
+    yet), then run again to completion over the same warehouse and archive."""
+    tmp = tmp_path_factory.mktemp("killed")
+    db_url, archive = f"sqlite:///{tmp / 'warehouse.sqlite'}", tmp / "archive"
+    env = {**os.environ, "SHAHRNAMEH_HOME": str(tmp / "home"), "COLUMNS": "200"}
+    facts = {}
+    with HostileSite() as site:
+        sources = tmp / "sources.yaml"
+        sources.write_text(site.sources_yaml(), encoding="utf-8")
+        command = _run_command(sources, db_url, archive)
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        servers = []
+        try:
+            assert _wait_for(lambda: _archived_bodies(archive) >= 6, 240), "the crawl archived nothing"
+            servers = [pid for pid in _children(child.pid) if "uvicorn" in _command_line(pid)]
+            child.send_signal(signal.SIGKILL)
+            child.wait()
+            killed_at = time.time()
+            facts["servers"] = servers
+            facts["servers_gone"] = _wait_for(lambda: not any(map(_alive, servers)), 30)
+        finally:
+            for pid in [child.pid, *servers]:
+                if _alive(pid):
+                    os.kill(pid, signal.SIGKILL)
+        engine = db.connect(db_url)
+        facts["after_kill"] = rows(engine, "SELECT id, status FROM runs")
+        facts["done"] = subprocess.run(command, capture_output=True, text=True, timeout=240, env=env)
+        facts.update(engine=engine, base=site.base_url, killed_at=killed_at)
+        yield facts
+        db.disconnect(db_url)
+
+
+@pytest.mark.slow
+def test_prefects_temporary_server_dies_with_a_killed_run(killed_then_completed):
+    assert killed_then_completed["servers"], "no Prefect server among the run's children"
+    assert killed_then_completed["servers_gone"], "Prefect's temporary server outlived its killed parent"
+
+
+@pytest.mark.slow
+def test_the_next_run_closes_a_killed_run_as_interrupted_with_when_it_was_last_seen(killed_then_completed):
+    facts = killed_then_completed
+    assert facts["after_kill"] == [(1, "running")]  # nobody could close it
+    done = facts["done"]
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    [(status, last_seen, finished, errors)] = rows(
+        facts["engine"], "SELECT status, last_seen_at, finished_at, errors FROM runs WHERE id = 1")
+    assert status == "interrupted" and last_seen and finished == last_seen
+    last_seen_at = datetime.fromisoformat(str(last_seen)).replace(tzinfo=timezone.utc).timestamp()
+    assert last_seen_at <= facts["killed_at"] + 1
+    assert any(f"last seen alive at {str(last_seen)[:19]}" in error for error in json.loads(errors))
+    assert f"run 1 was interrupted (last seen alive at {str(last_seen)[:19]} UTC): closed" in done.stdout
+    assert rows(facts["engine"], "SELECT id, status FROM runs") == [(1, "interrupted"), (2, "succeeded")]
+
+
+@pytest.mark.slow
+def test_completing_a_killed_run_records_every_failure_the_killed_run_did_not(killed_then_completed):
+    facts = killed_then_completed
+    by_url = {}
+    for url, stage, message in rows(facts["engine"], "SELECT url, stage, message FROM failures"):
+        by_url.setdefault(url.removeprefix(facts["base"]), []).append((stage, message))
+    assert set(by_url) == set(EXPECTED_FAILURES), sorted(set(EXPECTED_FAILURES) ^ set(by_url))
+    for path, reason in EXPECTED_FAILURES.items():
+        assert len(by_url[path]) == 1 and reason in by_url[path][0][1], (path, by_url[path])
+    articles = {url.removeprefix(facts["base"]) for (url,) in rows(facts["engine"], "SELECT url FROM articles")}
+    assert articles == EXPECTED_ARTICLES
+
+
+@pytest.mark.slow
+def test_two_runs_at_once_on_one_warehouse_and_archive_one_refuses_at_once(tmp_path):
+    db_url, archive = f"sqlite:///{tmp_path / 'warehouse.sqlite'}", tmp_path / "archive"
+    env = {**os.environ, "SHAHRNAMEH_HOME": str(tmp_path / "home"), "COLUMNS": "200"}
+    with HostileSite() as site:
+        sources = tmp_path / "sources.yaml"
+        sources.write_text(site.sources_yaml(), encoding="utf-8")
+        command = _run_command(sources, db_url, archive)
+        runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                for _ in range(2)]
+        outputs = [run.communicate(timeout=300) for run in runs]
+        base = site.base_url
+    codes = sorted(run.returncode for run in runs)
+    assert codes == [0, 2], [(run.returncode, out[-2000:], err[-2000:]) for run, (out, err) in zip(runs, outputs)]
+    [(_, refusal)] = [out for run, out in zip(runs, outputs) if run.returncode == 2]
+    [line] = refusal.splitlines()
+    assert line.startswith("shahrnameh: another run is using ") and "wait for it to finish" in line
+    engine = db.connect(db_url)
+    try:
+        # The refused run stored nothing; the other one is complete and needed no retry.
+        assert rows(engine, "SELECT status FROM runs") == [("succeeded",)]
+        assert {url.removeprefix(base) for (url,) in rows(engine, "SELECT url FROM articles")} \
+            == EXPECTED_ARTICLES
+    finally:
+        db.disconnect(db_url)

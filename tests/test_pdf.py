@@ -136,7 +136,7 @@ def test_the_demo_crawl_fetches_the_linked_report_and_loads_it_in_the_story_of_i
     from sqlalchemy.orm import Session
 
     from shahrnameh.demosite import DemoSite, Page
-    from shahrnameh.flows import pipeline
+    from shahrnameh.ingest import steps as pipeline
     from shahrnameh.flows.settings import DEMO_SOURCES
     from shahrnameh.spiders.crawl import crawl_source
     from shahrnameh.spiders.sources import load_sources

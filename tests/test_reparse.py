@@ -8,12 +8,12 @@ import sys
 
 import pytest
 
+from shahrnameh import ingest
 from shahrnameh.demosite import DemoSite
-from shahrnameh.flows import pipeline
+from shahrnameh.ingest import steps as pipeline
 from shahrnameh.flows.settings import DEMO_CRAWL_SETTINGS, DEMO_SOURCES
 from shahrnameh.nlp.facts import extract_facts
-from shahrnameh.spiders.sources import load_sources
-from shahrnameh.warehouse import db, load, queries
+from shahrnameh.warehouse import db, queries
 
 DATA_TABLES = ("pages", "articles", "facts", "failures", "sources")
 
@@ -24,13 +24,9 @@ def crawled(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("crawled")
     engine = db.connect(f"sqlite:///{tmp / 'warehouse.sqlite'}")
     with DemoSite() as site:
-        run_id = load.start_run(engine)
-        for source in load_sources(DEMO_SOURCES, substitutions={"site": site.base_url}):
-            load.upsert_source(engine, name=source.name, start_urls=list(source.start_urls),
-                               allowed_domains=list(source.allowed_domains), municipality=source.municipality)
-            records = pipeline.crawl(source, tmp / "archive", run_id, DEMO_CRAWL_SETTINGS)
-            pipeline.load_crawl(engine, tmp / "archive", run_id, source.name, records)
-        load.finish_run(engine, run_id, status="succeeded", counts={}, errors=[])
+        report = ingest.run_nightly(f"sqlite:///{tmp / 'warehouse.sqlite'}", tmp / "archive", DEMO_SOURCES,
+                                    substitutions={"site": site.base_url}, crawl_settings=DEMO_CRAWL_SETTINGS)
+    assert report.status == "succeeded", report.errors
     engine.dispose()
     return tmp
 

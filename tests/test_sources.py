@@ -39,14 +39,14 @@ def test_defaults_and_fields(tmp_path):
 
 @pytest.mark.parametrize("entry, message", [
     ("  - start_urls: [https://www.tehran.ir/]\n", r"entry #1: missing 'name'"),
-    ("  - name: tehran\n    allowed_domains: [tehran.ir]\n", r"'tehran': no start_urls"),
-    ("  - name: tehran\n    start_urls: ['www.tehran.ir/news']\n", r"'tehran': bad URL"),
+    ("  - name: tehran\n    allowed_domains: [tehran.ir]\n", r"'tehran': start_urls: missing"),
+    ("  - name: tehran\n    start_urls: ['www.tehran.ir/news']\n", r"'tehran': start_urls: bad URL 'www.tehran.ir/news'"),
     ("  - name: tehran\n    start_urls: [https://www.isna.ir/]\n    allowed_domains: [tehran.ir]\n",
-     r"'tehran': start URL https://www.isna.ir/ is outside allowed_domains"),
+     r"'tehran': start_urls: start URL https://www.isna.ir/ is outside allowed_domains"),
     ("  - name: tehran\n    start_urls: [https://www.tehran.ir/]\n"
      "  - name: tehran\n    start_urls: [https://www.tehran.ir/x]\n", r"'tehran': duplicate name"),
     ("  - name: tehran\n    start_urls: [https://www.tehran.ir/]\n    article_url_pattern: '(['\n",
-     r"'tehran': bad article_url_pattern"),
+     r"'tehran': article_url_pattern: bad regular expression '\(\['"),
 ])
 def test_bad_entries_are_named(tmp_path, entry, message):
     path = write(tmp_path, "sources:\n" + entry)
@@ -79,19 +79,23 @@ def test_per_source_settings_are_validated_data(tmp_path):
 
 
 @pytest.mark.parametrize("settings, message", [
-    ("{ROBOTSTXT_OBEY: false}", r"setting 'ROBOTSTXT_OBEY' cannot be set per source"),
-    ("{USER_AGENT: curl}", r"setting 'USER_AGENT' cannot be set per source"),
-    ("{DOWNLOAD_DELAY: fast}", r"DOWNLOAD_DELAY must be a number"),
-    ("{RETRY_TIMES: 1.5}", r"RETRY_TIMES must be an integer"),
-    ("{AUTOTHROTTLE_ENABLED: 0}", r"AUTOTHROTTLE_ENABLED must be true or false"),
-    ("{DOWNLOAD_DELAY: -1}", r"DOWNLOAD_DELAY must be >= 0"),
-    ("[DOWNLOAD_DELAY]", r"settings must be a mapping"),
+    ("{ROBOTSTXT_OBEY: false}", r"settings.ROBOTSTXT_OBEY: cannot be set per source"),
+    ("{USER_AGENT: curl}", r"settings.USER_AGENT: cannot be set per source"),
+    ("{DOWNLOAD_DELAY: fast}", r"settings.DOWNLOAD_DELAY: Input should be a valid number, not 'fast'"),
+    ("{RETRY_TIMES: 1.5}", r"settings.RETRY_TIMES: Input should be a valid integer, not 1.5"),
+    ("{AUTOTHROTTLE_ENABLED: 0}", r"settings.AUTOTHROTTLE_ENABLED: Input should be a valid boolean, not 0"),
+    ("{DOWNLOAD_DELAY: -1}", r"settings.DOWNLOAD_DELAY: Input should be greater than or equal to 0, not -1"),
+    ("[DOWNLOAD_DELAY]", r"settings: Input should be a valid dictionary"),
+    # Not numbers, though YAML and float() take them: a crawl that never waits or never gives up.
+    ("{DOWNLOAD_DELAY: .nan}", r"settings.DOWNLOAD_DELAY: Input should be a finite number, not nan"),
+    ("{DOWNLOAD_TIMEOUT: .inf}", r"settings.DOWNLOAD_TIMEOUT: Input should be a finite number, not inf"),
 ])
 def test_bad_source_settings_are_named(tmp_path, settings, message):
     path = write(tmp_path, f"sources:\n  - name: local\n    start_urls: [http://127.0.0.1:9/]\n"
                            f"    settings: {settings}\n")
-    with pytest.raises(SourcesError, match=rf"source 'local': (setting )?{message}"):
+    with pytest.raises(SourcesError, match=rf"source 'local': {message}") as error:
         load_sources(path)
+    assert len(str(error.value).splitlines()) == 1
 
 
 def test_every_repository_source_says_why():
@@ -101,3 +105,61 @@ def test_every_repository_source_says_why():
     assert len(names) == len(load_sources(DEFAULT_SOURCES))
     for i in names:
         assert lines[i - 1].strip().startswith("# why:"), lines[i]
+
+
+LOCAL = "  - name: local\n    start_urls: [http://127.0.0.1:9/news/]\n"
+
+
+@pytest.mark.parametrize("entry, message", [
+    # Whole numbers only, within a night's crawl: 2.9 and true are not page counts, 1e12 is a typo.
+    (LOCAL + "    max_pages: 2.9\n", r"max_pages: Input should be a valid integer, not 2.9"),
+    (LOCAL + "    max_pages: true\n", r"max_pages: Input should be a valid integer, not True"),
+    (LOCAL + "    max_pages: 1e12\n", r"max_pages: Input should be a valid integer, not '1e12'"),
+    (LOCAL + "    max_pages: 1000000000000\n", r"max_pages: Input should be less than or equal to 100000"),
+    (LOCAL + "    municipality: [1, 2]\n", r"municipality: Input should be a valid string, not \[1, 2\]"),
+    # A top-level or public suffix lets the crawl wander over every site under it.
+    ("  - name: local\n    start_urls: [https://www.tehran.ir/]\n    allowed_domains: ['com']\n",
+     r"allowed_domains: 'com' is a public suffix"),
+    ("  - name: local\n    start_urls: [https://news.tehran.gov.ir/]\n    allowed_domains: ['gov.ir']\n",
+     r"allowed_domains: 'gov.ir' is a public suffix"),
+    # The operator's own network: a cloud's metadata service, a router, the office LAN.
+    ("  - name: local\n    start_urls: [http://169.254.169.254/latest/meta-data/]\n",
+     r"start_urls: http://169.254.169.254/latest/meta-data/: 169.254.169.254 is a private, link-local"),
+    ("  - name: local\n    start_urls: [http://192.168.1.1/]\n", r"start_urls: .*192.168.1.1 is a private, link-local"),
+    ("  - name: local\n    start_urls: ['http://[fe80::1]/']\n", r"start_urls: .*fe80::1 is a private, link-local"),
+    ("  - name: local\n    start_urls: [https://www.tehran.ir/]\n    allowed_domains: [tehran.ir, 10.0.0.5]\n",
+     r"allowed_domains: 10.0.0.5 is a private, link-local"),
+    # Exponential backtracking on one URL: the crawl would stall on it.
+    (LOCAL + "    article_url_pattern: '(a+)+$'\n", r"article_url_pattern: '\(a\+\)\+\$' repeats a repetition"),
+    (LOCAL + "    article_url_pattern: '/(\\d*)*/'\n", r"article_url_pattern: .* repeats a repetition"),
+])
+def test_hostile_values_are_refused_with_source_and_key(tmp_path, entry, message):
+    path = write(tmp_path, "sources:\n" + entry)
+    with pytest.raises(SourcesError, match=rf"^{path}: source 'local': {message}") as error:
+        load_sources(path)
+    assert len(str(error.value).splitlines()) == 1
+
+
+def test_safe_patterns_and_loopback_stay_allowed(tmp_path):
+    path = write(tmp_path, "sources:\n" + LOCAL + "    article_url_pattern: '/(news|fa/news)/\\d+(?>[a-z]+)+'\n"
+                           "  - name: named\n    start_urls: [http://localhost:9/]\n")
+    assert [s.article_url_pattern for s in load_sources(path)] == ["/(news|fa/news)/\\d+(?>[a-z]+)+", None]
+
+
+def test_every_mistake_of_a_file_is_one_line_of_the_error(tmp_path):
+    path = write(tmp_path, "sources:\n" + LOCAL + "    max_pages: 2.9\n    settings: {DOWNLOAD_DELAY: .nan}\n"
+                           "  - name: other\n    start_urls: [http://127.0.0.1:9/]\n    municipality: [1, 2]\n")
+    with pytest.raises(SourcesError) as error:
+        load_sources(path)
+    lines = str(error.value).splitlines()
+    assert [line.split(": ", 2)[1:] for line in lines] == [
+        ["source 'local'", "max_pages: Input should be a valid integer, not 2.9"],
+        ["source 'local'", "settings.DOWNLOAD_DELAY: Input should be a finite number, not nan"],
+        ["source 'other'", "municipality: Input should be a valid string, not [1, 2]"]]
+
+
+def test_a_file_that_is_not_utf8_is_one_line(tmp_path):
+    path = tmp_path / "sources.yaml"
+    path.write_bytes("sources:\n  - name: شهرداري\n    start_urls: [http://127.0.0.1:9/]\n".encode("cp1256"))
+    with pytest.raises(SourcesError, match=rf"^{path}: not UTF-8 text \(byte 0x[0-9a-f]{{2}} at offset 19\)"):
+        load_sources(path)

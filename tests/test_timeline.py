@@ -195,6 +195,14 @@ def test_chart_failures_are_clear_and_the_table_is_still_printed(warehouse, tmp_
     assert not (tmp_path / "c.png").exists()
 
 
+def test_a_chart_file_that_is_not_png_is_one_line_before_anything_is_read(warehouse, tmp_path):
+    result = _run("timeline", "سرای محله", "--db", warehouse, "--png", str(tmp_path / "x.txt"))
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().splitlines() == [
+        f"shahrnameh: --png {tmp_path / 'x.txt'}: the chart is a PNG image: give a file name ending in .png"]
+    assert not (tmp_path / "x.txt").exists()
+
+
 def test_no_persian_font_on_the_machine_is_one_clear_line(monkeypatch, tmp_path):
     from shahrnameh import charts
 

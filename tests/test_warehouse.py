@@ -326,12 +326,51 @@ def test_run_sql_cannot_write_even_behind_a_select(engine, run_id, statement):
     assert (columns, rows) == (["name"], [("other",)])
 
 
+def test_a_colon_or_percent_inside_a_string_literal_is_text_not_a_parameter(engine, run_id):
+    load.upsert_source(engine, name="ساعت:۱۰ 100%", start_urls=[], allowed_domains=[], municipality=None)
+    columns, rows = queries.run_sql(engine, "SELECT name, '%s', ':x' FROM sources WHERE name LIKE '%:۱۰ 100%%'")
+    assert rows == [("ساعت:۱۰ 100%", "%s", ":x")]
+
+
+_RUNAWAY = "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) "
+
+
+def test_a_runaway_query_is_stopped_by_its_time_limit(engine, run_id):
+    # No row ever comes out: only the time limit can stop it.
+    with pytest.raises(db.WarehouseError, match=r"^query stopped: it ran longer than 0.5 s \(give --timeout"):
+        queries.run_sql(engine, _RUNAWAY + "SELECT count(*) FROM r", timeout_s=0.5)
+    # The pooled connection is usable and writable again.
+    load.upsert_source(engine, name="after", start_urls=[], allowed_domains=[], municipality=None)
+    assert queries.run_sql(engine, "SELECT count(*) FROM sources")[1] == [(2,)]
+
+
+def test_a_query_past_its_row_limit_is_stopped_not_held_in_memory(engine, run_id):
+    with pytest.raises(db.WarehouseError, match=r"^query stopped: more than 1000 rows"):
+        queries.run_sql(engine, _RUNAWAY + "SELECT n FROM r", max_rows=1000)
+    assert len(queries.run_sql(engine, _RUNAWAY + "SELECT n FROM r LIMIT 1000", max_rows=1000)[1]) == 1000
+
+
+def test_the_sql_command_takes_a_literal_colon_and_stops_a_runaway_query(engine, warehouse_url, run_id):
+    from typer.testing import CliRunner
+
+    from shahrnameh.flows.cli import app
+
+    found = CliRunner().invoke(app, ["sql", "SELECT count(*) FROM sources WHERE name LIKE '%:ساعت%'",
+                                     "--db", warehouse_url])
+    assert found.exit_code == 0 and found.stdout.splitlines()[-1] == "0", found.output
+    runaway = CliRunner().invoke(app, ["sql", _RUNAWAY + "SELECT count(*) FROM r", "--timeout", "0.5",
+                                       "--db", warehouse_url])
+    assert runaway.exit_code == 2
+    assert runaway.stderr.splitlines() == [
+        "shahrnameh: query stopped: it ran longer than 0.5 s (give --timeout for more)"]
+
+
 @pytest.mark.parametrize("statement, params", [
     ("SELECT no_such_column FROM facts", None),
     ("SELECT id FROM sources WHERE name = :name", None),
 ])
 def test_a_failing_query_is_one_line_naming_the_problem(engine, statement, params):
-    with pytest.raises(db.WarehouseError, match=r"^query failed: .*(no_such_column|'name')") as caught:
+    with pytest.raises(db.WarehouseError, match=r"^query failed: .*(no_such_column|bindings|syntax error at or near \"?:)") as caught:
         queries.run_sql(engine, statement, params)
     assert "\n" not in str(caught.value) and "sqlalche.me" not in str(caught.value)
 

@@ -16,7 +16,7 @@ def current_article_pages(engine: Engine, source: str | None = None) -> list[dic
     current version once more. "Last seen" is the page's last run, then its id (the later
     insert), so a page that went back to an earlier body is read as that body.
     """
-    query = (select(Page.id, Page.url, Page.content_type, Page.encoding, Page.archive_path, Page.archive_offset,
+    query = (select(Page.id, Page.url, Page.sha256, Page.content_type, Page.encoding, Page.archive_path, Page.archive_offset,
                     Source.name)
              .join(Source, Source.id == Page.source_id)
              .where(Page.role.in_(("article", "report")), Page.outcome.not_in(("failed", "blocked")),
@@ -30,8 +30,8 @@ def current_article_pages(engine: Engine, source: str | None = None) -> list[dic
     except Exception as error:  # SQLAlchemy's errors, as one line naming what was asked
         raise WarehouseError(f"listing the archived article pages: {first_line(error)}") from error
     pages: dict[str, dict] = {}
-    for page_id, url, content_type, encoding, archive_path, archive_offset, source_name in rows:
-        pages.setdefault(url, {"page_id": page_id, "url": url, "content_type": content_type,
+    for page_id, url, sha256, content_type, encoding, archive_path, archive_offset, source_name in rows:
+        pages.setdefault(url, {"page_id": page_id, "url": url, "sha256": sha256, "content_type": content_type,
                                "encoding": encoding, "archive_path": archive_path,
                                "archive_offset": archive_offset, "source": source_name})
     return list(pages.values())

@@ -31,9 +31,14 @@ TABLES = {'sources': {'description': 'One row per source in `sources.yaml`.',
  'runs': {'description': 'One row per nightly run (the run log; it grows by one row a night).',
           'columns': {'id': 'primary key; the `run_id` everything else refers to',
                       'started_at': 'when the run began',
-                      'finished_at': 'when it ended; NULL while running or if it died',
-                      'status': '`running`, `succeeded` (every source loaded), `partial` (some did), '
-                                '`failed` (none)',
+                      'finished_at': 'when it ended; NULL while running; for an interrupted run, when it '
+                                     'was last seen alive',
+                      'last_seen_at': 'when the run was last seen alive: it marks itself every 30 s '
+                                      '(revision 0006)',
+                      'status': '`running`, `succeeded` (every source loaded), `retried` (every source '
+                                'loaded, some step on a second try: see errors), `partial` (some sources '
+                                'loaded), `failed` (none), `interrupted` (its process died; closed by the '
+                                'next run)',
                       'counts': "JSON object of the run's totals (sources, articles, facts, facts by "
                                 'category, …) as the flow computed them',
                       'errors': 'JSON list of one-line error messages'}},

@@ -7,7 +7,7 @@ import re
 import threading
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -18,6 +18,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+
+from shahrnameh import filelock
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 READ_ONLY = "shahrnameh_read_only"  # execution option: this connection only reads
@@ -132,6 +134,59 @@ def throwaway_schema(server_url: str, prefix: str) -> Iterator[str]:
                 connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
     finally:
         admin.dispose()
+
+
+_run_locks: dict[str, list] = {}  # warehouse URL → [the connection holding PostgreSQL's lock, depth]
+_run_locks_guard = threading.Lock()
+# One advisory lock per warehouse: the schema is part of its key (tests keep many in one database).
+_ADVISORY_KEY = "hashtextextended('shahrnameh-run:' || current_schema(), 0)"
+
+
+@contextmanager
+def run_lock(engine: Engine) -> Iterator[None]:
+    """Held by a run that writes the warehouse (the nightly run, reparse): a second one refuses
+    at once with WarehouseError rather than writing beside it. SQLite: a flock on
+    `<file>.run-lock`; PostgreSQL: a session advisory lock. Both are let go of by the
+    operating system or the server when the holder dies, even by SIGKILL. Re-entrant
+    within one process."""
+    if engine.dialect.name == "sqlite":
+        with ExitStack() as held:
+            try:
+                held.enter_context(filelock.exclusive(Path(f"{engine.url.database}.run-lock")))
+            except filelock.LockBusy as busy:
+                raise WarehouseError(f"another run is using the warehouse {_shown(str(engine.url))} ({busy}): "
+                                     "wait for it to finish") from None
+            yield
+        return
+    key = str(engine.url)
+    with _run_locks_guard:
+        if key in _run_locks:
+            _run_locks[key][1] += 1
+        else:
+            connection = engine.connect()
+            try:
+                got = connection.exec_driver_sql(f"SELECT pg_try_advisory_lock({_ADVISORY_KEY})").scalar()
+                connection.commit()
+            except SQLAlchemyError as error:
+                connection.close()
+                raise WarehouseError(f"locking the warehouse for this run: {first_line(error)}") from error
+            if not got:
+                connection.close()
+                raise WarehouseError(f"another run is using the warehouse {_shown(key)} (another session "
+                                     "holds its lock): wait for it to finish")
+            _run_locks[key] = [connection, 1]
+    try:
+        yield
+    finally:
+        with _run_locks_guard:
+            _run_locks[key][1] -= 1
+            if _run_locks[key][1] == 0:
+                connection, _ = _run_locks.pop(key)
+                try:
+                    connection.exec_driver_sql(f"SELECT pg_advisory_unlock({_ADVISORY_KEY})")
+                    connection.commit()
+                finally:
+                    connection.close()
 
 
 def migration_config() -> Config:

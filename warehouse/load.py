@@ -7,11 +7,12 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from itertools import islice
 
-from sqlalchemy import Connection, Engine, Table, func, insert, select, text
+from sqlalchemy import Connection, Engine, Table, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -55,7 +56,29 @@ def finish_run(engine: Engine, run_id: int, *, status: str, counts: dict, errors
     with _transaction(engine, f"finishing run {run_id}") as session:
         run = _run(session, run_id)
         run.status, run.counts, run.errors = status, dict(counts), [str(e) for e in errors]
-        run.finished_at = utcnow()
+        run.finished_at = run.last_seen_at = utcnow()
+
+
+def run_alive(engine: Engine, run_id: int) -> None:
+    """The run's heartbeat: it was alive now (runs.last_seen_at)."""
+    with _transaction(engine, f"marking run {run_id} alive") as session:
+        session.execute(update(Run).where(Run.id == run_id).values(last_seen_at=utcnow()))
+
+
+def close_interrupted_runs(engine: Engine, by_run_id: int) -> list[tuple[int, datetime]]:
+    """Closes every other run still `running` as `interrupted`, its finished_at the moment it was
+    last seen alive; returns (run id, last seen alive) of each. Only for a run that holds the
+    warehouse's run lock (db.run_lock): no other run is alive then, so a `running` row is one
+    whose process died."""
+    with _transaction(engine, "closing interrupted runs") as session:
+        stale = session.scalars(select(Run).where(Run.status == "running", Run.id != by_run_id)
+                                .order_by(Run.id)).all()
+        for run in stale:
+            run.last_seen_at = run.last_seen_at or run.started_at
+            run.status, run.finished_at = "interrupted", run.last_seen_at
+            run.errors = [*run.errors, f"interrupted: the run stopped without finishing, last seen alive at "
+                                       f"{run.last_seen_at:%Y-%m-%d %H:%M:%S} UTC; closed by run {by_run_id}"]
+        return [(run.id, run.last_seen_at) for run in stale]
 
 
 def record_fetch(engine: Engine, run_id: int, record: FetchRecord) -> tuple[int | None, bool]:
@@ -117,6 +140,7 @@ def load_document(engine: Engine, run_id: int, *, page_id: int | None, source: s
     with _transaction(engine, f"loading article {url}") as session:
         _run(session, run_id)
         source_id = _locked_source(session, source)
+        _locked_url(session, url)
         return _store(session, Entities(session.connection()), run_id, source_id, page_id, url, document,
                       published, text_sha256)
 
@@ -222,6 +246,13 @@ def _locked_source(session: Session, source: str) -> int:
     return source_id
 
 
+def _locked_url(session: Session, url: str) -> None:
+    # Two sources whose crawls reach one URL (overlapping sites) may load it at once on a
+    # cluster's workers: loads of one URL wait for each other too (PostgreSQL).
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:url, 0))"), {"url": url})
+
+
 def _store(session: Session, entities: Entities, run_id: int, source_id: int, page_id: int | None, url: str,
            document: Document, published: date | None, text_sha256: str) -> tuple[int, str]:
     current = session.scalar(select(Article).where(Article.url == url, Article.superseded_by.is_(None)))
@@ -259,10 +290,11 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
 
 
 def record_source_health(engine: Engine, run_id: int, source: str, *, fetched: int, new: int, changed: int,
-                         unchanged: int, failed: int, blocked: int) -> None:
-    """The source's line for this run; a retried load replaces it rather than adding a second."""
+                         unchanged: int, failed: int, blocked: int, worker: str | None = None) -> None:
+    """The source's line for this run; a retried load replaces it rather than adding a second.
+    `worker`: the address of the cluster's worker that ran the source, if any."""
     counts = dict(fetched=fetched, new=new, changed=changed, unchanged=unchanged, failed=failed,
-                  blocked=blocked)
+                  blocked=blocked, worker=worker)
     with _transaction(engine, f"recording the health of {source} in run {run_id}") as session:
         _run(session, run_id)
         source_id = _source_id(session, source)
@@ -450,20 +482,40 @@ def _check_document(document: Document, url: str) -> None:
             raise WarehouseError(f"article {url}: fact {ordinal}: {problem}")
 
 
-def _value(value: int | float, url: str) -> int | Decimal:
+def with_storable_facts(document: Document, url: str) -> Document:
+    """`document` without the facts whose value the warehouse cannot hold exactly; why each
+    was left out is added to its `dropped`. One impossible number loses its fact, never
+    the article and its other facts."""
+    kept, dropped = [], []
+    for ordinal, fact in enumerate(document.facts):
+        try:
+            _value(fact.value, url)
+        except WarehouseError as error:
+            dropped.append(f"fact dropped: {fact.category} «{fact.unit}» at {fact.number_start}: "
+                           f"{str(error).removeprefix(f'article {url}: ')}")
+        else:
+            kept.append(fact)
+    if not dropped:
+        return document
+    return replace(document, facts=tuple(kept), dropped=document.dropped + tuple(dropped))
+
+
+def _value(value: int | float | Decimal, url: str) -> int | Decimal:
     """The value exactly: an int as it is (most values count things), a float as the Decimal it
     prints as; refused when not a finite number or too large for the warehouse."""
     if type(value) is int:
         if -_LARGEST_INT < value < _LARGEST_INT:
             return value
-        raise WarehouseError(f"article {url}: fact value {value!r} is too large for the warehouse")
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        value = Decimal(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         raise WarehouseError(f"article {url}: fact value {value!r} is not a number")
-    if isinstance(value, float) and not math.isfinite(value):
+    if not (value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)):
         raise WarehouseError(f"article {url}: fact value {value!r} is not finite")
-    number = Decimal(value) if isinstance(value, int) else Decimal(repr(value))
+    number = value if isinstance(value, Decimal) else Decimal(value) if isinstance(value, int) else Decimal(repr(value))
     if abs(number) >= LARGEST_FACT_VALUE:
-        raise WarehouseError(f"article {url}: fact value {value!r} is too large for the warehouse")
+        # Not the value itself: a number of thousands of digits is printed in the square of its length.
+        raise WarehouseError(f"article {url}: fact value of {number.adjusted() + 1} digits is too large for "
+                             f"the warehouse (below 10^{LARGEST_FACT_VALUE.adjusted()})")
     return number
 
 

@@ -14,7 +14,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-RUN_STATUSES = ("running", "succeeded", "failed", "partial")
+# "retried": every source loaded, but a step had to be tried again (its errors say which and why);
+# "interrupted": the run's process died (killed, power cut); the next run closed its row.
+RUN_STATUSES = ("running", "succeeded", "retried", "partial", "failed", "interrupted")
 
 
 # SQLite keeps integers exact only within 64 bits: larger fact values are refused at load time.
@@ -84,6 +86,8 @@ class Run(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Updated as the run goes: where a killed run stopped.
+    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime, default=utcnow)
     status: Mapped[str] = mapped_column(String(20), default="running")
     counts: Mapped[dict] = mapped_column(JSON, default=dict)
     errors: Mapped[list] = mapped_column(JSON, default=list)
@@ -102,6 +106,8 @@ class RunSource(Base):
     unchanged: Mapped[int] = mapped_column(Integer, default=0)
     failed: Mapped[int] = mapped_column(Integer, default=0)
     blocked: Mapped[int] = mapped_column(Integer, default=0)
+    # The Dask worker's address (tcp://HOST:PORT) when the run ran on a cluster, else NULL.
+    worker: Mapped[str | None] = mapped_column(String(200))
 
 
 class Page(Base):

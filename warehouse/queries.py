@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -65,11 +66,22 @@ def facts_for_article(engine: Engine, url: str) -> list[dict]:
     return [{name: _plain_value(row[name]) for name in FACT_COLUMNS} for row in rows]
 
 
-def run_sql(engine: Engine, sql: str, params: dict | None = None) -> tuple[list[str], list[tuple]]:
-    """Column names and rows of one read-only query; bind parameters are written `:name`.
+# What one `sql` query may take: a runaway recursive query otherwise runs, and grows, until
+# the machine gives out (560 MB in 20 s, measured).
+SQL_TIMEOUT_S = 60.0
+SQL_MAX_ROWS = 100_000
 
-    Only SELECT, WITH and EXPLAIN are accepted, and the query runs in a transaction the database
-    itself keeps read-only (a WITH can hide a DELETE on PostgreSQL), then rolled back.
+
+def run_sql(engine: Engine, sql: str, params: dict | None = None, *, timeout_s: float = SQL_TIMEOUT_S,
+            max_rows: int = SQL_MAX_ROWS) -> tuple[list[str], list[tuple]]:
+    """Column names and rows of one read-only query.
+
+    Without `params` the text goes to the database as it is: a colon or percent sign in a
+    string literal (LIKE '%:ساعت%') is text, not a bind parameter. With `params`, bind
+    parameters are written `:name`. Only SELECT, WITH and EXPLAIN are accepted, and the
+    query runs in a transaction the database itself keeps read-only (a WITH can hide a
+    DELETE on PostgreSQL), then rolled back. A query running longer than `timeout_s`, or
+    returning more than `max_rows` rows, is stopped with a WarehouseError saying so.
     """
     statement = _LEADING_COMMENTS.sub("", sql)
     keyword = statement.split(None, 1)[0].upper() if statement.strip() else ""
@@ -79,25 +91,52 @@ def run_sql(engine: Engine, sql: str, params: dict | None = None) -> tuple[list[
     dialect = engine.dialect.name
     if dialect not in ("sqlite", "postgresql"):
         raise WarehouseError(f"read-only queries are not supported on {dialect}")
+    deadline = time.monotonic() + timeout_s
+    too_long = f"query stopped: it ran longer than {timeout_s:g} s (give --timeout for more)"
     with _reading(engine, "query failed") as connection:
+        raw = connection.connection.dbapi_connection
         try:
             if dialect == "sqlite":
                 connection.exec_driver_sql("PRAGMA query_only = ON")
+                # Called every few thousand SQLite instructions; non-zero stops the query.
+                raw.set_progress_handler(lambda: time.monotonic() > deadline, 10_000)
             else:
                 connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+                connection.exec_driver_sql(f"SET LOCAL statement_timeout = {max(1, int(timeout_s * 1000))}")
             try:
-                result = connection.execute(text(sql), params or {})
-                columns = list(result.keys())
-                rows = [tuple(_plain_value(value) for value in row) for row in result]
+                if params is None:
+                    # Server-side cursor on PostgreSQL, so a huge result is never held whole.
+                    streaming = dialect == "postgresql" and keyword != "EXPLAIN"
+                    result = connection.execution_options(no_parameters=True, stream_results=streaming,
+                                                          max_row_buffer=1000).exec_driver_sql(sql)
+                else:
+                    result = connection.execute(text(sql), params)
+                columns = list(result.keys()) if result.returns_rows else []
+                rows = []
+                for row in (result if result.returns_rows else ()):
+                    if len(rows) == max_rows:
+                        raise WarehouseError(f"query stopped: more than {max_rows} rows (narrow it, give "
+                                             "--max-rows for more, or use `export` for whole tables)")
+                    if time.monotonic() > deadline:
+                        raise WarehouseError(too_long)
+                    rows.append(tuple(_plain_value(value) for value in row))
             except SQLAlchemyError as error:
+                if time.monotonic() > deadline or _cancelled_by_timeout(error):
+                    raise WarehouseError(too_long) from error
                 raise WarehouseError(f"query failed: {first_line(error)}") from error
         finally:
+            if dialect == "sqlite":
+                raw.set_progress_handler(None, 0)
             connection.rollback()
             if dialect == "sqlite":
                 # The pooled connection is reused by writers.
                 connection.exec_driver_sql("PRAGMA query_only = OFF")
                 connection.rollback()
     return columns, rows
+
+
+def _cancelled_by_timeout(error: SQLAlchemyError) -> bool:
+    return "statement timeout" in str(getattr(error, "orig", error))
 
 
 @contextmanager

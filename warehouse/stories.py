@@ -10,14 +10,15 @@ A changed version of a URL stays in the story of the version it supersedes, so a
 article is never split from the copies already grouped with it.
 
 Plain SQL through SQLAlchemy Core/ORM: the same statements run on SQLite and PostgreSQL.
-Two copies loaded at the same moment by different sources' loaders (PostgreSQL) do not see
-each other's uncommitted bands and may start two stories; `backfill` does not re-group
-them, the next copy joins the earlier one.
+Two copies loaded at the same moment by different loaders (threads, or a cluster's workers)
+would not see each other's uncommitted bands and could start two stories: on PostgreSQL
+the search for a story is one loader at a time (a transaction-level advisory lock, held
+until the article's transaction commits); SQLite's writers already are.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, and_, or_, select
+from sqlalchemy import Engine, and_, or_, select, text
 from sqlalchemy.orm import Session
 
 from shahrnameh.nlp import syndication
@@ -26,6 +27,8 @@ from shahrnameh.warehouse.models import Article, ArticleBand
 # A story with more candidates than this is boilerplate shared by a whole site (a promo
 # paragraph); confirming the earliest ones is enough to find the story.
 MAX_CANDIDATES = 50
+
+_STORY_LOCK = 7313  # pg_advisory_xact_lock key; 7312 is warehouse/entities.py's
 
 
 def assign_story(session: Session, article: Article, previous: Article | None = None) -> int:
@@ -39,6 +42,8 @@ def assign_story(session: Session, article: Article, previous: Article | None = 
     if previous is not None:
         article.story_id = previous.story_id if previous.story_id is not None else previous.id
     else:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _STORY_LOCK})
         article.story_id = _matching_story(session, article.id, shingles, keys) or article.id
     session.flush()
     return article.story_id

@@ -6,10 +6,16 @@ crawl (spiders → raw archive) → read (nlp) → load (warehouse); data moves 
 from __future__ import annotations
 
 import gc
+import threading
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
+from shahrnameh import filelock
+from shahrnameh.flows.settings import HEARTBEAT_S
 
 from shahrnameh.nlp.document import decode_page, read_document
 from shahrnameh.nlp.pdf import is_pdf, looks_like_pdf, read_pdf
@@ -18,10 +24,12 @@ from shahrnameh.spiders.archive import INDEX_NAME, Archive, ArchiveError
 from shahrnameh.spiders.crawl import crawl_source, prepare_in_process
 from shahrnameh.spiders.records import FetchRecord
 from shahrnameh.spiders.sources import Source
-from shahrnameh.warehouse import archive_queries, load
+from shahrnameh.warehouse import archive_queries, db, load
 from shahrnameh.warehouse.db import WarehouseError
 
 _READABLE_KINDS = {"article", "report"}
+# In the archive's root: held by the run writing to it.
+RUN_LOCK_NAME = "run.lock"
 
 
 @dataclass
@@ -44,6 +52,15 @@ class SourceHealth:
     # in the failures table (stage "classify") like errors, but nothing went wrong.
     not_article_pages: list[str] = field(default_factory=list)
 
+    def add(self, other: SourceHealth) -> None:
+        """The counts of another part of the same source's work (a reparse batch), added to these."""
+        for name in ("fetched", "new", "changed", "unchanged", "failed", "blocked", "articles_new",
+                     "articles_changed", "facts_new"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.facts_by_category.update(other.facts_by_category)
+        self.errors.extend(other.errors)
+        self.not_article_pages.extend(other.not_article_pages)
+
 
 def _is_page(content_type: str | None) -> bool:
     """HTML or text, or no Content-Type at all (then the bytes decide, in decode_page)."""
@@ -53,8 +70,17 @@ def _is_page(content_type: str | None) -> bool:
     return media.startswith("text/") or media in ("application/xhtml+xml", "application/xml")
 
 
-@lru_cache(maxsize=1)
+_settling = threading.Lock()
+
+
 def settle_process() -> None:
+    # A Dask worker's threads may all start with it: one settles, the others wait for it.
+    with _settling:
+        _settle_process()
+
+
+@lru_cache(maxsize=1)
+def _settle_process() -> None:
     """Loads what every run of this process uses (the reader's word tables, Scrapy and the
     crawl reactor), then sets it all aside from the garbage collector with gc.freeze, once
     per process. Those ~200k objects live as long as the process, yet every full collection
@@ -67,17 +93,59 @@ def settle_process() -> None:
     gc.freeze()
 
 
+@contextmanager
+def exclusive_run(engine, archive_root: Path) -> Iterator[None]:
+    """Held by a nightly run: one run at a time per archive and per warehouse. A second run
+    refuses at once (ArchiveError, WarehouseError) instead of racing the first one's writes
+    (two runs at once gave 60 `database is locked` errors in the archive index, hidden by
+    retries). The operating system lets go of both when the run's process dies."""
+    archive_root = Path(archive_root)
+    with ExitStack() as held:
+        try:
+            held.enter_context(filelock.exclusive(archive_root / RUN_LOCK_NAME))
+        except filelock.LockBusy as busy:
+            raise ArchiveError(f"another run is using the archive {archive_root} ({busy}): "
+                               "wait for it to finish") from None
+        held.enter_context(db.run_lock(engine))
+        yield
+
+
+@contextmanager
+def heartbeat(engine, run_id: int, every_s: float = HEARTBEAT_S) -> Iterator[None]:
+    """Marks the run alive (runs.last_seen_at) every `every_s` seconds while the block runs, so
+    that a run killed in the middle is later closed with when it was last seen."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(every_s):
+            try:
+                load.run_alive(engine, run_id)
+            except WarehouseError:  # a busy warehouse delays one beat; the run goes on
+                pass
+
+    beating = threading.Thread(target=beat, name=f"run-{run_id}-heartbeat", daemon=True)
+    beating.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        beating.join()
+
+
 def crawl(source: Source, archive_root: Path, run_id: int, crawl_settings: dict | None) -> list[FetchRecord]:
     # On the process's shared reactor thread when possible: no Python and Scrapy start-up per source.
     return crawl_source(source, archive_root, run_id=run_id, settings_overrides=crawl_settings, isolated=None)
 
 
-def load_crawl(engine, archive_root: Path, run_id: int, source: str, records: list[FetchRecord]) -> SourceHealth:
+def load_crawl(engine, archive_root: Path, run_id: int, source: str, records: list[FetchRecord], *,
+               worker: str | None = None) -> SourceHealth:
     """Archive records of one source's crawl → pages, articles and facts in the warehouse.
 
-    New and changed bodies are read. An unchanged body is read only if no earlier load read
-    it to the end (a run that died between fetching and loading is completed this way);
-    re-reading every archived body with today's nlp is `reparse`'s job, not the nightly's.
+    New and changed bodies are read. An unchanged body is read only if no earlier load into
+    this warehouse read it to the end: a run that died between fetching and loading is
+    completed this way, and so is a new warehouse over an archive that already holds the
+    pages. Such a body is read as a first sighting, its failure recorded like a new one's.
+    Re-reading every archived body with today's nlp is `reparse`'s job, not the nightly's.
     """
     health = SourceHealth(source)
     archive = Archive(archive_root)
@@ -103,34 +171,33 @@ def load_crawl(engine, archive_root: Path, run_id: int, source: str, records: li
         if record.outcome == "unchanged" and page_id in already_read:
             continue
         read_and_load(engine, archive, run_id, source, health, url=record.url, page_id=page_id,
-                      content_type=record.content_type, encoding=record.encoding,
-                      archive_path=record.archive_path, archive_offset=record.archive_offset,
-                      first_seen=record.outcome in ("new", "changed"))
+                      sha256=record.sha256, content_type=record.content_type, encoding=record.encoding,
+                      archive_path=record.archive_path, archive_offset=record.archive_offset)
     load.record_source_health(
         engine, run_id, source,
         fetched=health.fetched, new=health.new, changed=health.changed,
-        unchanged=health.unchanged, failed=health.failed, blocked=health.blocked,
+        unchanged=health.unchanged, failed=health.failed, blocked=health.blocked, worker=worker,
     )
     return health
 
 
 def read_and_load(engine, archive: Archive, run_id: int, source: str, health: SourceHealth, *, url: str,
-                  page_id: int | None, content_type: str | None, encoding: str | None, archive_path: str,
-                  archive_offset: int, first_seen: bool) -> tuple[str | None, Document | None]:
+                  page_id: int | None, sha256: str, content_type: str | None, encoding: str | None,
+                  archive_path: str, archive_offset: int) -> tuple[str | None, Document | None]:
     """One archived body → article and facts in the warehouse; the crawl and `reparse` share it.
 
     Returns the article's load outcome ("new", "changed", "unchanged") and the document read;
-    (None, the document) when the body is not an article (recorded in `failures` when
-    `first_seen`: an unchanged block page is not a new event); (None, None) when it could
-    not be read or loaded (always recorded). `health` is updated.
+    (None, the document) when the body is not an article; (None, None) when it could not be
+    read or loaded. Each of those is recorded in `failures` (the same failure again only
+    moves its last_run_id). `health` is updated. The body read must be `url`'s with digest
+    `sha256`: any other is a read failure, never another page's text.
     """
     if not _is_page(content_type) and not looks_like_pdf(content_type, url):
-        if first_seen:
-            _not_an_article(engine, run_id, source, url, health, "not_html",
-                            f"{content_type.split(';')[0].strip()} is not a page to read")
+        _not_an_article(engine, run_id, source, url, health, "not_html",
+                        f"{content_type.split(';')[0].strip()} is not a page to read")
         return None, None
     try:
-        body = archive.read_body(archive_path, archive_offset)
+        body = archive.read_body(archive_path, archive_offset, url=url, sha256=sha256)
         if is_pdf(body, content_type):  # a report: kind "report", or "empty" when scanned
             document = read_pdf(body, url=url)
         else:
@@ -140,17 +207,19 @@ def read_and_load(engine, archive: Archive, run_id: int, source: str, health: So
         _failure(engine, run_id, source, url, health, "read", f"{type(error).__name__}: {error}")
         return None, None
     if document.kind not in _READABLE_KINDS:
-        if first_seen:
-            health.blocked += document.kind == "block_page"
-            _not_an_article(engine, run_id, source, url, health, document.kind,
-                            document.reason or "no article text")
+        health.blocked += document.kind == "block_page"
+        _not_an_article(engine, run_id, source, url, health, document.kind,
+                        document.reason or "no article text")
         return None, document
+    document = load.with_storable_facts(document, url)
     try:
         _, outcome = load.load_document(engine, run_id, page_id=page_id, source=source, url=url, document=document)
     except WarehouseError as error:  # the warehouse refused this document; the rest go on
         health.failed += 1
         _failure(engine, run_id, source, url, health, "load", str(error))
         return None, None
+    for reason in document.dropped:  # the article is stored; these facts of it are not
+        _failure(engine, run_id, source, url, health, "extract", reason)
     if outcome in ("new", "changed"):
         setattr(health, f"articles_{outcome}", getattr(health, f"articles_{outcome}") + 1)
         health.facts_new += len(document.facts)
@@ -188,44 +257,80 @@ class ReparseResult:
     def not_article_pages(self) -> list[str]:
         return [page for health in self.health.values() for page in health.not_article_pages]
 
+    def add(self, other: ReparseResult) -> None:
+        """Another batch's counts of the same reparse, added to these."""
+        self.pages += other.pages
+        self.unchanged += other.unchanged
+        self.not_articles += other.not_articles
+        self.refreshed.extend(other.refreshed)
+        self.facts_refreshed += other.facts_refreshed
+        for name, health in other.health.items():
+            self.health.setdefault(name, SourceHealth(name)).add(health)
 
-def reparse(engine, archive_root: Path, *, source: str | None = None) -> ReparseResult:
+
+def reparse(engine, archive_root: Path, *, source: str | None = None,
+            started: Callable[[int], None] | None = None) -> ReparseResult:
     """Read every current article page again from the raw archive (no network) and load it.
 
     For after an nlp improvement: a text that reads the same changes nothing; a text that
     reads differently becomes the article's new version (the old one and its facts stay,
     superseded). It is a run of its own in `runs`, and its failures go to `failures`.
+    `started(run_id)` is called once the run is started, the archive and the source found.
     """
+    with db.run_lock(engine):  # no nightly run loads beside it, nor closes its row as interrupted
+        run_id, pages = start_reparse(engine, archive_root, source=source)
+        if started is not None:
+            started(run_id)
+        result = ReparseResult(run_id)
+        try:
+            reparse_pages(engine, archive_root, pages, result)
+        except BaseException as error:
+            finish_reparse(engine, result, stopped_by=error)
+            raise
+        finish_reparse(engine, result)
+        return result
+
+
+def start_reparse(engine, archive_root: Path, *, source: str | None = None) -> tuple[int, list[dict]]:
+    """The reparse's run in `runs` and the archived pages it reads (see `reparse`)."""
     archive_root = Path(archive_root)
     if not (archive_root / INDEX_NAME).is_file():
         raise ArchiveError(f"no raw archive at {archive_root} (expected {INDEX_NAME} there)")
     if source is not None and source not in archive_queries.source_names(engine):
         raise WarehouseError(f"no source named {source!r} in the warehouse")
     pages = archive_queries.current_article_pages(engine, source)
-    run_id = load.start_run(engine)
-    result = ReparseResult(run_id)
-    archive = Archive(archive_root)
+    return load.start_run(engine), pages
+
+
+def reparse_pages(engine, archive_root: Path, pages: list[dict], result: ReparseResult) -> ReparseResult:
+    """Some of a reparse's pages read and loaded, counted into `result` (also when one raises)."""
+    archive = Archive(Path(archive_root))
     try:
         for page in pages:
             health = result.health.setdefault(page["source"], SourceHealth(page["source"]))
             result.pages += 1
             outcome, document = read_and_load(
-                engine, archive, run_id, page["source"], health, url=page["url"], page_id=page["page_id"],
+                engine, archive, result.run_id, page["source"], health, url=page["url"], page_id=page["page_id"],
+                sha256=page["sha256"],
                 content_type=page["content_type"], encoding=page["encoding"],
-                archive_path=page["archive_path"], archive_offset=page["archive_offset"], first_seen=True)
+                archive_path=page["archive_path"], archive_offset=page["archive_offset"])
             if outcome is None and document is not None:
                 result.not_articles += 1
             elif outcome == "unchanged":
                 result.unchanged += 1
-                _refresh_facts(engine, run_id, page["source"], page["url"], document, health, result)
-    except BaseException as error:
-        load.finish_run(engine, run_id, status="failed", counts=_reparse_counts(result),
-                        errors=[*result.errors, f"reparse stopped: {type(error).__name__}: {error}"])
-        raise
+                _refresh_facts(engine, result.run_id, page["source"], page["url"], document, health, result)
     finally:
         archive.close()
-    load.finish_run(engine, run_id, status="succeeded", counts=_reparse_counts(result), errors=result.errors)
     return result
+
+
+def finish_reparse(engine, result: ReparseResult, *, stopped_by: BaseException | None = None) -> None:
+    if stopped_by is None:
+        load.finish_run(engine, result.run_id, status="succeeded", counts=_reparse_counts(result),
+                        errors=result.errors)
+    else:
+        load.finish_run(engine, result.run_id, status="failed", counts=_reparse_counts(result),
+                        errors=[*result.errors, f"reparse stopped: {type(stopped_by).__name__}: {stopped_by}"])
 
 
 def _refresh_facts(engine, run_id: int, source: str, url: str, document: Document, health: SourceHealth,

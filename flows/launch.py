@@ -1,0 +1,90 @@
+"""Where `run`, `demo` and `reparse` run: the core in this process, or a Prefect flow.
+
+Without a configured Prefect server (PREFECT_API_URL unset) and without a cluster, a
+one-off run calls the core (shahrnameh.ingest) directly: Prefect's temporary server
+would cost 15-20 s at every start, more than a nightly run in which nothing changed.
+With PREFECT_API_URL the run is a Prefect flow (seen in the server's UI) on this
+process's threads; with `--cluster ADDRESS` (a Dask scheduler, tcp://HOST:PORT) or
+`--workers N` (a local cluster of N worker processes) it is a Prefect flow whose tasks
+run on the cluster's workers: one per source for a nightly run, one per batch of
+archived pages for a reparse.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from urllib.parse import urlsplit
+
+from shahrnameh import ingest
+from shahrnameh.flows.settings import SOURCES_AT_ONCE, quiet_prefect
+
+IN_PROCESS = "running in this process (no Prefect server configured: PREFECT_API_URL is unset)"
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+class LaunchError(ValueError):
+    """Options that cannot work together (one line, for the command line)."""
+
+
+def prefect_server() -> str | None:
+    """The Prefect server's API URL when one is configured ($PREFECT_API_URL), else None."""
+    return os.environ.get("PREFECT_API_URL") or None
+
+
+def nightly(sources, db_url: str, archive_root, *, substitutions: dict | None = None,
+            crawl_settings: dict | None = None, cluster: str | None = None, workers: int | None = None) -> dict:
+    """One nightly run; the run's summary (RunReport as a dict)."""
+    runner = _task_runner(db_url, cluster, workers, threads_per_worker=SOURCES_AT_ONCE)
+    if runner is None and prefect_server() is None:
+        return ingest.run_nightly(db_url, archive_root, sources, substitutions=substitutions,
+                                  crawl_settings=crawl_settings, sources_at_once=SOURCES_AT_ONCE,
+                                  started=lambda run: _say(IN_PROCESS)).as_dict()
+    from shahrnameh.flows.nightly import nightly as nightly_flow
+
+    flow = nightly_flow if runner is None else nightly_flow.with_options(task_runner=runner)
+    return flow(str(sources), db_url, str(archive_root), substitutions=substitutions, crawl_settings=crawl_settings)
+
+
+def reparse(db_url: str, archive_root, *, source: str | None = None, cluster: str | None = None,
+            workers: int | None = None) -> ingest.ReparseResult:
+    """Every archived article page read again (see ingest.reparse)."""
+    from shahrnameh.warehouse import db
+
+    # Reading is CPU work: one page batch at a time per worker process.
+    runner = _task_runner(db_url, cluster, workers, threads_per_worker=1)
+    if runner is None and prefect_server() is None:
+        return ingest.reparse(db.connect(db_url), archive_root, source=source,
+                              started=lambda run_id: _say(IN_PROCESS))
+    from shahrnameh.flows.reparse_flow import reparse as reparse_flow
+
+    flow = reparse_flow if runner is None else reparse_flow.with_options(task_runner=runner)
+    return flow(db_url, str(archive_root), source=source)
+
+
+def _task_runner(db_url: str, cluster: str | None, workers: int | None, *, threads_per_worker: int):
+    """Prefect's DaskTaskRunner on the cluster asked for, or None for none; imports Prefect when needed."""
+    if cluster and workers:
+        raise LaunchError("give --cluster ADDRESS or --workers N, not both")
+    if workers is not None and workers < 1:
+        raise LaunchError(f"--workers must be at least 1, not {workers}")
+    if cluster:
+        parts = urlsplit(cluster if "://" in cluster else f"tcp://{cluster}")
+        if db_url.startswith("sqlite") and parts.hostname not in _LOOPBACK:
+            raise LaunchError(f"a SQLite warehouse is one machine's file: the workers of cluster {cluster} "
+                              "cannot share it; use a PostgreSQL warehouse (--db postgresql://...)")
+    if prefect_server() is not None or cluster or workers:
+        quiet_prefect()
+    if not (cluster or workers):
+        return None
+    from prefect_dask import DaskTaskRunner
+
+    if cluster:
+        return DaskTaskRunner(address=cluster)
+    # Processes, not threads: each worker has its own interpreter lock and its own crawl reactor.
+    return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "processes": True,
+                                          "threads_per_worker": threads_per_worker, "dashboard_address": None})
+
+
+def _say(line: str) -> None:
+    print(f"shahrnameh: {line}", file=sys.stderr, flush=True)
