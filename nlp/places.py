@@ -39,6 +39,7 @@ _DATELINE = re.compile(r"به گزارش[^.!?؟\n]{0,60}\sاز\s*$")
 _VENUE = re.compile(r"(?:خبرنگار|خبرنگاران|نشست خبری|نشست مطبوعاتی)(?:[ \u200c]+[\w\u200c]+){0,2}[ \u200c]+در[ \u200c]*$")
 _ALL_CUES = _CITY_CUES | _COUNTY_CUES | _PROVINCE_CUES | _AFGHAN_PROVINCE_CUES
 _DISTRICT_WORD = "منطقه"
+_CITY_WORD = "شهر"
 # Words of an office's, agency's or official's name or title: a place inside such a name says
 # who speaks («استاندار کردستان», «دادگستری گلستان», «کارکنان راه و شهرسازی استان گلستان»),
 # not where the number is (FACTS.md rulings, «Offices, titles, datelines and venues»). A city
@@ -285,6 +286,7 @@ class Places:
         g = gazetteer()
         found: list[Mention] = []
         self.villages: list[int] = []  # where the text names a village (no municipality of its own)
+        self._district_cities: dict[int, str] = {}  # «منطقه N X»: where the district's mention starts → X
         # Ambiguous names the article ties to a place word somewhere («استان گلستان»): a place
         # wherever the article writes them, before that too.
         licensed: set[str] = {
@@ -300,6 +302,9 @@ class Places:
                 district = self._district_number(folded, end)
                 if district is not None:
                     found.append(Mention(start, end, str(district), "district"))
+                    own = self._city_after_number(folded, i, end)
+                    if own is not None:  # «منطقه 20 تهران»: the district's own city
+                        self._district_cities[start] = own
                     last[("district", "place")] = found[-1]
                     i += 1
                     continue
@@ -320,6 +325,16 @@ class Places:
                         break
             if place is None:
                 size, place = 1, g.place(_spelled(word))
+            glued = None
+            if place is None and word.startswith(_CITY_WORD) and len(word) >= len(_CITY_WORD) + 2:
+                # «شهرری»: «شهر» glued to a city's name; a name that is also a word only where
+                # hazm's word list has the glued form as a noun; never the mayor's words
+                # («شهرداران» is no «داران»).
+                rest = word[len(_CITY_WORD):]
+                town = g.place(_spelled(rest))
+                if town is not None and town.kind == "city" and not word.startswith("شهردار") and (
+                        not g.is_ambiguous(rest) or words().get(word, (0, ""))[0] > 0):
+                    place, written, glued = town, rest, _CITY_WORD
             if word in _VILLAGE_CUES and i + 1 < n:
                 self.villages.append(self.tokens[i + 1][0])
                 at = bisect_right(self.sentence_starts, start)
@@ -328,10 +343,10 @@ class Places:
                 i += 1
                 continue
             previous = self._previous_word(folded, i)
-            cue = previous if previous in _ALL_CUES else None
+            cue = glued or (previous if previous in _ALL_CUES else None)
             key = spelling_key(written)
             name, kind = place.name, place.kind
-            mention_start = self.tokens[i - 1][0] if cue else start
+            mention_start = self.tokens[i - 1][0] if cue and not glued else start
             context = None if cue else self._name_context(folded, i)
             if cue is None and kind == "city" and key in g.provinces \
                     and g.province_of(name) != "استان " + g.provinces[key]:
@@ -517,6 +532,22 @@ class Places:
         local = latest("city", "county")
         name = g.province_of(local.name) if local else None
         return Mention(origin, end, name, "province") if name else None
+
+    def _city_after_number(self, folded: str, i: int, after: int) -> str | None:
+        """The city named right after «منطقه N» («منطقه 20 تهران»), if one is."""
+        numbers = find_numbers(folded[after:after + 24])
+        if not numbers:
+            return None
+        number_end = after + numbers[0].end
+        for j in range(i + 1, min(i + 4, len(self.tokens))):
+            start, _, word = self.tokens[j]
+            if start < number_end:
+                continue  # a number written in words («منطقه یک»)
+            if _GAP.fullmatch(folded, number_end, start) is None:
+                return None
+            place = gazetteer().place(_spelled(word))
+            return place.name if place is not None and place.kind == "city" else None
+        return None
 
     @staticmethod
     def _district_number(folded: str, after: int) -> int | None:
@@ -740,7 +771,9 @@ class Places:
             s_start, s_end = self._sentence_of(mention.start)
             at = bisect_left(starts, mention.start)
             in_sentence = [m for m in cities[bisect_left(starts, s_start):bisect_left(starts, s_end)]]
-            if in_sentence:
+            if mention.start in self._district_cities:
+                city = self._district_cities[mention.start]
+            elif in_sentence:
                 city = in_sentence[0].name
             elif at > 0:
                 city = cities[at - 1].name
@@ -753,7 +786,43 @@ class Places:
                             _TEHRAN if g.has_district(_TEHRAN, number) else city)
             bound.append(Mention(mention.start, mention.end, f"{city}{SEPARATOR}منطقه {number}", "district",
                                  mention.role))
-        self.places = bound
+        self.places = self._towns_made_districts(bound, cities, starts)
+
+    # A sentence naming a district and a town of the same province makes that town the district
+    # («شهردار منطقه 20 تهران … در شهرری»); the first few towns of the sentence are looked at, so
+    # that a hostile sentence of many districts and towns stays linear.
+    _TOWNS_LOOKED_AT = 8
+
+    def _towns_made_districts(self, bound: list[Mention], cities: list[Mention], starts: list[int]) -> list[Mention]:
+        """FACTS.md rulings: a town the text makes a district of its city is that district,
+        wherever the article names it."""
+        g = gazetteer()
+        towns: dict[str, str] = {}
+        for mention in bound:
+            if mention.kind != "district":
+                continue
+            city = mention.name.split(SEPARATOR)[0]
+            province = g.province_of(city)
+            if province is None:
+                continue
+            s_start, s_end = self._sentence_of(mention.start)
+            first = bisect_left(starts, s_start)
+            for town in cities[first:min(bisect_left(starts, s_end), first + self._TOWNS_LOOKED_AT)]:
+                if town.name != city and town.role == "place" and g.province_of(town.name) == province:
+                    towns.setdefault(town.name, mention.name)
+        if not towns:
+            return bound
+
+        def as_district(m: Mention) -> Mention:
+            if m.kind == "city" and m.name in towns:
+                return Mention(m.start, m.end, towns[m.name], "district", m.role)
+            if m.kind == "district":  # «این منطقه» bound to the town: the town is that district
+                city, _, number = m.name.partition(SEPARATOR)
+                if city in towns and towns[city].endswith(SEPARATOR + number):
+                    return Mention(m.start, m.end, towns[city], "district", m.role)
+            return m
+
+        return [as_district(m) for m in bound]
 
     def _sentence_of(self, position: int) -> tuple[int, int]:
         index = bisect_right(self.sentence_starts, position) - 1

@@ -314,3 +314,20 @@ def test_the_meeting_where_a_number_is_said_does_not_place_it():
     # …damavand_cctv_cameras: four provinces counted for the county the sentence names.
     assert _attributed("عنوان\nوی با بیان اینکه شهرستان دماوند شاهراه چهار استان کشور است، افزود: دماوند محل "
                        "عبور مسافران است.")[0][:2] == (4, "دماوند")
+
+
+def test_a_town_the_text_makes_a_district_of_its_city_is_that_district():
+    # corpus/text, fars 8812130218: district 20's mayor speaks of «شهرری», glued, then «شهر ري».
+    text = ("افتتاح 2 پروژه بزرگ فرهنگي‌ ـ ورزشي در شهرري\n"
+            "خبرگزاري فارس: شهردار منطقه 20 تهران از افتتاح دو مجموعه بزرگ فرهنگي‌ ـ ورزشي در شهرري طي سه "
+            "ماهه نخست سال 89 خبر داد. وي افزود: اعتبار طرح‌هاي عمراني منطقه در سال آينده بالغ بر 86 ميليارد "
+            "تومان است. در شهر ري 220 مسجد وجود دارد.")
+    places = {value: municipality for value, municipality, *_ in _attributed(text)}
+    assert places[2] == places[86_000_000_000] == places[220] == "تهران / منطقه 20"
+
+
+def test_the_city_written_after_a_district_is_its_city_and_the_mayors_words_are_no_town():
+    # «منطقه 20 تهران»: the number is no count of «تهران»s; «شهرداران» (seed 004) is not «داران».
+    assert _places("شهردار منطقه 20 تهران از افتتاح دو مجموعه خبر داد") == ["تهران / منطقه 20"]
+    assert _places("در ۵۶ جلسه، شهرداران آقا و خانم محلات از سوی شهردار محله انتخاب شدند") == []
+    assert _places("مراسمی در شهرری برگزار شد") == ["ری"]
