@@ -248,7 +248,9 @@ class Places:
         self.programme_starts = [m.start for m in self.programmes]
         newline = text.find("\n")
         self.title_end = newline if newline > 0 else 0  # one line alone is all body
-        self._clause_cache: tuple = (-1, [], [])
+        # The last sentence's clauses: (its start, clauses, whether each states a number, the
+        # clauses' starts, whether it is a list); facts come sentence by sentence.
+        self._clause_cache: tuple = (-1, [], [], [], False)
         self._bind_districts()
         # Places the text names as where things are; offices' and officials' places and the
         # dateline apart, for numbers nothing else places.
@@ -843,6 +845,7 @@ class Places:
         none; an office's or official's place, then the dateline, only when nothing else places it.
         A number counting provinces has none; one counting cities, counties or villages is their
         province's."""
+        sentence_start, sentence_end = _window(sentence_start, sentence_end, number_start)
         name, attribution = self._place(sentence_start, sentence_end, number_start)
         if number_end is not None and _COUNTS_PROVINCES.match(self.text, number_end) and not self._between(
                 self.strong_starts, self.strong, sentence_start, number_start):
@@ -864,8 +867,7 @@ class Places:
         clauses = self._clauses(sentence_start, sentence_end)
         clause = (sentence_start, sentence_end)
         if len(clauses) >= _LIST_CLAUSES:
-            starts = [start for start, _ in clauses]
-            clause = clauses[bisect_right(starts, number_start) - 1]
+            clause = clauses[bisect_right(self._clause_starts(), number_start) - 1]
         own = self._own(self.strong_starts, self.strong, clauses, sentence_start, sentence_end, number_start)
         if self._national(own, sentence_start, sentence_end, number_start):
             return None, ""
@@ -929,7 +931,7 @@ class Places:
             # A list of projects in one sentence: each item takes the place its own clause
             # names; an item naming none (or only a village) takes the list's heading, not the
             # place of another item (FACTS.md rulings, «Lists»).
-            clause_starts = [start for start, _ in clauses]
+            clause_starts = self._clause_starts()
             c_start, c_end = clauses[bisect_right(clause_starts, number_start) - 1]
             own = [m for m in own if c_start <= m.start < c_end] or [
                 m for m in own if not self._clause_counts(clauses, clause_starts, m.start)]
@@ -968,8 +970,13 @@ class Places:
                 start = match.end()
             clauses.append((start, sentence_end))
             counting = [bool(_DIGIT_OR_NUMBER.search(self.text, a, b)) for a, b in clauses]
-            self._clause_cache = (sentence_start, clauses, counting)
-        return self._clause_cache[1] if sum(self._clause_cache[2]) >= _LIST_CLAUSES else []
+            self._clause_cache = (sentence_start, clauses, counting, [a for a, _ in clauses],
+                                  sum(counting) >= _LIST_CLAUSES)
+        return self._clause_cache[1] if self._clause_cache[4] else []
+
+    def _clause_starts(self) -> list[int]:
+        """The starts of the clauses `_clauses` last gave."""
+        return self._clause_cache[3]
 
     def _clause_counts(self, clauses: list[tuple[int, int]], starts: list[int], position: int) -> bool:
         return self._clause_cache[2][bisect_right(starts, position) - 1]
@@ -983,6 +990,7 @@ class Places:
         """The programme the fact's sentence names (the closest to the number), else the last
         the sentence before names, else the first of the sentence after; a council's programme
         not for the money, shares and areas it decides on."""
+        sentence_start, sentence_end = _window(sentence_start, sentence_end, number_start)
         name = self._programme(sentence_start, sentence_end, number_start)
         if name in _DECIDING_BODIES and category in _DECIDED:
             return None
@@ -994,7 +1002,7 @@ class Places:
         if len(clauses) >= _LIST_CLAUSES:
             # A list: an item's programme is its own clause's, or the list's frame's; never
             # another item's, nor a neighbouring sentence's.
-            starts = [start for start, _ in clauses]
+            starts = self._clause_starts()
             c_start, c_end = clauses[bisect_right(starts, number_start) - 1]
             in_clause = [m for m in own if c_start <= m.start < c_end]
             if not in_clause:
@@ -1037,6 +1045,19 @@ def _is_list_label(folded: str, mention: Mention) -> bool:
 
 def _trigger_before(word: str | None) -> bool:
     return word in ("طرح", "طرحهای", "طرح\u200cهای", "طرح\u200cها")
+
+
+# How much of a fact's sentence around its number is read for its place and programme. Real
+# sentences are shorter; a hostile one of a whole page (no full stop in 80,000 characters)
+# would make every fact read all of it, the square of the page.
+SENTENCE_WINDOW = 1500
+
+
+def _window(sentence_start: int, sentence_end: int, number_start: int) -> tuple[int, int]:
+    """The fact's sentence, or SENTENCE_WINDOW characters either side of its number when longer."""
+    if sentence_end - sentence_start <= 2 * SENTENCE_WINDOW:
+        return sentence_start, sentence_end
+    return max(sentence_start, number_start - SENTENCE_WINDOW), min(sentence_end, number_start + SENTENCE_WINDOW)
 
 
 def _last_before(positions: list[int], start: int, end: int) -> int:

@@ -113,3 +113,13 @@ def test_many_dates(dates, separator):
     build = lambda n: repeated(separator.join(dates), separator, n)  # noqa: E731
     for function in (find_dates, extract_facts):
         assert growth(function, build, 40_000) < MAX_GROWTH
+
+
+@EXAMPLES
+@given(st.sampled_from(["، ", " و "]))
+def test_many_places_and_programmes_in_one_sentence(separator):
+    # A list of places and schemes with no full stop: every fact's place and programme are looked
+    # up in a bounded window of its sentence, not the whole of it.
+    items = ["در شهر کرج ۲ ایستگاه", "در شهر ساری ۳ محله", "طرح هادی ۴ پروژه"]
+    build = lambda n: "شهرداری تهران " + repeated(separator.join(items), separator, n) + " خرید."  # noqa: E731
+    assert growth(extract_facts, build, 20_000) < MAX_GROWTH

@@ -115,19 +115,18 @@ def test_the_table_lists_the_programmes_numbers_with_date_source_and_evidence(wa
 
 
 def test_a_municipality_narrows_the_timeline_and_a_city_takes_its_districts(warehouse):
-    # The district 20 article's «در شهر ري 220 مسجد» is read as the city «شهرری».
+    # The district 20 article names «شهرری» as the district itself: its numbers are Tehran's district 20.
     both = _run("timeline", "سرای محله", "--db", warehouse)
-    assert both.exit_code == 0 and "تهران / منطقه 20" in both.output and "شهرری" in both.output
-    rey = _run("timeline", "سرای محله", "-m", "شهر ري", "--db", warehouse)
-    assert rey.exit_code == 0, rey.output
-    assert "سرای محله in شهرری: 1 number" in [line.strip() for line in rey.output.splitlines()]
-    assert "منطقه 20" not in rey.output.split("1 number", 1)[1]
+    assert both.exit_code == 0 and "· تهران / منطقه 20" in both.output and "· شهرری" not in both.output
+    district = _run("timeline", "سرای محله", "-m", "تهران / منطقه 20", "--db", warehouse)
+    assert district.exit_code == 0, district.output
+    places = {line.rsplit("·", 1)[1].strip() for line in district.output.splitlines() if line.count("·") == 2}
+    assert places == {"تهران / منطقه 20"}
     tehran = _run("timeline", "سرای محله", "--municipality", "تهران", "--db", warehouse)
     assert tehran.exit_code == 0, tehran.output
-    # Tehran's district 20 is Tehran's; the city «شهرری» is not («شهرری» is in the evidence, though).
+    assert any(line.strip().startswith("سرای محله in تهران, تهران / منطقه 20, تهران / منطقه 3: ")
+               for line in tehran.output.splitlines())
     assert "تهران / منطقه 20" in tehran.output
-    assert "سرای محله in تهران, تهران / منطقه 20, تهران / منطقه 3: 2 numbers" in [
-        line.strip() for line in tehran.output.splitlines()]
 
 
 def test_the_chart_is_a_png_with_persian_text_and_both_calendars(warehouse, tmp_path, persian_font):
