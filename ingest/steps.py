@@ -20,7 +20,7 @@ from shahrnameh.flows.settings import HEARTBEAT_S
 from shahrnameh.nlp.document import decode_page, read_document
 from shahrnameh.nlp.pdf import is_pdf, looks_like_pdf, read_pdf
 from shahrnameh.nlp.records import Document
-from shahrnameh.spiders.archive import Archive, ArchiveError, holds_warc_files
+from shahrnameh.spiders.archive import Archive, ArchiveError, holds_warc_files, known_in_warc_files
 from shahrnameh.spiders.crawl import crawl_source, prepare_in_process
 from shahrnameh.spiders.records import FetchRecord
 from shahrnameh.spiders.sources import Source
@@ -137,10 +137,13 @@ def crawl(engine, source: Source, archive_root: Path, run_id: int, crawl_setting
     index knows of its URLs; the index then knows what this crawl downloaded (before anything
     is loaded: a run that dies before loading is not downloaded again)."""
     known = archive_queries.known_fetches(engine, source.name)
+    # Nothing known: a new source, or a warehouse new to an archive that holds the source's pages
+    # (the default archive is shared by every warehouse under SHAHRNAMEH_HOME): its WARC files say.
+    from_files = {} if known else known_in_warc_files(archive_root, source.name)
     # On the process's shared reactor thread when possible: no Python and Scrapy start-up per source.
-    records = crawl_source(source, archive_root, run_id=run_id, known=known, settings_overrides=crawl_settings,
-                           isolated=None)
-    archive_queries.remember_fetches(engine, source.name, records)
+    records = crawl_source(source, archive_root, run_id=run_id, known=known or from_files,
+                           settings_overrides=crawl_settings, isolated=None)
+    archive_queries.remember_fetches(engine, source.name, records, known_before=from_files)
     return records
 
 

@@ -14,6 +14,7 @@ same as the URL's last one is written once and then only referred to by `revisit
 from __future__ import annotations
 
 import fcntl
+import glob
 import hashlib
 import re
 from datetime import datetime, timezone
@@ -29,6 +30,9 @@ from warcio.warcwriter import WARCWriter
 # needs neither the warehouse nor a scan of every WARC file.
 REFERS_TO_LOCATION = "WARC-Refers-To-Location"
 ROLE_FIELD = "Shahrnameh-Role"
+# The charset a body was decoded with (Scrapy's reading of headers, meta and bytes): so that the
+# WARC files alone can tell how to read it again (known_in_warc_files).
+ENCODING_FIELD = "Shahrnameh-Encoding"
 # Scrapy hands us decoded bodies: headers describing the wire encoding would lie.
 _WIRE_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
 _UNSAFE_CHARACTERS = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -59,7 +63,7 @@ class Archive:
 
     def write_response(self, source: str, url: str, status: int, headers: list[tuple[str, str]],
                        body: bytes, fetched_at: str | datetime, *, role: str | None = None,
-                       previous: dict | None = None) -> tuple[str, int, str | None]:
+                       encoding: str | None = None, previous: dict | None = None) -> tuple[str, int, str | None]:
         """Archive one response; returns (WARC path relative to the root, offset, sha256 of body).
 
         `previous`: what the archive index knows of the URL (records.KNOWN_FIELDS). A body with
@@ -79,6 +83,8 @@ class Archive:
         extra = {"WARC-Date": warc_date}
         if role:
             extra[ROLE_FIELD] = role
+        if encoding:
+            extra[ENCODING_FIELD] = encoding
         if status == 304:
             offset, _ = self._append(relative, lambda w: w.create_warc_record(
                 url, "response", payload=BytesIO(b""), http_headers=http_headers,
@@ -196,6 +202,48 @@ class Archive:
         # On disk before any record says it is there: a killed crawl leaves no dangling offset.
         stream.flush()
         return offset, record.rec_headers.get_header("WARC-Record-ID")
+
+
+def known_in_warc_files(root: Path, source: str) -> dict[str, dict]:
+    """What the source's WARC files say it last downloaded: url → entry (records.KNOWN_FIELDS),
+    the latest 2xx response or revisit of each URL. For a warehouse that knows nothing of a
+    source whose pages the archive already holds (a new warehouse over a shared archive):
+    its first crawl then asks conditionally instead of downloading and storing it all again.
+    Reads every record of those files; a file cut short by a killed crawl counts up to the cut."""
+    name = f"{warc_name(source)}.warc.gz"
+    latest: dict[str, tuple[tuple, dict]] = {}
+    for path in Path(root).glob(f"run-*/{glob.escape(name)}"):
+        run = path.parent.name.removeprefix("run-")
+        relative = f"{path.parent.name}/{name}"
+        try:
+            with path.open("rb") as stream:
+                records = ArchiveIterator(stream)
+                for record in records:
+                    entry = _known_entry(record, relative, records.get_record_offset())
+                    if entry is not None:
+                        url = record.rec_headers.get_header("WARC-Target-URI")
+                        order = (entry["fetched_at"], int(run) if run.isdigit() else -1, entry["offset"])
+                        if url not in latest or latest[url][0] < order:
+                            latest[url] = (order, entry)
+        except Exception:  # noqa: BLE001 - the end of a file a killed crawl was writing
+            continue
+    return {url: entry for url, (_, entry) in latest.items()}
+
+
+def _known_entry(record, relative: str, offset: int) -> dict | None:
+    if record.rec_type not in ("response", "revisit") or record.http_headers is None:
+        return None
+    status = record.http_headers.get_statuscode() or ""
+    digest = record.rec_headers.get_header("WARC-Payload-Digest") or ""
+    if not status.isdigit() or not 200 <= int(status) < 300 or not digest.startswith("sha256:"):
+        return None
+    length = record.http_headers.get_header("Content-Length")
+    warc_date = record.rec_headers.get_header("WARC-Date")
+    return {"sha256": digest.removeprefix("sha256:"), "etag": record.http_headers.get_header("ETag"),
+            "last_modified": record.http_headers.get_header("Last-Modified"), "archive_path": relative,
+            "offset": offset, "length": int(length) if length and length.isdigit() else None,
+            "fetched_at": warc_date, "content_type": record.http_headers.get_header("Content-Type"),
+            "encoding": record.rec_headers.get_header(ENCODING_FIELD)}
 
 
 def holds_warc_files(root: Path) -> bool:

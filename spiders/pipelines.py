@@ -36,7 +36,7 @@ class ArchivePipeline:
         item.previous = self.known.get(item.url)
         item.archive_path, item.archive_offset, item.sha256 = self.archive.write_response(
             item.source, item.url, item.status, item.headers, item.body, item.fetched_at, role=item.role,
-            previous=item.previous)
+            encoding=item.encoding, previous=item.previous)
         return item
 
 

@@ -37,11 +37,13 @@ def known_fetches(engine: Engine, source: str) -> KnownFetches:
         raise WarehouseError(f"reading the archive index of {source}: {first_line(error)}") from error
 
 
-def remember_fetches(engine: Engine, source: str, records: Iterable[FetchRecord]) -> int:
+def remember_fetches(engine: Engine, source: str, records: Iterable[FetchRecord], *,
+                     known_before: KnownFetches | None = None) -> int:
     """The archive index after a crawl of `source`: each URL downloaded (2xx) now points at the
-    body it was downloaded with, and keeps that response's validators. One transaction; only
-    this source's rows, so sources crawled at once never write the same row. Returns how many."""
-    known = known_after(records)
+    body it was downloaded with, and keeps that response's validators; `known_before` (what
+    the crawl knew and the warehouse did not yet) is kept too. One transaction; only this
+    source's rows, so sources crawled at once never write the same row. Returns how many."""
+    known = known_after(records, known_before)
     if not known:
         return 0
     try:
