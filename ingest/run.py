@@ -109,7 +109,8 @@ def alive(run: Run) -> Iterator[None]:
 
 def crawl_source(run: Run, source: Source) -> list[FetchRecord]:
     """The source crawled into the raw archive: its fetched pages, in memory."""
-    return crawl(db.connect(run.db_url), source, Path(run.archive_root), run.run_id, run.crawl_settings)
+    return crawl(db.connect(run.db_url), source, Path(run.archive_root), run.run_id, run.crawl_settings,
+                 interrupted=tuple(closed["run_id"] for closed in run.interrupted))
 
 
 def load(run: Run, source: str, records: list[FetchRecord], *, worker: str | None = None) -> SourceHealth:

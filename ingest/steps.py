@@ -22,7 +22,7 @@ from shahrnameh.nlp.pdf import is_pdf, looks_like_pdf, read_pdf
 from shahrnameh.nlp.records import Document
 from shahrnameh.spiders.archive import Archive, ArchiveError, holds_warc_files, known_in_warc_files
 from shahrnameh.spiders.crawl import crawl_source, prepare_in_process
-from shahrnameh.spiders.records import FetchRecord
+from shahrnameh.spiders.records import FetchRecord, newest
 from shahrnameh.spiders.sources import Source
 from shahrnameh.warehouse import archive_queries, db, load
 from shahrnameh.warehouse.db import WarehouseError
@@ -132,18 +132,25 @@ def heartbeat(engine, run_id: int, every_s: float = HEARTBEAT_S) -> Iterator[Non
         beating.join()
 
 
-def crawl(engine, source: Source, archive_root: Path, run_id: int, crawl_settings: dict | None) -> list[FetchRecord]:
+def crawl(engine, source: Source, archive_root: Path, run_id: int, crawl_settings: dict | None, *,
+          interrupted: tuple[int, ...] = ()) -> list[FetchRecord]:
     """The source crawled into the raw archive, conditionally on what the warehouse's archive
     index knows of its URLs; the index then knows what this crawl downloaded (before anything
-    is loaded: a run that dies before loading is not downloaded again)."""
+    is loaded: a run that dies before loading is not downloaded again).
+
+    What the index cannot know is read from the WARC files: all of the source's when the
+    index knows nothing of it (a new source, or a warehouse new to an archive that holds its
+    pages: the default archive is shared by every warehouse under SHAHRNAMEH_HOME), else
+    those of this run (an attempt lost with its worker) and of `interrupted` runs (killed
+    before the core recorded what their crawl downloaded)."""
     known = archive_queries.known_fetches(engine, source.name)
-    # Nothing known: a new source, or a warehouse new to an archive that holds the source's pages
-    # (the default archive is shared by every warehouse under SHAHRNAMEH_HOME): its WARC files say.
-    from_files = {} if known else known_in_warc_files(archive_root, source.name)
+    from_files = known_in_warc_files(archive_root, source.name, runs=(*interrupted, run_id) if known else None)
+    known = newest(known, from_files)
     # On the process's shared reactor thread when possible: no Python and Scrapy start-up per source.
-    records = crawl_source(source, archive_root, run_id=run_id, known=known or from_files,
-                           settings_overrides=crawl_settings, isolated=None)
-    archive_queries.remember_fetches(engine, source.name, records, known_before=from_files)
+    records = crawl_source(source, archive_root, run_id=run_id, known=known, settings_overrides=crawl_settings,
+                           isolated=None)
+    archive_queries.remember_fetches(engine, source.name, records, known_before={
+        url: entry for url, entry in from_files.items() if known[url] is entry})
     return records
 
 

@@ -17,6 +17,7 @@ import fcntl
 import glob
 import hashlib
 import re
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from io import BytesIO
 from pathlib import Path
@@ -204,15 +205,20 @@ class Archive:
         return offset, record.rec_headers.get_header("WARC-Record-ID")
 
 
-def known_in_warc_files(root: Path, source: str) -> dict[str, dict]:
-    """What the source's WARC files say it last downloaded: url → entry (records.KNOWN_FIELDS),
-    the latest 2xx response or revisit of each URL. For a warehouse that knows nothing of a
-    source whose pages the archive already holds (a new warehouse over a shared archive):
-    its first crawl then asks conditionally instead of downloading and storing it all again.
-    Reads every record of those files; a file cut short by a killed crawl counts up to the cut."""
+def known_in_warc_files(root: Path, source: str, runs: Iterable[int] | None = None) -> dict[str, dict]:
+    """What the source's WARC files (of these runs, default all) say it last downloaded: url →
+    entry (records.KNOWN_FIELDS), the latest 2xx response or revisit of each URL. For what the
+    warehouse's index does not know: a new warehouse over a shared archive, or a crawl killed
+    before the core recorded what it downloaded. The next crawl then asks conditionally
+    instead of downloading and storing it all again. Reads every record of those files; a
+    file cut short by a killed crawl counts up to the cut."""
     name = f"{warc_name(source)}.warc.gz"
     latest: dict[str, tuple[tuple, dict]] = {}
-    for path in Path(root).glob(f"run-*/{glob.escape(name)}"):
+    paths = (Path(root).glob(f"run-*/{glob.escape(name)}") if runs is None
+             else (Path(root) / f"run-{run}" / name for run in runs))
+    for path in paths:
+        if not path.is_file():
+            continue
         run = path.parent.name.removeprefix("run-")
         relative = f"{path.parent.name}/{name}"
         try:

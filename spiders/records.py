@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 # What the spider took a URL to be when it requested it.
 ROLES = ("robots", "sitemap", "feed", "listing", "article", "report", "document")
@@ -68,3 +69,16 @@ def known_after(records, known: KnownFetches | None = None) -> KnownFetches:
         if entry is not None:
             known[record.url] = entry
     return known
+
+
+def newest(known: KnownFetches, other: KnownFetches) -> KnownFetches:
+    """Both, the later download of a URL known to both."""
+    merged = dict(known)
+    for url, entry in other.items():
+        if url not in merged or _when(entry) > _when(merged[url]):
+            merged[url] = entry
+    return merged
+
+
+def _when(entry: dict) -> datetime:
+    return datetime.fromisoformat(str(entry["fetched_at"]).replace("Z", "+00:00"))

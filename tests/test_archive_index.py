@@ -5,6 +5,8 @@ warehouse of that release are migrated: the warehouse gets its new table, the ne
 imports the old file once, and nothing is downloaded again nor lost.
 """
 
+import hashlib
+import re
 import sqlite3
 from contextlib import closing
 from datetime import datetime
@@ -12,10 +14,11 @@ from datetime import datetime
 import pytest
 
 from shahrnameh import ingest
-from shahrnameh.demosite import DemoSite
+from shahrnameh.demosite import DemoSite, Page
 from shahrnameh.flows.settings import DEMO_CRAWL_SETTINGS, DEMO_SOURCES
 from shahrnameh.ingest import steps as pipeline
 from shahrnameh.spiders.archive import Archive
+from shahrnameh.spiders.crawl import crawl_source
 from shahrnameh.spiders.records import known_after
 from shahrnameh.spiders.sources import load_sources
 from shahrnameh.warehouse import archive_queries, db, queries
@@ -89,8 +92,10 @@ def test_an_archive_with_the_old_index_file_is_migrated_and_nothing_is_downloade
         old_index = _write_old_index(archive, first)
         db.disconnect(warehouse_url)
         _migrate(warehouse_url, "0008", down=True)
-        # Only the imported file may tell the crawl what it knows (the WARC files could too).
-        monkeypatch.setattr(pipeline, "known_in_warc_files", lambda *a: pytest.fail("the WARC files were read"))
+        # Only the imported file may tell the crawl what it knows (all the WARC files could too).
+        real = pipeline.known_in_warc_files
+        monkeypatch.setattr(pipeline, "known_in_warc_files", lambda root, source, runs=None: real(root, source, runs)
+                            if runs is not None else pytest.fail("all WARC files were read"))
 
         second, healths = _run(warehouse_url, archive, sources)
         engine = db.connect(warehouse_url)
@@ -133,3 +138,34 @@ def test_the_index_follows_each_crawl_and_the_warc_files_stand_in_for_a_new_ware
     from_files = archive_queries.known_fetches(db.connect(second_url), "demo-news")
     assert {url: (e["sha256"], e["etag"], e["encoding"]) for url, e in from_files.items()} == \
         {url: (e["sha256"], e["etag"], e["encoding"]) for url, e in known.items()}
+
+
+def test_what_a_killed_crawl_archived_is_not_downloaded_again(tmp_path):
+    """A run killed in the middle of a crawl archived pages the index never heard of: the next
+    run, which closes it as interrupted, reads that run's WARC files for them."""
+    db_url, archive = f"sqlite:///{tmp_path / 'warehouse.sqlite'}", tmp_path / "archive"
+    with DemoSite() as site:
+        sources = [s for s in load_sources(DEMO_SOURCES, substitutions={"site": site.base_url})
+                   if s.name == "demo-news"]
+        _run(db_url, archive, sources)
+        # An article is edited; the next run downloads it and dies before the core records anything.
+        path = next(p for p in site.pages if p.startswith("/news/") and p.endswith(".html")
+                    and site.pages[p].body.count(b"<p>") > 1)
+        old = site.pages[path]
+        site.pages[path] = Page(200, old.content_type, re.sub(rb"<p>.*?</p>", b"", old.body, count=1, flags=re.S))
+        url, edited = site.base_url + path, hashlib.sha256(site.pages[path].body).hexdigest()
+        assert edited != hashlib.sha256(old.body).hexdigest()
+        killed = ingest.start_run(db_url, archive, sources, crawl_settings=DEMO_CRAWL_SETTINGS)
+        known = archive_queries.known_fetches(db.connect(db_url), "demo-news")
+        died = crawl_source(sources[0], archive, run_id=killed.run_id, known=known,
+                            settings_overrides=DEMO_CRAWL_SETTINGS)
+        assert [r.outcome for r in died if r.url == url] == ["changed"]
+        records, [health] = _run(db_url, archive, sources)
+    articles = [r for r in records if r.role == "article" and r.outcome != "blocked"]
+    assert len(articles) >= 10 and {(r.outcome, r.status) for r in articles} == {("unchanged", 304)}
+    # The edit is in the warehouse all the same: the body the killed run archived, as the page's second.
+    assert health.new == health.changed == 0
+    assert queries.run_sql(db.connect(db_url), "SELECT sha256 FROM pages WHERE url = :url ORDER BY id",
+                           {"url": url})[1] == [(hashlib.sha256(old.body).hexdigest(),), (edited,)]
+    assert queries.run_sql(db.connect(db_url), "SELECT id, status FROM runs")[1] == [
+        (1, "succeeded"), (2, "interrupted"), (3, "succeeded")]
