@@ -18,7 +18,7 @@ from pathlib import Path
 from shahrnameh.ingest.steps import SourceHealth, crawl, exclusive_run, heartbeat, load_crawl
 from shahrnameh.spiders.records import FetchRecord
 from shahrnameh.spiders.sources import Source, load_sources
-from shahrnameh.warehouse import db, load as warehouse_load
+from shahrnameh.warehouse import archive_queries, db, load as warehouse_load
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,13 @@ def start_run(db_url: str, archive_root: str | Path, sources: str | Path | Itera
             engine, name=source.name, start_urls=list(source.start_urls),
             allowed_domains=list(source.allowed_domains), municipality=source.municipality,
         )
+    # An archive from before the index moved into the warehouse (revision 0009): its index
+    # file is imported once, after the sources are known (they are its entries' owners).
+    try:
+        archive_queries.import_old_index(engine, Path(archive_root))
+    except Exception as error:
+        warehouse_load.finish_run(engine, run_id, status="failed", counts={}, errors=[str(error)])
+        raise
     return Run(run_id, db_url, str(Path(archive_root).resolve()), sources, crawl_settings, interrupted)
 
 
@@ -102,7 +109,8 @@ def alive(run: Run) -> Iterator[None]:
 
 def crawl_source(run: Run, source: Source) -> list[FetchRecord]:
     """The source crawled into the raw archive: its fetched pages, in memory."""
-    return crawl(source, Path(run.archive_root), run.run_id, run.crawl_settings)
+    return crawl(db.connect(run.db_url), source, Path(run.archive_root), run.run_id, run.crawl_settings,
+                 interrupted=tuple(closed["run_id"] for closed in run.interrupted))
 
 
 def load(run: Run, source: str, records: list[FetchRecord], *, worker: str | None = None) -> SourceHealth:

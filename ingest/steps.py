@@ -20,9 +20,9 @@ from shahrnameh.flows.settings import HEARTBEAT_S
 from shahrnameh.nlp.document import decode_page, read_document
 from shahrnameh.nlp.pdf import is_pdf, looks_like_pdf, read_pdf
 from shahrnameh.nlp.records import Document
-from shahrnameh.spiders.archive import INDEX_NAME, Archive, ArchiveError
+from shahrnameh.spiders.archive import Archive, ArchiveError, holds_warc_files, known_in_warc_files
 from shahrnameh.spiders.crawl import crawl_source, prepare_in_process
-from shahrnameh.spiders.records import FetchRecord
+from shahrnameh.spiders.records import FetchRecord, newest
 from shahrnameh.spiders.sources import Source
 from shahrnameh.warehouse import archive_queries, db, load
 from shahrnameh.warehouse.db import WarehouseError
@@ -97,8 +97,8 @@ def _settle_process() -> None:
 def exclusive_run(engine, archive_root: Path) -> Iterator[None]:
     """Held by a nightly run: one run at a time per archive and per warehouse. A second run
     refuses at once (ArchiveError, WarehouseError) instead of racing the first one's writes
-    (two runs at once gave 60 `database is locked` errors in the archive index, hidden by
-    retries). The operating system lets go of both when the run's process dies."""
+    (two runs at once gave 60 `database is locked` errors in the archive's old index, hidden
+    by retries). The operating system lets go of both when the run's process dies."""
     archive_root = Path(archive_root)
     with ExitStack() as held:
         try:
@@ -132,9 +132,26 @@ def heartbeat(engine, run_id: int, every_s: float = HEARTBEAT_S) -> Iterator[Non
         beating.join()
 
 
-def crawl(source: Source, archive_root: Path, run_id: int, crawl_settings: dict | None) -> list[FetchRecord]:
+def crawl(engine, source: Source, archive_root: Path, run_id: int, crawl_settings: dict | None, *,
+          interrupted: tuple[int, ...] = ()) -> list[FetchRecord]:
+    """The source crawled into the raw archive, conditionally on what the warehouse's archive
+    index knows of its URLs; the index then knows what this crawl downloaded (before anything
+    is loaded: a run that dies before loading is not downloaded again).
+
+    What the index cannot know is read from the WARC files: all of the source's when the
+    index knows nothing of it (a new source, or a warehouse new to an archive that holds its
+    pages: the default archive is shared by every warehouse under SHAHRNAMEH_HOME), else
+    those of this run (an attempt lost with its worker) and of `interrupted` runs (killed
+    before the core recorded what their crawl downloaded)."""
+    known = archive_queries.known_fetches(engine, source.name)
+    from_files = known_in_warc_files(archive_root, source.name, runs=(*interrupted, run_id) if known else None)
+    known = newest(known, from_files)
     # On the process's shared reactor thread when possible: no Python and Scrapy start-up per source.
-    return crawl_source(source, archive_root, run_id=run_id, settings_overrides=crawl_settings, isolated=None)
+    records = crawl_source(source, archive_root, run_id=run_id, known=known, settings_overrides=crawl_settings,
+                           isolated=None)
+    archive_queries.remember_fetches(engine, source.name, records, known_before={
+        url: entry for url, entry in from_files.items() if known[url] is entry})
+    return records
 
 
 def load_crawl(engine, archive_root: Path, run_id: int, source: str, records: list[FetchRecord], *,
@@ -294,8 +311,8 @@ def reparse(engine, archive_root: Path, *, source: str | None = None,
 def start_reparse(engine, archive_root: Path, *, source: str | None = None) -> tuple[int, list[dict]]:
     """The reparse's run in `runs` and the archived pages it reads (see `reparse`)."""
     archive_root = Path(archive_root)
-    if not (archive_root / INDEX_NAME).is_file():
-        raise ArchiveError(f"no raw archive at {archive_root} (expected {INDEX_NAME} there)")
+    if not holds_warc_files(archive_root):
+        raise ArchiveError(f"no raw archive at {archive_root} (expected its run-N/*.warc.gz files there)")
     if source is not None and source not in archive_queries.source_names(engine):
         raise WarehouseError(f"no source named {source!r} in the warehouse")
     pages = archive_queries.current_article_pages(engine, source)

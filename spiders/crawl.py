@@ -20,7 +20,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from shahrnameh.spiders.records import FetchRecord
+from shahrnameh.spiders.records import FetchRecord, KnownFetches
 from shahrnameh.spiders.sources import Source
 
 _STDERR_TAIL_LINES = 20
@@ -30,23 +30,28 @@ class CrawlError(RuntimeError):
     """The crawl's child process died or timed out; the message carries its last stderr lines."""
 
 
-def crawl_source(source: Source, archive_root: Path, *, run_id: int, settings_overrides: dict | None = None,
-                 timeout_s: float = 1800, isolated: bool | None = True) -> list[FetchRecord]:
+def crawl_source(source: Source, archive_root: Path, *, run_id: int, known: KnownFetches | None = None,
+                 settings_overrides: dict | None = None, timeout_s: float = 1800,
+                 isolated: bool | None = True) -> list[FetchRecord]:
     """The source's FetchRecords; `isolated` None: on the shared reactor thread when this
-    process can host it, else in a child process."""
+    process can host it, else in a child process. `known`: what the archive index knows of
+    the source's URLs (conditional requests, unchanged bodies not written twice); nothing
+    known, every page is downloaded as new."""
     archive_root = Path(archive_root).resolve()
     archive_root.mkdir(parents=True, exist_ok=True)
     if isolated is None:
         isolated = not _in_process_possible()
     if not isolated:  # the records are handed over in memory
-        return _crawl_in_process(source, archive_root, run_id, settings_overrides or {}, timeout_s)
+        return _crawl_in_process(source, archive_root, run_id, known or {}, settings_overrides or {}, timeout_s)
     with tempfile.TemporaryDirectory(prefix="shahrnameh-crawl-") as scratch:
         records_path = Path(scratch) / "records.jsonl"
+        known_path = Path(scratch) / "known.json"
+        known_path.write_text(json.dumps(known or {}, ensure_ascii=False), encoding="utf-8")
         command = [
             sys.executable, "-m", "shahrnameh.spiders.crawl",
             "--source", json.dumps(source.to_json(), ensure_ascii=False),
             "--archive-root", str(archive_root), "--run-id", str(run_id),
-            "--records", str(records_path),
+            "--records", str(records_path), "--known", str(known_path),
             "--settings", json.dumps(settings_overrides or {}),
         ]
         try:
@@ -125,7 +130,7 @@ def _reactor():
     return reactor
 
 
-def _crawl_in_process(source: Source, archive_root: Path, run_id: int, overrides: dict,
+def _crawl_in_process(source: Source, archive_root: Path, run_id: int, known: KnownFetches, overrides: dict,
                       timeout_s: float) -> list[FetchRecord]:
     reactor = _reactor()
     records: list[FetchRecord] = []  # filled on the reactor thread, read once the crawl is done
@@ -150,7 +155,8 @@ def _crawl_in_process(source: Source, archive_root: Path, run_id: int, overrides
                 f"pipeline failed on {getattr(item, 'url', item)}: {failure.getErrorMessage()}"),
                 signal=signals.item_error, weak=False)
             finished = runner.crawl(crawler, source_json=json.dumps(source.to_json(), ensure_ascii=False),
-                                    archive_root=str(archive_root), run_id=run_id, records=records)
+                                    archive_root=str(archive_root), run_id=run_id, records=records,
+                                    known=known)
         except Exception as error:  # a bad setting or pipeline: the caller hears of it
             outcome["bugs"].append(f"crawl failed: {type(error).__name__}: {error}")
             done.set()
@@ -182,6 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--archive-root", required=True)
     parser.add_argument("--run-id", required=True, type=int)
     parser.add_argument("--records", required=True, help="FetchRecords are appended here as JSONL")
+    parser.add_argument("--known", help="what the archive index knows of the source's URLs, a JSON file")
     parser.add_argument("--settings", default="{}", help="Scrapy setting overrides as JSON")
     args = parser.parse_args(argv)
 
@@ -207,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     crawler.signals.connect(on_spider_error, signal=signals.spider_error)
     crawler.signals.connect(on_item_error, signal=signals.item_error)
     started = process.crawl(crawler, source_json=args.source, archive_root=args.archive_root,
-                            run_id=args.run_id, records_path=args.records)
+                            run_id=args.run_id, records_path=args.records, known_path=args.known)
     started.addErrback(lambda failure: bugs.append(f"crawl failed: {failure.getErrorMessage()}"))
     process.start()
     if bugs:

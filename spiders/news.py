@@ -19,6 +19,7 @@ from w3lib.url import safe_url_string
 from shahrnameh.spiders.archive import Archive
 from shahrnameh.spiders.middlewares import OffsiteRedirect
 from shahrnameh.spiders.pages import FetchedPage
+from shahrnameh.spiders.records import KnownFetches
 from shahrnameh.spiders.sources import Source
 
 _XML_PARSER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
@@ -37,7 +38,8 @@ class NewsSpider(scrapy.Spider):
     name = "news"
 
     def __init__(self, source_json: str, archive_root: str, run_id: str | int, records_path: str | None = None,
-                 records: list | None = None, **kwargs):
+                 records: list | None = None, known: KnownFetches | None = None, known_path: str | None = None,
+                 **kwargs):
         super().__init__(**kwargs)
         self.source = Source.from_json(json.loads(source_json))
         self.allowed_domains = list(self.source.allowed_domains)
@@ -47,7 +49,12 @@ class NewsSpider(scrapy.Spider):
         self.records_path = records_path
         self.records = records
         self.article_pattern = re.compile(self.source.article_url_pattern) if self.source.article_url_pattern else None
-        self.index = Archive(self.archive_root)
+        # What the archive index knew of this source's URLs before the crawl (handed over by the
+        # core, or as a JSON file to a crawl in a child process); the pipelines add this crawl's.
+        if known_path:
+            known = json.loads(Path(known_path).read_text(encoding="utf-8"))
+        self.known: KnownFetches = dict(known or {})
+        self.archive = Archive(self.archive_root)  # to read archived bodies, never to write
         # URLs answered from the archive by their sitemap lastmod, never requested this run.
         self._not_requested: set[str] = set()
 
@@ -123,7 +130,7 @@ class NewsSpider(scrapy.Spider):
         if not previous or "html" not in (previous.get("content_type") or "html").lower():
             return
         try:
-            body = self.index.read_body(previous["archive_path"], previous["offset"])
+            body = self.archive.read_body(previous["archive_path"], previous["offset"])
         except Exception as error:  # noqa: BLE001 - an unreadable archived copy only loses its links
             self.logger.warning("%s: archived body unreadable, its report links not followed: %s", url, error)
             return
@@ -134,7 +141,7 @@ class NewsSpider(scrapy.Spider):
         """A report of an unchanged article: its archived copy stands, as the article's does,
         without a request; one never archived is requested."""
         url = safe_url_string(urlunsplit(urlsplit(url)._replace(fragment="")))
-        previous = self.index.last_fetch(url)
+        previous = self.known.get(url)
         if previous is None:
             yield from self._article_request(url, from_listing=False, role="report")
         elif url not in self._not_requested:
@@ -170,7 +177,7 @@ class NewsSpider(scrapy.Spider):
         if url in self._not_requested:
             return
         headers = {}
-        previous = self.index.last_fetch(url)
+        previous = self.known.get(url)
         if previous and _unchanged_since(lastmod, previous["fetched_at"]):
             # The sitemap says the page has not changed since we downloaded it: no request at all.
             self._not_requested.add(url)
@@ -210,7 +217,7 @@ class NewsSpider(scrapy.Spider):
         )
 
     def closed(self, reason):
-        self.index.close()
+        self.archive.close()
 
 
 def _now() -> str:

@@ -21,7 +21,8 @@ class FetchedPage:
     blocked: bool = False
     # Why the URL was not requested at all (its sitemap lastmod); then `previous` is its body.
     not_requested: str | None = None
-    # The index entry for this URL before this fetch (set by the archive pipeline).
+    # The archive index's entry for this URL before this fetch (records.KNOWN_FIELDS; set by the
+    # archive pipeline, or by the spider for a URL not requested).
     previous: dict | None = None
     archive_path: str | None = None
     archive_offset: int | None = None

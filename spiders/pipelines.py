@@ -9,7 +9,7 @@ from pathlib import Path
 
 from shahrnameh.spiders.archive import Archive
 from shahrnameh.spiders.pages import FetchedPage
-from shahrnameh.spiders.records import FetchRecord
+from shahrnameh.spiders.records import FetchRecord, known_fetch
 
 
 class ArchivePipeline:
@@ -24,6 +24,7 @@ class ArchivePipeline:
     def open_spider(self, spider=None):
         spider = spider or self.crawler.spider
         self.archive = Archive(Path(spider.archive_root), run_id=spider.run_id)
+        self.known = spider.known
 
     def close_spider(self, spider=None):
         if self.archive is not None:
@@ -32,10 +33,10 @@ class ArchivePipeline:
     def process_item(self, item: FetchedPage, spider=None) -> FetchedPage:
         if item.status is None:
             return item
-        item.previous = self.archive.last_fetch(item.url)
+        item.previous = self.known.get(item.url)
         item.archive_path, item.archive_offset, item.sha256 = self.archive.write_response(
             item.source, item.url, item.status, item.headers, item.body, item.fetched_at, role=item.role,
-            encoding=item.encoding)
+            encoding=item.encoding, previous=item.previous)
         return item
 
 
@@ -51,6 +52,7 @@ class FetchRecordPipeline:
 
     def open_spider(self, spider=None):
         spider = spider or self.crawler.spider
+        self.known = spider.known
         self.records = spider.records
         if self.records is None:
             self.stream = open(spider.records_path, "a", encoding="utf-8")
@@ -61,6 +63,9 @@ class FetchRecordPipeline:
 
     def process_item(self, item: FetchedPage, spider=None) -> FetchedPage:
         record = fetch_record(item)
+        entry = known_fetch(record)
+        if entry is not None:  # later fetches of this crawl see it, as the next crawl will
+            self.known[record.url] = entry
         if self.records is not None:
             self.records.append(record)
             return item
@@ -74,6 +79,7 @@ def fetch_record(item: FetchedPage) -> FetchRecord:
     length = len(item.body) if item.status is not None else None
     content_type, encoding = item.content_type, item.encoding
     error = item.error
+    header = {name.lower(): value for name, value in item.headers}
     if item.not_requested and item.previous:
         # Not fetched: the last archived body stands, as after a 304.
         outcome = "unchanged"
@@ -100,4 +106,5 @@ def fetch_record(item: FetchedPage) -> FetchRecord:
         outcome=outcome, status=item.status, fetched_at=item.fetched_at,
         content_type=content_type, encoding=encoding, sha256=sha256,
         archive_path=archive_path, archive_offset=offset, length=length, error=error,
+        etag=header.get("etag"), last_modified=header.get("last-modified"),
     )

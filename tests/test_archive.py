@@ -1,4 +1,4 @@
-"""The raw archive: WARC records written, read back, revisited, indexed."""
+"""The raw archive: WARC records written, read back, revisited (the index is the warehouse's: test_archive_index)."""
 
 import os
 import subprocess
@@ -12,6 +12,7 @@ from conftest import CORPUS
 from shahrnameh.demosite import DemoSite
 from shahrnameh.nlp.document import decode_page, read_document
 from shahrnameh.spiders.archive import Archive, ArchiveError
+from shahrnameh.spiders.records import FetchRecord, known_after, known_fetch
 from shahrnameh.warehouse import db, queries
 
 PAGE = (CORPUS / "html" / "persian-news" / "khabaronline-1353889.html").read_bytes()
@@ -20,17 +21,19 @@ HEADERS = [("Content-Type", "text/html; charset=utf-8"), ("ETag", '"v1"'),
            ("Last-Modified", "Tue, 18 Feb 2020 10:00:00 GMT"), ("Content-Encoding", "gzip")]
 
 
-def test_response_round_trip_and_index(tmp_path):
+def _known(written: tuple) -> dict:
+    """What the archive index would know of a URL after this write (records.KNOWN_FIELDS)."""
+    path, offset, sha = written
+    return {"sha256": sha, "archive_path": path, "offset": offset}
+
+
+def test_response_round_trip(tmp_path):
     archive = Archive(tmp_path, run_id=7)
     path, offset, sha = archive.write_response("khabaronline", URL, 200, HEADERS, PAGE,
-                                               "2026-01-01T00:00:00+00:00", role="article", encoding="utf-8")
+                                               "2026-01-01T00:00:00+00:00", role="article")
     assert path == "run-7/khabaronline.warc.gz"
     assert Archive(tmp_path).read_body(path, offset) == PAGE
-    last = archive.last_fetch(URL)
-    assert last["sha256"] == sha and last["etag"] == '"v1"' and last["last_modified"].startswith("Tue")
-    assert (last["archive_path"], last["offset"], last["length"]) == (path, offset, len(PAGE))
-    assert (last["content_type"], last["encoding"]) == ("text/html; charset=utf-8", "utf-8")
-    assert archive.last_fetch(URL + "/other") is None
+    assert not (tmp_path / "index.sqlite").exists()  # the archive is its WARC files
     # A standard WARC reader sees the record, with the role and without the wire encoding.
     with (tmp_path / path).open("rb") as stream:
         [record] = list(ArchiveIterator(stream))
@@ -42,7 +45,8 @@ def test_response_round_trip_and_index(tmp_path):
 def test_same_body_becomes_a_revisit_that_reads_as_the_original(tmp_path):
     first = Archive(tmp_path, run_id=1).write_response("k", URL, 200, HEADERS, PAGE, "2026-01-01T00:00:00Z")
     second_archive = Archive(tmp_path, run_id=2)
-    second = second_archive.write_response("k", URL, 200, HEADERS, PAGE, "2026-01-02T00:00:00Z")
+    second = second_archive.write_response("k", URL, 200, HEADERS, PAGE, "2026-01-02T00:00:00Z",
+                                           previous=_known(first))
     assert second[2] == first[2] and second[0] == "run-2/k.warc.gz"
     headers = second_archive.record_headers(second[0], second[1])
     assert headers["WARC-Type"] == "revisit"
@@ -51,7 +55,26 @@ def test_same_body_becomes_a_revisit_that_reads_as_the_original(tmp_path):
     # The revisit holds no copy of the body.
     assert (tmp_path / second[0]).stat().st_size < 2000 < (tmp_path / first[0]).stat().st_size
     assert second_archive.read_body(second[0], second[1]) == PAGE
-    assert second_archive.last_fetch(URL)["archive_path"] == second[0]
+    # The index then points at the revisit: the next revisit still refers to the original record.
+    third_archive = Archive(tmp_path, run_id=3)
+    third = third_archive.write_response("k", URL, 200, HEADERS, PAGE, "2026-01-03T00:00:00Z",
+                                         previous=_known(second))
+    headers = third_archive.record_headers(third[0], third[1])
+    assert headers["WARC-Type"] == "revisit" and headers["WARC-Refers-To-Date"] == "2026-01-01T00:00:00Z"
+    assert headers["WARC-Refers-To-Location"] == f"{first[0]}#{first[1]}"
+    assert headers["WARC-Refers-To"] == Archive(tmp_path).record_headers(first[0], first[1])["WARC-Record-ID"]
+    # Nothing known of the URL (another warehouse's first crawl): the body is written whole.
+    again = Archive(tmp_path, run_id=4).write_response("k", URL, 200, HEADERS, PAGE, "2026-01-04T00:00:00Z")
+    assert Archive(tmp_path).record_headers(again[0], again[1])["WARC-Type"] == "response"
+
+
+def test_a_known_body_that_is_not_there_is_written_again(tmp_path):
+    first = Archive(tmp_path, run_id=1).write_response("k", URL, 200, HEADERS, PAGE, "2026-01-01T00:00:00Z")
+    wrong = {**_known(first), "offset": first[1] + 1}
+    second = Archive(tmp_path, run_id=2).write_response("k", URL, 200, HEADERS, PAGE, "2026-01-02T00:00:00Z",
+                                                        previous=wrong)
+    assert Archive(tmp_path).record_headers(second[0], second[1])["WARC-Type"] == "response"
+    assert Archive(tmp_path).read_body(second[0], second[1], url=URL, sha256=first[2]) == PAGE
 
 
 def test_changed_body_is_stored_again_and_records_append(tmp_path):
@@ -65,12 +88,12 @@ def test_changed_body_is_stored_again_and_records_append(tmp_path):
     assert archive.record_headers(*b[:2])["WARC-Type"] == "response"
 
 
-def test_not_modified_is_archived_without_touching_the_index(tmp_path):
+def test_not_modified_is_archived_without_a_body(tmp_path):
     archive = Archive(tmp_path, run_id=1)
-    archive.write_response("k", URL, 200, HEADERS, PAGE, "2026-01-01T00:00:00Z")
-    before = archive.last_fetch(URL)
-    path, offset, sha = archive.write_response("k", URL, 304, [("ETag", '"v1"')], b"", "2026-01-02T00:00:00Z")
-    assert sha is None and archive.last_fetch(URL) == before
+    first = archive.write_response("k", URL, 200, HEADERS, PAGE, "2026-01-01T00:00:00Z")
+    path, offset, sha = archive.write_response("k", URL, 304, [("ETag", '"v1"')], b"", "2026-01-02T00:00:00Z",
+                                               previous=_known(first))
+    assert sha is None
     assert archive.read_body(path, offset) == b""
 
 
@@ -91,7 +114,16 @@ def test_error_pages_are_archived_but_are_not_the_last_version(tmp_path):
     challenge = (CORPUS / "html" / "edge-cases" / "arvancloud-bot-challenge.html").read_bytes()
     error = archive.write_response("k", URL, 503, [("Content-Type", "text/html")], challenge, "2026-01-02T00:00:00Z")
     assert archive.read_body(error[0], error[1]) == challenge
-    assert archive.last_fetch(URL)["sha256"] == good[2]
+
+    def fetched(status, written):
+        return FetchRecord(source="k", url=URL, requested_url=URL, role="article", outcome="new" if status == 200
+                           else "failed", status=status, fetched_at="2026-01-01T00:00:00+00:00",
+                           content_type="text/html", encoding="utf-8", sha256=written[2], archive_path=written[0],
+                           archive_offset=written[1], length=1, error=None if status == 200 else "HTTP 503",
+                           etag='"v1"')
+    known = known_after([fetched(200, good), fetched(503, error)])
+    assert known[URL]["sha256"] == good[2] and known[URL]["etag"] == '"v1"'
+    assert known_fetch(fetched(503, error)) is None
 
 
 PERSIAN_SOURCES = ("شهرداری الف", "شهرداری ب", "شهرداری پ")
@@ -129,7 +161,8 @@ def test_a_body_read_back_is_checked_against_its_url_and_digest(tmp_path):
     with pytest.raises(ArchiveError, match="digest"):
         archive.read_body(path, offset, url=URL, sha256="0" * 64)
     # A revisit is checked at the end of its chain, against the body it stands for.
-    revisit = Archive(tmp_path, run_id=2).write_response("k", URL, 200, HEADERS, PAGE, "2026-01-02T00:00:00Z")
+    revisit = Archive(tmp_path, run_id=2).write_response("k", URL, 200, HEADERS, PAGE, "2026-01-02T00:00:00Z",
+                                                         previous=_known((path, offset, sha)))
     assert archive.read_body(revisit[0], revisit[1], url=URL, sha256=sha) == PAGE
     with pytest.raises(ArchiveError, match="not " + other_url):
         archive.read_body(revisit[0], revisit[1], url=other_url, sha256=sha)

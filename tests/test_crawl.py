@@ -11,15 +11,21 @@ from shahrnameh.demosite import DemoSite, Page
 from shahrnameh.flows.settings import DEMO_SOURCES
 from shahrnameh.spiders.archive import Archive
 from shahrnameh.spiders.crawl import CrawlError, crawl_source
+from shahrnameh.spiders.records import known_after
 from shahrnameh.spiders.sources import Source, load_sources
 
 FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS_PER_DOMAIN": 8}
 
 
-def crawl_all(site, archive_root, run_id):
+def crawl_all(site, archive_root, run_id, known):
+    """Every demo source crawled, knowing what the earlier crawls downloaded (`known`, per
+    source, updated as the core updates the warehouse's archive index)."""
     records, started = [], time.monotonic()
     for source in load_sources(DEMO_SOURCES, substitutions={"site": site.base_url}):
-        records += crawl_source(source, archive_root, run_id=run_id, settings_overrides=FAST, timeout_s=120)
+        crawled = crawl_source(source, archive_root, run_id=run_id, known=known.get(source.name),
+                               settings_overrides=FAST, timeout_s=120)
+        known[source.name] = known_after(crawled, known.get(source.name))
+        records += crawled
     return records, time.monotonic() - started
 
 
@@ -27,9 +33,10 @@ def crawl_all(site, archive_root, run_id):
 def two_crawls(tmp_path_factory):
     archive_root = tmp_path_factory.mktemp("archive")
     with DemoSite() as site:
-        first, first_seconds = crawl_all(site, archive_root, 1)
+        known = {}
+        first, first_seconds = crawl_all(site, archive_root, 1, known)
         requests_after_first = len(site.requests)
-        second, second_seconds = crawl_all(site, archive_root, 2)
+        second, second_seconds = crawl_all(site, archive_root, 2, known)
         yield {"site": site, "archive": archive_root, "first": first, "second": second,
                "seconds": (first_seconds, second_seconds),
                "second_requests": site.requests[requests_after_first:]}
@@ -97,7 +104,7 @@ def test_changed_page_is_fetched_again_and_reported_changed(tmp_path):
         base = site.base_url
         [cityhall] = [s for s in load_sources(DEMO_SOURCES, substitutions={"site": site.base_url})
                       if s.name == "demo-cityhall"]
-        crawl_source(cityhall, tmp_path, run_id=1, settings_overrides=FAST, timeout_s=120)
+        known = known_after(crawl_source(cityhall, tmp_path, run_id=1, settings_overrides=FAST, timeout_s=120))
         path = next(p for p in site.pages if p.startswith("/cityhall/"))
         old = site.pages[path]
         # The same page with one paragraph dropped: a real edit of the real text.
@@ -109,7 +116,7 @@ def test_changed_page_is_fetched_again_and_reported_changed(tmp_path):
         start = sitemap.body.index(entry) + len(entry)
         site.pages["/sitemap.xml"] = Page(200, sitemap.content_type, sitemap.body[:start] + b"2099-01-01T00:00:00Z"
                                           + sitemap.body[sitemap.body.index(b"</lastmod>", start):])
-        records = crawl_source(cityhall, tmp_path, run_id=2, settings_overrides=FAST, timeout_s=120)
+        records = crawl_source(cityhall, tmp_path, run_id=2, known=known, settings_overrides=FAST, timeout_s=120)
     outcomes = {r.url.removeprefix(base): r.outcome for r in records if r.role == "article"}
     assert outcomes.pop(path) == "changed"
     assert set(outcomes.values()) == {"unchanged"}
@@ -287,7 +294,8 @@ def test_in_process_crawls_run_again_and_side_by_side_on_one_reactor(tmp_path):
         first = crawl_source(cityhall, tmp_path, run_id=1, settings_overrides=FAST, isolated=False, timeout_s=120)
         # Two threads at once, as the nightly flow's task runner does, and a second crawl of one source.
         with ThreadPoolExecutor(2) as pool:
-            again, other = pool.map(lambda s: crawl_source(s, tmp_path, run_id=2, settings_overrides=FAST,
+            again, other = pool.map(lambda s: crawl_source(s, tmp_path, run_id=2, known=known_after(first)
+                                                           if s is cityhall else None, settings_overrides=FAST,
                                                            isolated=False, timeout_s=120), (cityhall, news))
     assert {r.outcome for r in first if r.role == "article"} == {"new"}
     assert {(r.outcome, r.status) for r in again if r.role == "article"} == {("unchanged", None)}  # lastmod

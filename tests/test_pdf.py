@@ -138,7 +138,6 @@ def test_the_demo_crawl_fetches_the_linked_report_and_loads_it_in_the_story_of_i
     from shahrnameh.demosite import DemoSite, Page
     from shahrnameh.ingest import steps as pipeline
     from shahrnameh.flows.settings import DEMO_SOURCES
-    from shahrnameh.spiders.crawl import crawl_source
     from shahrnameh.spiders.sources import load_sources
     from shahrnameh.warehouse import db, load
     from shahrnameh.warehouse.models import Article
@@ -157,7 +156,7 @@ def test_the_demo_crawl_fetches_the_linked_report_and_loads_it_in_the_story_of_i
 
         def crawl():
             run_id = load.start_run(engine)
-            records = crawl_source(cityhall, archive, run_id=run_id, settings_overrides=fast, timeout_s=120)
+            records = pipeline.crawl(engine, cityhall, archive, run_id, fast)
             return records, pipeline.load_crawl(engine, archive, run_id, cityhall.name, records)
 
         (first, health), (second, again) = crawl(), crawl()

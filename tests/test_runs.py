@@ -69,8 +69,8 @@ def test_a_second_run_on_the_same_warehouse_and_archive_refuses_at_once(engine, 
 
 
 def test_reparse_waits_for_no_one_it_refuses_beside_a_run(engine, warehouse_url, tmp_path):
-    (tmp_path / "archive").mkdir()
-    (tmp_path / "archive" / "index.sqlite").touch()
+    (tmp_path / "archive" / "run-1").mkdir(parents=True)
+    (tmp_path / "archive" / "run-1" / "demo.warc.gz").touch()
     holder = _holding(warehouse_url, tmp_path / "other-archive")
     try:
         with pytest.raises(db.WarehouseError, match="another run is using the warehouse"):

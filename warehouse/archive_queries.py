@@ -1,12 +1,136 @@
-"""What `reparse` needs to know from the warehouse: which archived bodies are the current pages."""
+"""The warehouse's side of the raw archive: its index (what each source last downloaded, for
+incremental crawling), and which archived bodies are the current pages (for `reparse`)."""
 
 from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, select, tuple_, update
 from sqlalchemy.orm import Session
 
+from shahrnameh.spiders.archive import warc_name
+from shahrnameh.spiders.records import FetchRecord, KnownFetches, known_after
 from shahrnameh.warehouse.db import WarehouseError, first_line
-from shahrnameh.warehouse.models import Article, Failure, Page, Source, utcnow
+from shahrnameh.warehouse.load import _insert, _source_id
+from shahrnameh.warehouse.models import ArchiveIndexEntry, Article, Failure, Page, Source, utcnow
+
+# The archive's index before revision 0009: a SQLite file in the archive folder. Imported once,
+# then kept under its name + IMPORTED_SUFFIX.
+OLD_INDEX_NAME = "index.sqlite"
+IMPORTED_SUFFIX = ".imported"
+_INDEX_BATCH = 300  # rows per INSERT: 11 columns each, well under SQLite's bound parameters
+
+
+def known_fetches(engine: Engine, source: str) -> KnownFetches:
+    """What the archive index knows of the source's URLs: url → its entry (records.KNOWN_FIELDS)."""
+    query = (select(ArchiveIndexEntry).join(Source, Source.id == ArchiveIndexEntry.source_id)
+             .where(Source.name == source))
+    try:
+        with Session(engine) as session:
+            entries = session.scalars(query).all()
+            return {entry.url: _known(entry) for entry in entries}
+    except Exception as error:  # SQLAlchemy's errors, as one line naming what was asked
+        raise WarehouseError(f"reading the archive index of {source}: {first_line(error)}") from error
+
+
+def remember_fetches(engine: Engine, source: str, records: Iterable[FetchRecord], *,
+                     known_before: KnownFetches | None = None) -> int:
+    """The archive index after a crawl of `source`: each URL downloaded (2xx) now points at the
+    body it was downloaded with, and keeps that response's validators; `known_before` (what
+    the crawl knew and the warehouse did not yet) is kept too. One transaction; only this
+    source's rows, so sources crawled at once never write the same row. Returns how many."""
+    known = known_after(records, known_before)
+    if not known:
+        return 0
+    try:
+        with Session(engine) as session, session.begin():
+            source_id = _source_id(session, source)
+            rows = [_row(source_id, url, entry) for url, entry in known.items()]
+            for start in range(0, len(rows), _INDEX_BATCH):
+                statement = _insert(session, ArchiveIndexEntry.__table__).values(rows[start:start + _INDEX_BATCH])
+                changed = {column: statement.excluded[column] for column in rows[0] if column not in ("source_id", "url")}
+                session.execute(statement.on_conflict_do_update(index_elements=["source_id", "url"], set_=changed))
+    except Exception as error:
+        raise WarehouseError(f"updating the archive index of {source}: {first_line(error)}") from error
+    return len(known)
+
+
+def import_old_index(engine: Engine, archive_root: Path) -> tuple[int, int] | None:
+    """The archive's old index.sqlite (before revision 0009), copied into the archive index once
+    and renamed index.sqlite.imported; None when there is none. Returns (entries imported,
+    URLs no source of the warehouse could take).
+
+    The old index knew URLs, not sources: an entry goes to every source whose allowed domains
+    hold the URL's host (so each of them asks conditionally, as all of them did before), else
+    to the source whose WARC file holds its body. An entry already in the warehouse is newer
+    and stays. Only for a run that holds the archive's run lock (ingest.exclusive)."""
+    path = Path(archive_root) / OLD_INDEX_NAME
+    if not path.is_file():
+        return None
+    try:
+        # Not read-only: opening it merges a write-ahead log a killed crawl may have left.
+        old = sqlite3.connect(path, timeout=60)
+        try:
+            rows = old.execute("SELECT url, sha256, etag, last_modified, archive_path, offset, length, fetched_at, "
+                               "content_type, encoding FROM last_fetch").fetchall()
+        finally:
+            old.close()
+    except sqlite3.Error as error:
+        raise WarehouseError(f"importing the old archive index {path}: {error}") from error
+    keys = ("sha256", "etag", "last_modified", "archive_path", "offset", "length", "fetched_at", "content_type",
+            "encoding")
+    imported, homeless = 0, 0
+    try:
+        with Session(engine) as session, session.begin():
+            sources = session.execute(select(Source.id, Source.name, Source.allowed_domains)).all()
+            by_file = {warc_name(name): source_id for source_id, name, _ in sources}
+            entries = []
+            for url, *values in rows:
+                entry = dict(zip(keys, values))
+                owners = _sources_of_host(urlsplit(url).hostname or "", sources)
+                if not owners:
+                    by_name = by_file.get(Path(entry["archive_path"]).name.removesuffix(".warc.gz"))
+                    owners = [by_name] if by_name is not None else []
+                homeless += not owners
+                entries += [_row(source_id, url, entry) for source_id in owners]
+            for start in range(0, len(entries), _INDEX_BATCH):
+                statement = _insert(session, ArchiveIndexEntry.__table__).values(entries[start:start + _INDEX_BATCH])
+                session.execute(statement.on_conflict_do_nothing(index_elements=["source_id", "url"]))
+            imported = len(entries)
+    except Exception as error:
+        raise WarehouseError(f"importing the old archive index {path}: {first_line(error)}") from error
+    for leftover in ("", "-wal", "-shm"):
+        old_file = path.with_name(path.name + leftover)
+        if old_file.exists():
+            old_file.rename(path.with_name(OLD_INDEX_NAME + IMPORTED_SUFFIX + leftover))
+    return imported, homeless
+
+
+def _sources_of_host(host: str, sources) -> list[int]:
+    host = host.lower()
+    return [source_id for source_id, _, domains in sources
+            if any(host == domain.lower() or host.endswith("." + domain.lower()) for domain in domains or [])]
+
+
+def _row(source_id: int, url: str, entry: dict) -> dict:
+    fetched_at = datetime.fromisoformat(str(entry["fetched_at"]).replace("Z", "+00:00"))
+    if fetched_at.tzinfo is not None:
+        fetched_at = fetched_at.astimezone(UTC).replace(tzinfo=None)
+    return {"source_id": source_id, "url": url, "sha256": entry["sha256"], "etag": entry["etag"],
+            "last_modified": entry["last_modified"], "archive_path": entry["archive_path"],
+            "archive_offset": entry["offset"], "length": entry["length"], "fetched_at": fetched_at,
+            "content_type": entry["content_type"], "encoding": entry["encoding"]}
+
+
+def _known(entry: ArchiveIndexEntry) -> dict:
+    return {"sha256": entry.sha256, "etag": entry.etag, "last_modified": entry.last_modified,
+            "archive_path": entry.archive_path, "offset": entry.archive_offset, "length": entry.length,
+            "fetched_at": entry.fetched_at.replace(tzinfo=UTC).isoformat(timespec="seconds"),
+            "content_type": entry.content_type, "encoding": entry.encoding}
 
 
 def current_article_pages(engine: Engine, source: str | None = None) -> list[dict]:

@@ -207,13 +207,27 @@ TABLES["facts_full"]["columns"] = {
 TABLES["alembic_version"]["columns"] = {"version_num": "schema revision"}
 TABLES["pages"]["columns"]["sha256"] = "hex SHA-256 of the raw body"
 TABLES["articles"]["columns"]["text_sha256"] = "hex SHA-256 of `text` (UTF-8)"
+TABLES["archive_index"] = {
+    "description": "The raw archive's index: per source and URL, the body it last downloaded (2xx) and the "
+                   "validators of its next conditional request.",
+    "columns": {"source_id": "→ sources.id (with url, the primary key)",
+                "url": "the URL, percent-encoded as Scrapy requests it",
+                "sha256": "hex SHA-256 of the body last downloaded",
+                "etag": "that response's ETag: the next request's If-None-Match",
+                "last_modified": "that response's Last-Modified: the next request's If-Modified-Since",
+                "archive_path": "its WARC file, relative to the archive root",
+                "archive_offset": "byte offset of its WARC record (a response, or a revisit referring to one)",
+                "length": "body length in bytes",
+                "fetched_at": "when it was downloaded (UTC)",
+                "content_type": "its Content-Type", "encoding": "the charset it was decoded with"},
+}
 
 PERSIAN_TITLES = {
     "sources": "منابع", "runs": "اجراها", "run_sources": "اجرا به تفکیک منبع", "pages": "صفحه‌ها",
     "failures": "خطاها", "articles": "خبرها", "facts": "اعداد", "article_bands": "نوارهای شباهت",
     "municipalities": "شهرداری‌ها", "municipality_aliases": "نام‌های دیگر شهرداری‌ها", "programmes": "برنامه‌ها",
     "programme_aliases": "نام‌های دیگر برنامه‌ها", "facts_full": "اعداد با خبر و منبع",
-    "programme_timeline": "روند زمانی برنامه‌ها", "alembic_version": "نسخهٔ طرح",
+    "programme_timeline": "روند زمانی برنامه‌ها", "alembic_version": "نسخهٔ طرح", "archive_index": "نمایهٔ بایگانی",
 }
 
 # A programme and a municipality are matched like `shahrnameh timeline` and `whatsnew` do:
@@ -289,7 +303,7 @@ MUNICIPALITY_NAME = f"SELECT m.name FROM municipalities m WHERE m.id = {_MUNICIP
 # The front page starts with what a journalist asks (the canned queries come before them);
 # the tables only the pipeline needs are hidden (listed behind "hidden tables").
 FRONT_TABLES = ("programmes", "municipalities", "programme_timeline", "facts_full")
-HIDDEN_TABLES = ("alembic_version", "article_bands", "run_sources", "pages", "failures",
+HIDDEN_TABLES = ("alembic_version", "article_bands", "run_sources", "pages", "failures", "archive_index",
                  "municipality_aliases", "programme_aliases")
 
 

@@ -137,6 +137,25 @@ class Page(Base):
     last_seen_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class ArchiveIndexEntry(Base):
+    """The raw archive's index: per source and URL, the body it was last downloaded with (2xx),
+    where the archive has it, and the validators of the next crawl's conditional request."""
+
+    __tablename__ = "archive_index"
+
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), primary_key=True)
+    url: Mapped[str] = mapped_column(Text, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    archive_path: Mapped[str] = mapped_column(Text)
+    archive_offset: Mapped[int] = mapped_column(BigInteger)
+    length: Mapped[int | None] = mapped_column(BigInteger)
+    fetched_at: Mapped[datetime] = mapped_column(DateTime)
+    content_type: Mapped[str | None] = mapped_column(Text)
+    encoding: Mapped[str | None] = mapped_column(String(64))
+
+
 class Failure(Base):
     __tablename__ = "failures"
     __table_args__ = (Index("ix_failures_url_stage", "url", "stage"),)
