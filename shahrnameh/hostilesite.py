@@ -42,7 +42,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
-from shahrnameh.localserver import LocalServer
+from shahrnameh.demo.localserver import LocalServer
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 # Longer than any DOWNLOAD_TIMEOUT a test sets, short enough not to hold a thread for long.
