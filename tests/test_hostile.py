@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS
-from shahrnameh.hostilesite import (
+from hostilesite import (
     ARABIC, ARTICLES, BUSY, DIGITS, DISALLOWED, CP1256, ERROR, HUGE, MISSING, MOVED, NESTED, SLOW, TRUNCATED, ZIPPED,
     HostileSite, cut_inside_a_character,
 )
