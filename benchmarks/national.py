@@ -154,7 +154,8 @@ def main() -> None:
                 raise SystemExit(f"the run with {at_once} at once failed:\n{done.stderr[-3000:]}")
             result = json.loads(done.stdout.strip().splitlines()[-1])
             counts = result["counts"]
-            floor = len(ports) * (args.pages + 2) * args.delay / at_once
+            # Each source's requests are a delay apart; no more sources run at once than there are.
+            floor = len(ports) * (args.pages + 2) * args.delay / min(at_once, len(ports))
             print(f"{at_once:>4} at once: wall {result['wall']:.1f} s (politeness floor {floor:.0f} s), "
                   f"CPU {result['cpu']:.1f} s, peak {result['peak_mb']:.0f} MB; {result['status']}; "
                   f"pages fetched {counts.get('pages_fetched')}, failed {counts.get('failed')}, articles new {counts.get('articles_new')}, "
