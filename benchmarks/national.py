@@ -26,6 +26,7 @@ import json
 import lzma
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -153,6 +154,7 @@ def main() -> None:
             if done.returncode != 0:
                 raise SystemExit(f"the run with {at_once} at once failed:\n{done.stderr[-3000:]}")
             result = json.loads(done.stdout.strip().splitlines()[-1])
+            shutil.rmtree(workdir)
             counts = result["counts"]
             # Each source's requests are a delay apart; no more sources run at once than there are.
             floor = len(ports) * (args.pages + 2) * args.delay / min(at_once, len(ports))
