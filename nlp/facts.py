@@ -273,11 +273,11 @@ def extract_facts(text: str) -> list[Fact]:
                 continue  # «هر محله … یک سرا» is a ratio; «در طول یک سال گذشته» a span (MANIFEST ruling)
             if category == "area" and _is_distance(before, unit):
                 continue
-            municipality, attribution = places.municipality(s_start, s_end, start)
+            municipality, attribution = places.municipality(s_start, s_end, start, end)
             sentence_facts.append(Fact(
                 value=_range_scaled(sentence, mention, following), category=category, unit=unit,
                 qualifier=_qualifier(before), evidence=sentence,
-                municipality=municipality, programme=places.programme(s_start, s_end, start),
+                municipality=municipality, programme=places.programme(s_start, s_end, start, category),
                 sentence_start=s_start, sentence_end=s_end, number_start=start, number_end=end,
                 attribution=attribution,
             ))

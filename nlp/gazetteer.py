@@ -47,7 +47,7 @@ COMMON_WORD_FREQUENCY = 600_000
 # names: «یاسوج» N,NUM); any other
 # («محلات»: PL, «ری»: CL) says the word is used as something else.
 _NAME_TAGS = {"N", "AJ", "RES", "NUM"}
-_CACHE_FORMAT = 5
+_CACHE_FORMAT = 7
 _ZONE = re.compile(r"^(.*?)\s*-?\s*([0-9]+)\s*-?$")
 _PERSIAN_ONLY = re.compile(r"^[\u0621-\u063A\u0641-\u064A\u067E\u0686\u0698\u06A9\u06AF\u06CC\u0622 \u200c]+$")
 
@@ -67,6 +67,9 @@ class Gazetteer:
         self.counties: dict[str, str] = tables["counties"]                # key → name
         self.provinces: dict[str, str] = tables["provinces"]              # key → name
         self.districts: dict[str, list[int]] = tables["districts"]        # city key → zone numbers
+        # City or county key → the province it lies in, for a bare «استان» that follows it.
+        self.provinces_of: dict[str, str] = tables["provinces_of"]
+        self.counties_of: dict[str, str] = tables["counties_of"]            # city key → its county
         self._ambiguous: dict[str, bool] = {}
         # First words of names written in several words («خرم آباد», «سیستان و بلوچستان»).
         self.first_words: frozenset[str] = frozenset(tables["first_words"])
@@ -100,6 +103,15 @@ class Gazetteer:
             self._ambiguous[written] = found
         return found
 
+    def province_of(self, name: str) -> str | None:
+        """The province («استان X») a city or county of Iran lies in; None for others."""
+        province = self.provinces_of.get(spelling_key(name))
+        return "استان " + province if province else None
+
+    def county_of(self, city: str) -> str | None:
+        """The county an Iranian city lies in; None for others."""
+        return self.counties_of.get(spelling_key(city))
+
     def has_district(self, city: str, number: int) -> bool | None:
         """Whether the data lists district `number` of `city`; None when it lists none of its districts."""
         zones = self.districts.get(spelling_key(city))
@@ -129,8 +141,15 @@ def _clean(name: str) -> str:
 
 def _build() -> dict:
     province_csv, county_csv, city_csv, afghan_json = _sources()
-    provinces = {spelling_key(_clean(r["name"])): _clean(r["name"]) for r in _rows(province_csv)}
-    counties = {spelling_key(_clean(r["name"])): _clean(r["name"]) for r in _rows(county_csv)}
+    province_rows = _rows(province_csv)
+    provinces = {spelling_key(_clean(r["name"])): _clean(r["name"]) for r in province_rows}
+    province_by_id = {r["id"]: _clean(r["name"]) for r in province_rows}
+    county_rows = _rows(county_csv)
+    counties = {spelling_key(_clean(r["name"])): _clean(r["name"]) for r in county_rows}
+    provinces_of = {spelling_key(_clean(r["name"])): province_by_id[r["province"]] for r in county_rows
+                    if r["province"] in province_by_id}
+    county_by_id = {r["id"]: _clean(r["name"]) for r in county_rows}
+    counties_of: dict[str, str] = {}
     cities: dict[str, tuple[str, str]] = {}
     districts: dict[str, set[int]] = {}
     for row in _rows(city_csv):
@@ -140,6 +159,10 @@ def _build() -> dict:
             districts.setdefault(spelling_key(zone.group(1)), set()).add(int(zone.group(2)))
         elif not any(ch.isdigit() for ch in name):
             cities.setdefault(spelling_key(name), (name, "IR"))
+            if row["province"] in province_by_id:
+                provinces_of.setdefault(spelling_key(name), province_by_id[row["province"]])
+            if row["county"] in county_by_id:
+                counties_of.setdefault(spelling_key(name), county_by_id[row["county"]])
     for city in json.loads(afghan_json.read_text(encoding="utf-8")).values():
         if city.get("countrycode") != "AF":
             continue
@@ -152,6 +175,7 @@ def _build() -> dict:
     longest = max(len(name.split()) for name in spelled)
     return {"cities": cities, "counties": counties, "provinces": provinces,
             "districts": {key: sorted(zones) for key, zones in districts.items()},
+            "provinces_of": provinces_of, "counties_of": counties_of,
             "first_words": sorted(first_words), "longest": longest}
 
 

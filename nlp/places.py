@@ -31,16 +31,81 @@ _CITY_CUES = frozenset({"شهر", "شهرداری", "شهردار", "کلانش�
 _COUNTY_CUES = frozenset({"شهرستان", "فرمانداری", "فرماندار"})
 _PROVINCE_CUES = frozenset({"استان", "استانداری", "استاندار"})
 _AFGHAN_PROVINCE_CUES = frozenset({"ولایت", "والی"})
-# A village has no municipality (FACTS.md rulings): a name after these is no mention.
+# A village has no municipality (FACTS.md rulings): a name after these is no mention; but
+# «روستایی» before a province's name is «rural» («تعاون روستایی کردستان», «طرح هادی روستایی قم»).
 _VILLAGE_CUES = frozenset({"روستا", "روستای", "روستایی", "روستاهای", "دهستان"})
 _DATELINE = re.compile(r"به گزارش[^.!?؟\n]{0,60}\sاز\s*$")
+# The venue of an interview or press conference says where the speaker spoke (FACTS.md rulings).
+_VENUE = re.compile(r"(?:خبرنگار|خبرنگاران|نشست خبری|نشست مطبوعاتی)(?:[ \u200c]+[\w\u200c]+){0,2}[ \u200c]+در[ \u200c]*$")
 _ALL_CUES = _CITY_CUES | _COUNTY_CUES | _PROVINCE_CUES | _AFGHAN_PROVINCE_CUES
 _DISTRICT_WORD = "منطقه"
+_CITY_WORD = "شهر"
+# Words of an office's, agency's or official's name or title: a place inside such a name says
+# who speaks («استاندار کردستان», «دادگستری گلستان», «کارکنان راه و شهرسازی استان گلستان»),
+# not where the number is (FACTS.md rulings, «Offices, titles, datelines and venues»). A city
+# hall's own («شهرداری تبریز», «شورای شهر») is its city: the city cue right before the place wins.
+_OFFICE_WORDS = frozenset({
+    "استاندار", "استانداری", "فرماندار", "فرمانداری", "بخشدار", "بخشداری", "دادگستری", "دادستان",
+    "دادستانی", "دادسرای", "اداره", "ادارات", "کل", "مدیرکل", "رئیس", "معاون", "نماینده", "نمایندگان",
+    "امام", "فرمانده", "فرماندهی", "سپاه", "انتظامی", "پلیس", "دانشگاه", "شرکت", "بنیاد", "هلال",
+    "بهزیستی", "مخابرات", "میراث", "شهرسازی", "کارکنان", "دفتر", "بانک", "بیمه", "گمرک", "دامپزشکی",
+    "استاندارد", "زندان", "زندانها", "تعزیرات", "حوزه", "قرارگاه", "بسیج", "صداوسیما", "صدا", "مرکز",
+    "خبرگزاری", "روزنامه", "کانون", "اتاق", "حزب", "ستاد", "وزارت", "نظام",
+    # the meetings where a number is said («در جلسه قرارگاه … استان خوزستان»): venues
+    "جلسه", "نشست", "همایش", "کمیسیون",
+})
+_OFFICE_CUES = frozenset({"استاندار", "استانداری", "فرماندار", "فرمانداری", "بخشدار", "بخشداری"})
+# Named sites: a place's name after these is a street's, a road's, a site's («جاده ساوه»,
+# «گلزار شهدای حسین‌آباد ناظم», «بوستان تفریحی توریستی شاهد جوکار»), not a mention: the
+# number is in the city the text sets the site in (FACTS.md rulings).
+_SITE_WORDS = frozenset({
+    "خیابان", "میدان", "بلوار", "کوچه", "کوی", "بزرگراه", "اتوبان", "آزادراه", "جاده", "گلزار", "شهرک",
+    "مجتمع", "امامزاده", "ورزشگاه", "محله", "پل", "تقاطع", "دروازه", "باغ", "کوه", "سد",
+    "دانشکده", "هتل", "مزار", "محور", "مسیر", "راه\u200cآهن", "قطار",
+})
+_NAME_SCAN_WORDS = 4
+# An office's or meeting's name runs longer («جلسه قرارگاه بازسازی و نوسازی مناطق سیل زده استان …»).
+_OFFICE_SCAN_WORDS = 8
+_ROAD_WORDS = frozenset({"جاده", "محور", "راه", "قطار", "خط", "راه\u200cآهن", "راه\u200cاهن", "آزادراه", "بزرگراه", "اتوبان", "مسیر"})
+_LIST_ITEM_START = re.compile(r"(?:[،,]|\sو)[ \u200c]*$")
+_ROAD_DASH = re.compile(r"[ \u200c]*[-ـ–—][ \u200c]*")
+# Back-references («این شهر», «این استان», a bare «استان»): a mention of the place last named.
+_BACK_DETERMINERS = frozenset({"این", "همین"})
+# A bare «استان» is a place where it follows a preposition or a word of extent («در استان»,
+# «سطح استان», «شهرهای استان»).
+_BARE_PROVINCE_BEFORE = _BACK_DETERMINERS | frozenset({
+    "در", "سطح", "کل", "تمام", "داخل", "شهرهای", "شهرستانهای", "شهرستان\u200cهای", "مناطق",
+    "نقاط", "مردم"})
+# A number the text makes about the whole country has no municipality («در سراسر کشور»,
+# «1084 شهر در کشور», «در سطح کشور»); «کشور» after another noun is «of the country» («پایتخت
+# گل و گلاب کشور», «مدارس کشور»), and «کشورهای» are other countries.
+_NATIONAL = re.compile(r"(?<![\w\u200c])(?:در|سراسر|کل|سطح|تمام|همه|نقاط|مختلف|جمله)[ \u200c]+(?:کشور|ایران)(?![\w\u200c])")
+# A number counting provinces («19 استان») is no one place's; one counting cities, counties or
+# villages named together is their province's (FACTS.md rulings, «Several places»).
+_COUNTS_PROVINCES = re.compile(r"[ \u200c]*(?:استان)(?![\w\u200c])")
+_COUNTS_LOCALITIES = re.compile(r"[ \u200c]*(?:شهرستان|شهر)(?![\w\u200c])")
+_COUNTS_VILLAGES = re.compile(r"[ \u200c]*(?:روستای|روستا)(?![\w\u200c])")
+_AND_VILLAGES = re.compile(r"[ \u200c]+و[ \u200c]+روستا\u200c?های?")
 # Triggers of a programme's name; the words after them, up to a stop, are the name.
 # «شورای …» only with a title in guillemets: the city council and the neighbourhood councils
 # are listed ones, and most other «شورای …» are the meetings where a number was said.
 _PROGRAMME_TRIGGERS = frozenset({"طرح", "پویش", "سامانه", "جشنواره", "ستاد", "لایحه", "بخشنامه", "سازمان",
-                                 "کمیته"})
+                                 "کمیته", "رزمایش", "نمایشگاه"})
+# «لایحه ۱۴۰۰»: the budget bill of that year (FACTS.md rulings, `لایحه بودجه`).
+_BUDGET_BILL = "لایحه بودجه"
+# One work is no programme, even called «طرح …» or «پروژه …» («طرح میدان شهدا»: FACTS.md
+# rulings, «Systems versus single works»).
+_SINGLE_WORKS = frozenset({"طرح", "پروژه"})
+# A council decides: the money, shares and areas it votes on neither count nor measure it
+# (FACTS.md rulings, «Not institutions as programmes»).
+# The sectors a list of projects is sorted by («900 طرح عمرانی و خدماتی», «طرح‌های عمرانی
+# منطقه»): a kind of project, not a programme's name (FACTS.md rulings, «Systems versus single works»).
+_PROJECT_SECTORS = frozenset({
+    "عمرانی", "خدماتی", "کشاورزی", "صنعتی", "عمران", "زیربنایی", "اقتصادی", "فرهنگی", "ورزشی", "آموزشی",
+    "بهداشتی", "درمانی", "تولیدی", "عمرانی،", "خدمات", "توسعه", "توسعه\u200cای", "نیمه\u200cتمام", "ملی",
+    "استانی", "شهری", "روستایی", "مختلف", "جدید", "بزرگ", "مهم", "اولویت\u200cدار"})
+_DECIDING_BODIES = frozenset({"شورای شهر"})
+_DECIDED = frozenset({"money", "percent", "area"})
 # «سازمان …» and «کمیته …» name a programme only as a city's own («سازمان پارک‌ها و فضای سبز
 # شهرداری تبریز», «کمیته … آلودگی هوای تهران»): a state or world body is none (FACTS.md rulings).
 _CITY_INSTITUTIONS = frozenset({"سازمان", "کمیته"})
@@ -49,7 +114,7 @@ _CITY_INSTITUTION_OWNERS = frozenset({"شهرداری", "شورای"})
 # («پویش رقابتی «شهردارشو»» is «شهردارشو»).
 _TITLE_KEEPS = frozenset({"سامانه"})
 # Words that begin a place, not a name: «طرح هادی روستای …» is «طرح هادی».
-_PLACE_WORDS = frozenset({"روستا", "روستای", "شهرستان", "استان", "منطقه", "شهرداری"})
+_PLACE_WORDS = frozenset({"روستا", "روستای", "شهرستان", "استان", "منطقه", "ناحیه", "شهرداری", "کشور"})
 _QUOTE_TRIGGERS = _PROGRAMME_TRIGGERS | {"شورای", "برنامه", "مسابقه", "همایش", "کمپین", "نهضت"}
 # The light verbs of Persian compound verbs: «منتشر شد», «معرفی می‌شوند», «اجرا کرد». A word
 # before one of their forms is the verb's first half, never part of a name.
@@ -57,6 +122,7 @@ _LIGHT_VERBS = ("شد", "کرد", "گردید", "نمود", "داشت", "یاف�
 # Words that make the next one a common noun («این بوستان», «27 بوستان»), not a place.
 _DETERMINERS = frozenset({"این", "آن", "هر", "همین", "همان", "چند", "چندین", "کدام"})
 _MOST_NAME_WORDS = 4
+_YEAR_DIGITS = re.compile(r"[ \u200c]*[1۱][34۳۴][0-9۰-۹]{2}(?![0-9۰-۹])")
 _GUILLEMETS = re.compile(r"«([^«»\n]{2,60})»")
 # A title in guillemets right after a trigger, or after up to two words («پویش رقابتی «…»»).
 _TITLE_AFTER = re.compile(r"((?:[ \u200c]+[\u0621-\u06CC\u200c]+){0,2})[ \u200c]*«([^«»\n]{2,60})»")
@@ -79,10 +145,20 @@ class Mention:
     end: int
     name: str       # a place: «تهران», «استان فارس»; a district: its number as text, bound later
     kind: str       # "city", "county", "province", "district" or "programme"
+    # "place": the text names it as where things are; "office": inside the name or title of an
+    # office, agency or official («استاندار کردستان», «دادگستری گلستان»), or the dateline: these
+    # say who speaks and place a number only when nothing else does (FACTS.md rulings).
+    role: str = "place"
+    # A scheme introduced by «طرح»: its name without the word, which it becomes where the text
+    # also names the scheme so («طرح بازآفرینی شهری» and «در قالب بازآفرینی شهری»).
+    bare: str = ""
 
 
 def _fold(text: str) -> str:
-    return text.replace("ي", "ی").replace("ك", "ک").replace("ى", "ی").replace("ۀ", "ه")
+    # Same length as the text: positions in the folded text are positions in the text. Direction
+    # marks («خراسان\u200e جنوبی») part no words.
+    return text.replace("ي", "ی").replace("ك", "ک").replace("ى", "ی").replace("ۀ", "ه").replace(
+        "\u200e", " ").replace("\u200f", " ")
 
 
 @lru_cache(maxsize=1)
@@ -130,9 +206,14 @@ def _is_adverb(word: str) -> bool:
     return "ADV" in tags and "AJ" not in tags
 
 
+# Verbs hazm's list lacks («جشنواره عبارتند از …»).
+_MORE_STOPS = frozenset({"عبارتند", "عبارت", "عبارتست"})
+
+
 def _is_stop(word: str) -> bool:
-    return (word in _stop_words() or _is_adverb(word) or word.startswith(("می" + ZWNJ, "نمی" + ZWNJ))
-            or bool(find_numbers(word)))
+    # «ثبت‌شده», «انجام‌شده»: a participle ends a name as a verb does.
+    return (word in _stop_words() or word in _MORE_STOPS or _is_adverb(word) or word.startswith(("می" + ZWNJ, "نمی" + ZWNJ))
+            or word.endswith(ZWNJ + "شده") or bool(find_numbers(word)))
 
 
 @lru_cache(maxsize=1)
@@ -162,19 +243,28 @@ class Places:
         self.sentence_starts = sentence_starts
         folded = _fold(text)
         self.tokens = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(folded)]
-        places = self._places(folded)
-        if any(m.kind in ("city", "district") for m in places):
-            # A province places a number only in an article that names no city («استاندار
-            # کرمان» in Rafsanjan's article is the governor's title, not the number's place).
-            places = [m for m in places if m.kind != "province"]
-        self.places = sorted(places, key=lambda m: m.start)
-        self.place_starts = [m.start for m in self.places]
+        self.places = sorted(self._places(folded), key=lambda m: m.start)
         self.programmes = _first_of_pairs(folded, sorted(self._programmes(folded), key=lambda m: m.start))
         self.programme_starts = [m.start for m in self.programmes]
         newline = text.find("\n")
         self.title_end = newline if newline > 0 else 0  # one line alone is all body
         self._clause_cache: tuple = (-1, [], [])
         self._bind_districts()
+        # Places the text names as where things are; offices' and officials' places and the
+        # dateline apart, for numbers nothing else places.
+        self.strong = [m for m in self.places if m.role == "place"]
+        self.strong_starts = [m.start for m in self.strong]
+        self.weak = [m for m in self.places if m.role == "office"]
+        self.weak_starts = [m.start for m in self.weak]
+        self.datelines = [m for m in self.places if m.role == "dateline"]
+        self.place_starts = [m.start for m in self.places]
+        self.counties = [m for m in self.strong if m.kind == "county"]
+        self.county_starts = [m.start for m in self.counties]
+        # Where colons, commas and «در کشور» stand, looked up by bisection per fact.
+        self.colons = [i for i, ch in enumerate(text) if ch == ":"]
+        self.commas = [i for i, ch in enumerate(text) if ch == "،"]
+        self.national_cues = [m.start() for m in _NATIONAL.finditer(text)]
+        self.digits = [m.start() for m in _DIGIT_OR_NUMBER.finditer(text)]
 
     # --- finding -----------------------------------------------------------------------
 
@@ -196,7 +286,15 @@ class Places:
         g = gazetteer()
         found: list[Mention] = []
         self.villages: list[int] = []  # where the text names a village (no municipality of its own)
-        licensed: set[str] = set()  # ambiguous names the article has already tied to a place word
+        self._district_cities: dict[int, str] = {}  # «منطقه N X»: where the district's mention starts → X
+        # Ambiguous names the article ties to a place word somewhere («استان گلستان»): a place
+        # wherever the article writes them, before that too.
+        licensed: set[str] = {
+            _spelled(word) for i, (_, _, word) in enumerate(self.tokens)
+            if self._previous_word(folded, i) in _ALL_CUES and g.place(_spelled(word)) is not None}
+        last: dict[tuple[str, str], Mention] = {}  # the last mention of each kind and role, for back-references
+        disproved: set[str] = set()  # «towns» the text has shown to be words
+        village_list_until = -1  # the end of a sentence that lists villages («روستای تینوج …، قزل آباد …»)
         i, n = 0, len(self.tokens)
         while i < n:
             start, end, word = self.tokens[i]
@@ -204,6 +302,16 @@ class Places:
                 district = self._district_number(folded, end)
                 if district is not None:
                     found.append(Mention(start, end, str(district), "district"))
+                    own = self._city_after_number(folded, i, end)
+                    if own is not None:  # «منطقه 20 تهران»: the district's own city
+                        self._district_cities[start] = own
+                    last[("district", "place")] = found[-1]
+                    i += 1
+                    continue
+            back = self._back_reference(folded, i, last)
+            if back is not None:
+                found.append(back)
+                last[(back.kind, back.role)] = back
                 i += 1
                 continue
             size, place, written = 1, None, word
@@ -217,27 +325,70 @@ class Places:
                         break
             if place is None:
                 size, place = 1, g.place(_spelled(word))
+            glued = None
+            if place is None and word.startswith(_CITY_WORD) and len(word) >= len(_CITY_WORD) + 2:
+                # «شهرری»: «شهر» glued to a city's name; a name that is also a word only where
+                # hazm's word list has the glued form as a noun; never the mayor's words
+                # («شهرداران» is no «داران»).
+                rest = word[len(_CITY_WORD):]
+                town = g.place(_spelled(rest))
+                if town is not None and town.kind == "city" and not word.startswith("شهردار") and (
+                        not g.is_ambiguous(rest) or words().get(word, (0, ""))[0] > 0):
+                    place, written, glued = town, rest, _CITY_WORD
             if word in _VILLAGE_CUES and i + 1 < n:
                 self.villages.append(self.tokens[i + 1][0])
+                at = bisect_right(self.sentence_starts, start)
+                village_list_until = self.sentence_starts[at] if at < len(self.sentence_starts) else len(folded)
             if place is None:
                 i += 1
                 continue
             previous = self._previous_word(folded, i)
-            cue = previous if previous in _ALL_CUES else None
+            cue = glued or (previous if previous in _ALL_CUES else None)
             key = spelling_key(written)
             name, kind = place.name, place.kind
-            mention_start = self.tokens[i - 1][0] if cue else start
-            if previous in _VILLAGE_CUES or previous in _DETERMINERS or _after_number(folded, start) \
-                    or (previous is not None and _is_facility(previous)) \
-                    or _DATELINE.search(folded, max(0, mention_start - 80), mention_start) \
-                    or (found and found[-1].kind in ("city", "county") and kind in ("city", "county")
-                        and _GAP.fullmatch(folded, found[-1].end, start)):
-                # A village; a counted or pointed-at noun («27 بوستان», «این بوستان»); a
-                # facility's name («پایانه ساوه», «فروشگاه ریحان»); the dateline («به گزارش
-                # خبرگزاری فارس از کاشان») says where the report was filed; «قمصر کاشان» is
-                # the city written with its county.
+            mention_start = self.tokens[i - 1][0] if cue and not glued else start
+            context = None if cue else self._name_context(folded, i)
+            if cue is None and kind == "city" and key in g.provinces \
+                    and g.province_of(name) != "استان " + g.provinces[key]:
+                # «گلستان», «مرکزی»: a town elsewhere shares the province's name; the province
+                # is meant (a province's capital of its name, «همدان», is the city: FACTS.md).
+                name, kind = "استان " + g.provinces[key], "province"
+            follows_city = bool(found) and found[-1].kind in ("city", "county") and found[-1].role == "place" \
+                and _GAP.fullmatch(folded, found[-1].end, start) is not None
+            if follows_city and kind in ("county", "province") and not self._lies_in(found[-1], name, kind):
+                # «احیای قنوات خراسان جنوبی»: a «town» not in the place after it is a common word,
+                # here and in the rest of the text.
+                disproved.add(spelling_key(found.pop().name))
+                follows_city = False
+            if context == "site" and (road := self._road(folded, i, size, last)) is not None:
+                # «جاده آزادشهر به شاهرود», «محور سیرجان ـ کرمان»: works between cities are the
+                # province's (FACTS.md rulings, «Several places»).
+                found.append(road[0])
+                i = road[1]
+                continue
+            if cue is None and start < village_list_until and _LIST_ITEM_START.search(folded, max(0, start - 8), start):
+                # The next item of a list of villages is a village too («… روستای تینوج با هزینه
+                # 243 میلیون تومان، قزل آباد با هزینه 230 میلیون تومان …»).
+                self.villages.append(start)
                 i += size
                 continue
+            if (previous in _VILLAGE_CUES and key not in g.provinces) or previous in _DETERMINERS \
+                    or _after_number(folded, start) \
+                    or context == "site" or (follows_city and kind in ("city", "county")) \
+                    or (follows_city and kind == "province"):
+                # A village; a counted or pointed-at noun («27 بوستان», «این بوستان»); a
+                # facility's or site's name («پایانه ساوه», «جاده ساوه», «گلزار شهدای حسین‌آباد»);
+                # «قمصر کاشان» is the city written with its county (or province).
+                i += size
+                continue
+            role = "place"
+            if _DATELINE.search(folded, max(0, mention_start - 80), mention_start):
+                role = "dateline"  # «به گزارش خبرگزاری فارس از کاشان»: where the report was filed
+            elif _VENUE.search(folded, max(0, mention_start - 60), mention_start):
+                role = "office"  # «در گفتگو با خبرنگار فارس در سنندج»: where the speaker spoke
+            elif cue in _OFFICE_CUES or (cue not in _CITY_CUES and self._name_context(
+                    folded, i - 1 if cue else i) == "office"):
+                role = "office"
             if cue in _PROVINCE_CUES and key in g.provinces:
                 name, kind = "استان " + g.provinces[key], "province"
             elif cue in _AFGHAN_PROVINCE_CUES:
@@ -246,14 +397,157 @@ class Places:
                 name, kind = g.counties.get(key, name), "county"
             elif cue in _CITY_CUES and key in g.cities:
                 name, kind = g.cities[key][0], "city"
-            elif cue is None and g.is_ambiguous(written) and key not in licensed:
+            elif cue is None and (key in disproved or g.is_ambiguous(written) and key not in licensed):
                 i += size  # a common word, until the article ties it to a place word
                 continue
             if cue is not None:
                 licensed.add(key)
-            found.append(Mention(mention_start, self.tokens[i + size - 1][1], name, kind))
+            found.append(Mention(mention_start, self.tokens[i + size - 1][1], name, kind, role))
+            last[(kind, role)] = found[-1]
             i += size
-        return found + self._unlisted_cities(folded, {m.name for m in found})
+        return self._resolve_roads(found) + self._unlisted_cities(folded, {m.name for m in found})
+
+    @staticmethod
+    def _lies_in(city: Mention, name: str, kind: str) -> bool:
+        g = gazetteer()
+        if kind == "province":
+            return g.province_of(city.name) in (name, None)
+        return g.county_of(city.name) in (name, None) or city.name == name
+
+    def _road(self, folded: str, i: int, size: int, last: dict) -> tuple[Mention, int] | None:
+        """A road or railway between the place at token i and the next one («جاده آزادشهر به
+        شاهرود», «محور سیرجان ـ کرمان»): a mention of the province (both ends' when they share
+        it, else the last one the text named, else the first end's), and the token after it."""
+        g = gazetteer()
+        road_start = None
+        for j in range(i - 1, max(-1, i - 3), -1):
+            if self.tokens[j][2] in _ROAD_WORDS:
+                road_start = self.tokens[j][0]
+                break
+        after = i + size
+        if road_start is None or after + 1 > len(self.tokens):
+            return None
+        link = folded[self.tokens[i + size - 1][1]:self.tokens[after][0]]
+        if self.tokens[after][2] in ("به", "تا") and after + 1 < len(self.tokens):
+            after += 1
+        elif not (_ROAD_DASH.fullmatch(link) or _GAP.fullmatch(link)):
+            return None  # («محور سیرجان کرمان»: the dash lost in normalising)
+        other = g.place(_spelled(self.tokens[after][2]))
+        first = g.place(spelling_key(self._joined(folded, i, size) or self.tokens[i][2]))
+        if other is None or first is None:
+            return None
+        ends = [first, other]
+        while after + 2 < len(self.tokens) and _ROAD_DASH.fullmatch(
+                folded[self.tokens[after][1]:self.tokens[after + 1][0]]) and (
+                more := g.place(_spelled(self.tokens[after + 1][2]))) is not None:
+            ends.append(more)  # «قطار سریع‌السیر قم- تهران- اصفهان»
+            after += 1
+        provinces = list(dict.fromkeys(end.name if end.kind == "province" else g.province_of(end.name)
+                                       for end in ends))
+        if None in provinces:
+            return None
+        # Resolved once the text is read (`_resolve_roads`): the ends' province when they share
+        # one, else the one of them the text places the road in.
+        return Mention(road_start, self.tokens[after][1], "|".join(provinces), "road"), after + 1
+
+    @staticmethod
+    def _resolve_roads(found: list[Mention]) -> list[Mention]:
+        g = gazetteer()
+        of_text = set()
+        for m in found:
+            if m.kind == "province":
+                of_text.add(m.name)
+            elif m.kind in ("city", "county"):
+                of_text.add(g.province_of(m.name))
+        resolved = []
+        for m in found:
+            if m.kind == "road":
+                candidates = m.name.split("|")
+                chosen = candidates[0] if len(candidates) == 1 else next(
+                    (c for c in candidates if c in of_text), None)
+                if chosen is None:
+                    continue  # a work across provinces the text places in none of them
+                m = Mention(m.start, m.end, chosen, "province", m.role)
+            resolved.append(m)
+        return resolved
+
+    def _name_context(self, folded: str, i: int) -> str | None:
+        """Whether the place at token i is inside a longer name: "site" after a street's,
+        road's or facility's word («جاده ساوه», «بوستان تفریحی توریستی شاهد جوکار»), "office"
+        after an office's or official's («مدیرکل بهزیستی استان …»); read back over the name's
+        words, which no stop word, number or punctuation parts."""
+        for j in range(i - 1, max(-1, i - 1 - _OFFICE_SCAN_WORDS), -1):
+            if _GAP.fullmatch(folded, self.tokens[j][1], self.tokens[j + 1][0]) is None:
+                return None
+            word = self.tokens[j][2]
+            if word in _OFFICE_WORDS:
+                return "office"
+            if (word in _SITE_WORDS or _is_facility(word)) and i - j <= _NAME_SCAN_WORDS:
+                return "site"
+            if word in _ALL_CUES or (_is_stop(word) and word != "و"):
+                return None
+        return None
+
+    def _back_reference(self, folded: str, i: int, last: dict[tuple[str, str], Mention]) -> Mention | None:
+        """«این شهر», «این شهرستان», «این استان», «این منطقه» and a bare «استان» (no name after
+        it): a mention of the city, county, province or district last named as a place of the
+        text (an office's place when no other is named; FACTS.md rulings, «Back-references are
+        mentions»); a dateline is no such place. `last` holds the last mention of each kind and role."""
+        start, end, word = self.tokens[i]
+        if word not in ("شهر", "شهرستان", "استان", _DISTRICT_WORD):
+            return None
+        previous = self._previous_word(folded, i)
+        following = self.tokens[i + 1][2] if i + 1 < len(self.tokens) else ""
+        g = gazetteer()
+        if word == "استان":
+            if following in ("ها", "های") or previous not in _BARE_PROVINCE_BEFORE:
+                # «استان ها» are provinces; «… بنابراین استان باید …» is the province's government.
+                return None
+            if previous not in _BACK_DETERMINERS and (
+                    g.place(_spelled(following)) is not None or _spelled(following) in g.first_words):
+                return None  # «استان فارس»: the name that follows is the mention
+        elif previous not in _BACK_DETERMINERS:
+            return None
+
+        def latest(*kinds: str) -> Mention | None:
+            for role in ("place", "office"):
+                found = [m for kind in kinds if (m := last.get((kind, role))) is not None]
+                if found:
+                    return max(found, key=lambda m: m.start)
+            return None
+
+        origin = self.tokens[i - 1][0] if previous in _BACK_DETERMINERS else start
+        if word == "شهر":
+            city = latest("city")
+            return Mention(origin, end, city.name, "city") if city else None
+        if word == "شهرستان":
+            county = latest("county", "city")
+            return Mention(origin, end, county.name, "county") if county else None
+        if word == _DISTRICT_WORD:
+            district = latest("district")
+            return Mention(origin, end, district.name, "district") if district else None
+        province = latest("province")
+        if province is not None:
+            return Mention(origin, end, province.name, "province")
+        local = latest("city", "county")
+        name = g.province_of(local.name) if local else None
+        return Mention(origin, end, name, "province") if name else None
+
+    def _city_after_number(self, folded: str, i: int, after: int) -> str | None:
+        """The city named right after «منطقه N» («منطقه 20 تهران»), if one is."""
+        numbers = find_numbers(folded[after:after + 24])
+        if not numbers:
+            return None
+        number_end = after + numbers[0].end
+        for j in range(i + 1, min(i + 4, len(self.tokens))):
+            start, _, word = self.tokens[j]
+            if start < number_end:
+                continue  # a number written in words («منطقه یک»)
+            if _GAP.fullmatch(folded, number_end, start) is None:
+                return None
+            place = gazetteer().place(_spelled(word))
+            return place.name if place is not None and place.kind == "city" else None
+        return None
 
     @staticmethod
     def _district_number(folded: str, after: int) -> int | None:
@@ -282,6 +576,7 @@ class Places:
     def _programmes(self, folded: str) -> list[Mention]:
         by_key, first_words, longest = _seed_programmes()
         found: list[Mention] = []
+        same_word: dict[str, Mention] = {}  # the last programme named after each word («طرح …»)
         taken_until = -1
         for i, (start, end, word) in enumerate(self.tokens):
             if start < taken_until:
@@ -303,13 +598,19 @@ class Places:
             if mention is None and word in _PROGRAMME_TRIGGERS and not _after_number(folded, start):
                 # («12 طرح برتر» counts schemes; it names none)
                 if found and self._previous_word(folded, i) in _DETERMINERS:
-                    # «این طرح», «این پویش»: the programme the text has been speaking of.
-                    mention = Mention(start, end, found[-1].name, "programme")
+                    # «این طرح», «این پویش»: the programme the text has been speaking of, the
+                    # last one the text named with the same word if any.
+                    same = same_word.get(word)
+                    mention = Mention(start, end, (same or found[-1]).name, "programme")
+                elif word == "لایحه" and _YEAR_DIGITS.match(folded, end):
+                    mention = Mention(start, end, _BUDGET_BILL, "programme")
                 else:
                     mention = self._introduced(folded, i)
             if mention is not None:
                 found.append(mention)
+                same_word[word] = mention
                 taken_until = mention.end
+        found = [m for m in self._terms(folded, self._without_word(folded, found)) if not _is_list_label(folded, m)]
         starts, ends = [m.start for m in found], [m.end for m in found]
         for match in _GUILLEMETS.finditer(folded):
             at = bisect_right(starts, match.start())
@@ -319,6 +620,37 @@ class Places:
             if title is not None:
                 found.append(title)
         return found
+
+    def _terms(self, folded: str, found: list[Mention]) -> list[Mention]:
+        """The programme's own things in its terms: a city hall's organisation named «سازمان X …»
+        is meant where the text speaks of its X («سازمان پایانه‌های مسافربری» and «مسافر از
+        پایانه‌های مسافربری شهرداری قم»), a scheme named «طرح X …» where it speaks of X («طرح
+        بازآفرینی شهری» and «اعتبارات بازآفرینی شهر دوگنبدان»; FACTS.md rulings, «Reach»)."""
+        terms: dict[str, str] = {}
+        self._token_index = {token[0]: i for i, token in enumerate(self.tokens)}
+        for m in found:
+            written = folded[m.start:m.end].split()
+            if len(written) < 2 or written[0] not in ("سازمان", "طرح"):
+                continue
+            if written[0] == "طرح" and m.name.startswith("طرح"):
+                continue  # «طرح هادی»: the name needs its word
+            terms.setdefault(_programme_word(written[1]), m.name)
+        if not terms:
+            return found
+        starts = [m.start for m in found]
+        added = []
+        for start, end, word in self.tokens:
+            name = terms.get(_programme_word(word))
+            if name is None:
+                continue
+            at = bisect_right(starts, start)
+            if at and found[at - 1].end > start:
+                continue  # inside a name found already
+            before = self._previous_word(folded, self._token_index.get(start, 0)) or ""
+            if before in _SITE_WORDS or _is_facility(before):
+                continue  # «پارک ترافیک اعتمادیه»: one work's name
+            added.append(Mention(start, end, name, "programme"))
+        return sorted(found + added, key=lambda m: m.start) if added else found
 
     def _introduced(self, folded: str, i: int) -> Mention | None:
         """«طرح X Y», «پویش «X»»: the trigger and the words of the name, which ends at a stop
@@ -333,7 +665,12 @@ class Places:
         taken: list[str] = []
         last_end = end
         stop = ""  # the word the name stopped at
-        for j in range(i + 1, min(i + 1 + _MOST_NAME_WORDS, len(self.tokens))):
+        first = i + 1
+        if first < len(self.tokens) and self.tokens[first][2] in ("ها", "های") \
+                and _GAP.fullmatch(folded, end, self.tokens[first][0]):
+            first += 1  # «طرح های خلاقانه شهروندی»: the plural written apart
+            last_end = self.tokens[i + 1][1]
+        for j in range(first, min(first + _MOST_NAME_WORDS, len(self.tokens))):
             before_end = self.tokens[j - 1][1]
             word_start, word_end, word = self.tokens[j]
             following = self.tokens[j + 1][2] if j + 1 < len(self.tokens) else ""
@@ -350,25 +687,56 @@ class Places:
             taken.append(word)
             last_end = word_end
         else:
-            after = i + 1 + len(taken)  # four words taken: the word after them
+            after = first + len(taken)  # four words taken: the word after them
             stop = self.tokens[after][2] if after < len(self.tokens) else ""
         while taken and taken[-1] == "و":
             taken.pop()
         if not taken:
             return None
+        if trigger in _SINGLE_WORKS and taken[0] in _PROJECT_SECTORS:
+            return None  # «طرح عمرانی و کشاورزی», «پروژه عمرانی»: a kind of project, no name
+        if trigger in _SINGLE_WORKS and (taken[0] in _SITE_WORDS or _is_facility(taken[0])) \
+                and not _seed_programmes()[0].get(programme_key(" ".join(taken))):
+            return None  # «طرح میدان شهدا»: one work
         listed = _seed_programmes()[0].get(programme_key(" ".join(taken)))
         if not listed and trigger in _CITY_INSTITUTIONS and stop not in _CITY_INSTITUTION_OWNERS:
             return None  # «سازمان ملل متحد», «کمیته بین‌المللی صلیب سرخ»: no city's institution
         if listed:
             # «سازمان آتش‌نشانی» is «آتش‌نشانی»: the rest names a listed programme by itself.
             name = listed
-        elif trigger == "طرح" and _is_noun_only(taken[0]):
-            # «طرح بازآفرینی شهری» is «بازآفرینی شهری»: the rest is a name by itself; «طرح
-            # تفصیلی», «طرح هادی» keep «طرح», the rest alone being an adjective.
-            name = _programme_name(" ".join(taken))
+        elif trigger == "طرح":
+            # «طرح» is kept unless the text also names the scheme without it (FACTS.md rulings,
+            # «Names»): decided once the whole text is read (`_without_word`).
+            name = _programme_name(f"{trigger} {' '.join(taken)}")
+            return Mention(start, last_end, name, "programme", bare=" ".join(taken)) if name else None
         else:
             name = _programme_name(f"{trigger} {' '.join(taken)}")
         return Mention(start, last_end, name, "programme") if name else None
+
+    def _without_word(self, folded: str, found: list[Mention]) -> list[Mention]:
+        """«طرح X» is «X» where the text also writes X with no «طرح» before it."""
+        at: dict[str, list[int]] = {}
+        for m in found:
+            if m.bare:
+                at.setdefault(m.bare.split()[0], [])
+        if not at:
+            return found
+        for i, (_, _, word) in enumerate(self.tokens):
+            if word in at:
+                at[word].append(i)
+        renamed: dict[str, str] = {}
+        for m in found:
+            if not m.bare or m.name in renamed or (len(m.bare.split()) == 1 and not _is_noun_only(m.bare)):
+                continue  # (one adjective alone, «نوروزی», is no scheme's name however often written)
+            words_ = m.bare.split()
+            for i in at[words_[0]]:
+                if self._joined(folded, i, len(words_)) == m.bare and _trigger_before(self._previous_word(
+                        folded, i)) is False:
+                    bare_name = _programme_name(m.bare)
+                    if bare_name:
+                        renamed[m.name] = bare_name
+                    break
+        return [Mention(m.start, m.end, renamed.get(m.name, m.name), m.kind, m.role) for m in found]
 
     def _title_programme(self, folded: str, match: re.Match) -> Mention | None:
         """A short title in guillemets after a programme word («برنامه «شهر من»»). Alone, a
@@ -403,7 +771,9 @@ class Places:
             s_start, s_end = self._sentence_of(mention.start)
             at = bisect_left(starts, mention.start)
             in_sentence = [m for m in cities[bisect_left(starts, s_start):bisect_left(starts, s_end)]]
-            if in_sentence:
+            if mention.start in self._district_cities:
+                city = self._district_cities[mention.start]
+            elif in_sentence:
                 city = in_sentence[0].name
             elif at > 0:
                 city = cities[at - 1].name
@@ -414,8 +784,45 @@ class Places:
             if g.has_district(city, number) is False:
                 city = next((other for other in named if g.has_district(other, number)),
                             _TEHRAN if g.has_district(_TEHRAN, number) else city)
-            bound.append(Mention(mention.start, mention.end, f"{city}{SEPARATOR}منطقه {number}", "district"))
-        self.places = bound
+            bound.append(Mention(mention.start, mention.end, f"{city}{SEPARATOR}منطقه {number}", "district",
+                                 mention.role))
+        self.places = self._towns_made_districts(bound, cities, starts)
+
+    # A sentence naming a district and a town of the same province makes that town the district
+    # («شهردار منطقه 20 تهران … در شهرری»); the first few towns of the sentence are looked at, so
+    # that a hostile sentence of many districts and towns stays linear.
+    _TOWNS_LOOKED_AT = 8
+
+    def _towns_made_districts(self, bound: list[Mention], cities: list[Mention], starts: list[int]) -> list[Mention]:
+        """FACTS.md rulings: a town the text makes a district of its city is that district,
+        wherever the article names it."""
+        g = gazetteer()
+        towns: dict[str, str] = {}
+        for mention in bound:
+            if mention.kind != "district":
+                continue
+            city = mention.name.split(SEPARATOR)[0]
+            province = g.province_of(city)
+            if province is None:
+                continue
+            s_start, s_end = self._sentence_of(mention.start)
+            first = bisect_left(starts, s_start)
+            for town in cities[first:min(bisect_left(starts, s_end), first + self._TOWNS_LOOKED_AT)]:
+                if town.name != city and town.role == "place" and g.province_of(town.name) == province:
+                    towns.setdefault(town.name, mention.name)
+        if not towns:
+            return bound
+
+        def as_district(m: Mention) -> Mention:
+            if m.kind == "city" and m.name in towns:
+                return Mention(m.start, m.end, towns[m.name], "district", m.role)
+            if m.kind == "district":  # «این منطقه» bound to the town: the town is that district
+                city, _, number = m.name.partition(SEPARATOR)
+                if city in towns and towns[city].endswith(SEPARATOR + number):
+                    return Mention(m.start, m.end, towns[city], "district", m.role)
+            return m
+
+        return [as_district(m) for m in bound]
 
     def _sentence_of(self, position: int) -> tuple[int, int]:
         index = bisect_right(self.sentence_starts, position) - 1
@@ -428,48 +835,128 @@ class Places:
     def _between(self, starts: list[int], found: list[Mention], start: int, end: int) -> list[Mention]:
         return found[bisect_left(starts, start):bisect_left(starts, end)]
 
-    def municipality(self, sentence_start: int, sentence_end: int, number_start: int) -> tuple[str | None, str]:
-        """(municipality, attribution) of a fact whose number is at `number_start`."""
-        own = self._between(self.place_starts, self.places, sentence_start, sentence_end)
-        colon = self.text.rfind(":", sentence_start, number_start)
+    def municipality(self, sentence_start: int, sentence_end: int, number_start: int,
+                     number_end: int | None = None) -> tuple[str | None, str]:
+        """(municipality, attribution) of a fact whose number is at `number_start`: the place its
+        own sentence names (in a list, its own clause's), else the nearest earlier place of the
+        body, else the title's, else the body's first; a number the text makes the country's has
+        none; an office's or official's place, then the dateline, only when nothing else places it.
+        A number counting provinces has none; one counting cities, counties or villages is their
+        province's."""
+        name, attribution = self._place(sentence_start, sentence_end, number_start)
+        if number_end is not None and _COUNTS_PROVINCES.match(self.text, number_end) and not self._between(
+                self.strong_starts, self.strong, sentence_start, number_start):
+            # «از 19 استان به 31 استان»: the country's; «شهرستان دماوند شاهراه چهار استان کشور
+            # است» counts them for the county the sentence names.
+            return None, ""
+        if name and number_end is not None and not name.startswith("استان ") and (
+                _COUNTS_LOCALITIES.match(self.text, number_end) or (
+                    _COUNTS_VILLAGES.match(self.text, number_end) and len({m.name for m in self._between(
+                        self.place_starts, self.places, sentence_start, sentence_end)
+                        if m.kind in ("city", "county")}) > 1)):
+            # «این سه شهرستان», «سه روستای تفرش، آشتیان و فراهان»: several places, their province.
+            province = gazetteer().province_of(name.split(SEPARATOR)[0])
+            if province:
+                return province, attribution
+        return name, attribution
+
+    def _place(self, sentence_start: int, sentence_end: int, number_start: int) -> tuple[str | None, str]:
+        clauses = self._clauses(sentence_start, sentence_end)
+        clause = (sentence_start, sentence_end)
+        if len(clauses) >= _LIST_CLAUSES:
+            starts = [start for start, _ in clauses]
+            clause = clauses[bisect_right(starts, number_start) - 1]
+        own = self._own(self.strong_starts, self.strong, clauses, sentence_start, sentence_end, number_start)
+        if self._national(own, sentence_start, sentence_end, number_start):
+            return None, ""
+        village = self._names_a_village(*clause)
+        if own:
+            return self._local(_placed(own, number_start), sentence_end), "sentence"
+        in_title = sentence_start < self.title_end
+        body_start = self.title_end
+        at = bisect_left(self.strong_starts, sentence_start)
+        if not in_title and village:
+            # A village has no municipality: its numbers take the county the text puts it in
+            # («بهره‌برداری از چندین پروژه در شهرستان ملایر», then the villages' projects).
+            county_at = bisect_left(self.county_starts, sentence_start)
+            if county_at and self.county_starts[county_at - 1] >= body_start:
+                return self.counties[county_at - 1].name, "earlier"
+        # The country named in the sentence (before a speaker's colon too: «… متاثر از سیل در کل
+        # کشور عنوان کرد: ۶۲ هزار …») or in the sentence before, when that one states numbers of it.
+        nation = _last_before(self.national_cues, sentence_start, sentence_end)
+        if nation < 0:
+            previous_start, _ = self._sentence_of(max(0, sentence_start - 1))
+            cue = _last_before(self.national_cues, max(previous_start, body_start), sentence_start)
+            if cue >= 0 and _DIGIT_OR_NUMBER.search(self.text, previous_start, sentence_start):
+                nation = cue
+        if not in_title:
+            if at > 0 and self.strong[at - 1].start >= body_start:
+                if nation > self.strong[at - 1].start:
+                    return None, ""
+                return self.strong[at - 1].name, "earlier"
+            if nation >= 0:
+                return None, ""
+            title = self._between(self.strong_starts, self.strong, 0, self.title_end)
+            if title:
+                return _most_specific(title)[0].name, "title"
+        later = bisect_left(self.strong_starts, max(body_start, sentence_end))
+        if later < len(self.strong):
+            return self.strong[later].name, "earlier"
+        # Nothing names where the number is: the office's or official's place, then the dateline.
+        own = self._own(self.weak_starts, self.weak, clauses, sentence_start, sentence_end, number_start)
+        if own:
+            return _placed(own, number_start).name, "sentence"
+        if nation >= 0:
+            return None, ""
+        at = bisect_left(self.weak_starts, sentence_start)
+        if at > 0:
+            return self.weak[at - 1].name, "earlier"
+        if self.weak:
+            return _most_specific(self.weak)[0].name, "earlier"
+        if self.datelines:
+            return self.datelines[0].name, "earlier"
+        return None, ""
+
+    def _own(self, starts: list[int], found: list[Mention], clauses: list[tuple[int, int]], sentence_start: int,
+             sentence_end: int, number_start: int) -> list[Mention]:
+        own = self._between(starts, found, sentence_start, sentence_end)
+        colon = _last_before(self.colons, sentence_start, number_start)
         if colon >= 0 and any(m.start > colon for m in own):
             # «شهردار منطقه 3 افزود: … در مناطق 22 گانه شهر تهران»: the place in the speaker's
             # title does not place what the speaker says.
             own = [m for m in own if m.start > colon]
-        clauses = self._clauses(sentence_start, sentence_end)
-        village = self._names_a_village(sentence_start, sentence_end)
         if len(clauses) >= _LIST_CLAUSES:
             # A list of projects in one sentence: each item takes the place its own clause
             # names; an item naming none (or only a village) takes the list's heading, not the
             # place of another item (FACTS.md rulings, «Lists»).
-            starts = [start for start, _ in clauses]
-            c_start, c_end = clauses[bisect_right(starts, number_start) - 1]
+            clause_starts = [start for start, _ in clauses]
+            c_start, c_end = clauses[bisect_right(clause_starts, number_start) - 1]
             own = [m for m in own if c_start <= m.start < c_end] or [
-                m for m in own if not self._clause_counts(clauses, starts, m.start)]
-            village = self._names_a_village(c_start, c_end)
-        if own:
-            return _closest(_most_specific(own), number_start).name, "sentence"
-        in_title = sentence_start < self.title_end
-        body_start = self.title_end
-        if not in_title and village:
-            # A village has no municipality: its numbers take the county the text puts it in
-            # («بهره‌برداری از چندین پروژه در شهرستان ملایر», then the villages' projects).
-            at = bisect_left(self.place_starts, sentence_start)
-            county = next((m for m in reversed(self.places[:at]) if m.kind == "county" and m.start >= body_start),
-                          None)
-            if county is not None:
-                return county.name, "earlier"
-        if not in_title:
-            at = bisect_left(self.place_starts, sentence_start)
-            if at > 0 and self.places[at - 1].start >= body_start:
-                return self.places[at - 1].name, "earlier"
-            title = self._between(self.place_starts, self.places, 0, self.title_end)
-            if title:
-                return _most_specific(title)[0].name, "title"
-        at = bisect_left(self.place_starts, max(body_start, sentence_end))
-        if at < len(self.places):
-            return self.places[at].name, "earlier"
-        return None, ""
+                m for m in own if not self._clause_counts(clauses, clause_starts, m.start)]
+        return own
+
+    def _national(self, own: list[Mention], sentence_start: int, sentence_end: int, number_start: int) -> bool:
+        """Whether the text makes the number the whole country's: «در کشور», «سراسر کشور» in the
+        number's own clause (between commas, after a speaker's colon), with no place of the
+        sentence nearer the number than it («… در این منطقه در کشور بی‌نظیر هستند، گفت: … سه
+        سالن» is no national number)."""
+        start = max(_last_before(self.colons, sentence_start, number_start),
+                    _last_before(self.commas, sentence_start, number_start), sentence_start)
+        after = bisect_left(self.commas, number_start)
+        end = self.commas[after] if after < len(self.commas) and self.commas[after] < sentence_end else sentence_end
+        for cue in self.national_cues[bisect_left(self.national_cues, start):bisect_left(self.national_cues, end)]:
+            distance = abs(cue - number_start)
+            if not any(abs(m.start - number_start) < distance for m in own):
+                return True
+        return False
+
+    def _local(self, mention: Mention, sentence_end: int) -> str:
+        """A city's numbers that also cover its villages («بافت فرسوده دوگنبدان و روستاها») are its county's."""
+        if mention.kind == "city" and _AND_VILLAGES.match(self.text, mention.end, sentence_end):
+            county = gazetteer().county_of(mention.name)
+            if county:
+                return county
+        return mention.name
 
     def _clauses(self, sentence_start: int, sentence_end: int) -> list[tuple[int, int]]:
         """The sentence's clauses between commas, with whether each states a number; read once
@@ -491,9 +978,17 @@ class Places:
         at = bisect_left(self.villages, sentence_start)
         return at < len(self.villages) and self.villages[at] < sentence_end
 
-    def programme(self, sentence_start: int, sentence_end: int, number_start: int) -> str | None:
+    def programme(self, sentence_start: int, sentence_end: int, number_start: int,
+                  category: str | None = None) -> str | None:
         """The programme the fact's sentence names (the closest to the number), else the last
-        the sentence before names, else the first of the sentence after."""
+        the sentence before names, else the first of the sentence after; a council's programme
+        not for the money, shares and areas it decides on."""
+        name = self._programme(sentence_start, sentence_end, number_start)
+        if name in _DECIDING_BODIES and category in _DECIDED:
+            return None
+        return name
+
+    def _programme(self, sentence_start: int, sentence_end: int, number_start: int) -> str | None:
         own = self._between(self.programme_starts, self.programmes, sentence_start, sentence_end)
         clauses = self._clauses(sentence_start, sentence_end)
         if len(clauses) >= _LIST_CLAUSES:
@@ -501,16 +996,26 @@ class Places:
             # another item's, nor a neighbouring sentence's.
             starts = [start for start, _ in clauses]
             c_start, c_end = clauses[bisect_right(starts, number_start) - 1]
-            own = [m for m in own if c_start <= m.start < c_end] or [
-                m for m in own if not self._clause_counts(clauses, starts, m.start)]
-            return _closest(own, number_start).name if own else None
+            in_clause = [m for m in own if c_start <= m.start < c_end]
+            if not in_clause:
+                # The list's frame: a clause stating no number, or what comes before the colon
+                # that opens the list («… پنج طرح هادی روستایی … افزود: طرح هادی روستای تینوج با
+                # هزینه 243 میلیون تومان، قزل آباد با هزینه 230 میلیون تومان، …»).
+                colon = _last_before(self.colons, sentence_start, clauses[0][1])
+                in_clause = [m for m in own if not self._clause_counts(clauses, starts, m.start)
+                             or m.start < colon]
+            return _closest(in_clause, number_start).name if in_clause else None
         if own:
             return _closest(own, number_start).name
         previous_start, _ = self._sentence_of(max(0, sentence_start - 1))
         if previous_start < sentence_start:
             before = self._between(self.programme_starts, self.programmes, previous_start, sentence_start)
             if before:
-                return before[-1].name
+                # The programme the sentence before ties its last number to («فراخوان این پویش …
+                # ۳۵۰ نفر … ۵۶ جلسه، … از سوی شهردار محله انتخاب شدند» lends «این پویش»), else its last.
+                digit = _last_before(self.digits, previous_start, sentence_start)
+                tied = [m for m in before if m.start <= digit]
+                return (tied or before)[-1].name
         following = bisect_left(self.sentence_starts, sentence_end)
         if following >= len(self.sentence_starts) or sentence_start >= self.title_end:
             # The next sentence lends its programme to the title only: measured on the tuning
@@ -519,6 +1024,25 @@ class Places:
         _, next_end = self._sentence_of(self.sentence_starts[following])
         after = self._between(self.programme_starts, self.programmes, sentence_end, next_end)
         return after[0].name if after else None
+
+
+_LABEL_BEFORE = re.compile(r"[،,][ \u200c]*(?:[^\W\d][\w\u200c]*[ \u200c]*){1,2}[،,][ \u200c]*$")
+
+
+def _is_list_label(folded: str, mention: Mention) -> bool:
+    """A name that is one word of a list of fields («حوزه‌های خدمات شهری، عمران، شهرسازی، اداری،
+    مالی، حقوقی، آتش‌نشانی»): a label, not the programme (FACTS.md rulings, a sector label)."""
+    return bool(_LABEL_BEFORE.search(folded, max(0, mention.start - 40), mention.start))
+
+
+def _trigger_before(word: str | None) -> bool:
+    return word in ("طرح", "طرحهای", "طرح\u200cهای", "طرح\u200cها")
+
+
+def _last_before(positions: list[int], start: int, end: int) -> int:
+    """The last of the sorted `positions` in [start, end), else -1."""
+    at = bisect_left(positions, end)
+    return positions[at - 1] if at and positions[at - 1] >= start else -1
 
 
 def _first_of_pairs(folded: str, programmes: list[Mention]) -> list[Mention]:
@@ -542,9 +1066,16 @@ def _most_specific(found: list[Mention]) -> list[Mention]:
     return local
 
 
+def _placed(own: list[Mention], number_start: int) -> Mention:
+    """The place of the sentence a number takes: the most specific of those before it, the
+    nearest; none before it, the first after it («… ۴۷ هزار میلیارد تومان … استان کرمان … شهر کرمان»)."""
+    before = [m for m in own if m.start <= number_start]
+    return _most_specific(before)[-1] if before else min(own, key=lambda m: m.start)
+
+
 def _closest(found: list[Mention], number_start: int) -> Mention:
     before = [m for m in found if m.start <= number_start]
-    return before[-1] if before else found[0]
+    return before[-1] if before else min(found, key=lambda m: m.start)
 
 
 _NUMBER_BEFORE = re.compile(r"[0-9۰-۹][ \u200c]*$")

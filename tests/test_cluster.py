@@ -127,7 +127,7 @@ def test_demo_and_reparse_on_two_workers_store_what_one_process_stores(cluster, 
 
         reparsed = shahrnameh("reparse", "--db", db_url, "--cluster", cluster["address"], home=tmp_path / "home")
         assert reparsed.returncode == 0, reparsed.stdout[-3000:] + reparsed.stderr[-3000:]
-        assert "articles new 0, changed 0" in reparsed.stdout and "failed 0" in reparsed.stdout
+        assert "articles new 0, changed 0" in reparsed.stdout and "failures 0" in reparsed.stdout
         assert stored(db_url) == on_cluster
         _, [(status,)] = queries.run_sql(engine, "SELECT status FROM runs ORDER BY id DESC LIMIT 1")
         assert status == "succeeded"

@@ -122,8 +122,7 @@ def test_a_fact_the_warehouse_cannot_hold_is_dropped_with_a_failure_row_not_the_
     health = pipeline.SourceHealth("k")
     outcome, document = pipeline.read_and_load(
         engine, archive, run_id, "k", health, url=url, page_id=None, sha256=sha256,
-        content_type="text/html; charset=utf-8", encoding="utf-8", archive_path=path, archive_offset=offset,
-        first_seen=True)
+        content_type="text/html; charset=utf-8", encoding="utf-8", archive_path=path, archive_offset=offset)
     assert outcome == "new" and 25 in [fact.value for fact in document.facts]
     assert 10 ** 25 - 1 not in [fact.value for fact in document.facts]
     [[stored]] = queries.run_sql(engine, "SELECT count(*) FROM facts")[1]

@@ -52,7 +52,9 @@ TABLES = {'sources': {'description': 'One row per source in `sources.yaml`.',
                              'changed': "fetches whose body differed from the URL's last archived one",
                              'unchanged': 'same body as before, or 304 Not Modified',
                              'failed': 'HTTP errors, timeouts, DNS errors, too large, unreadable pages',
-                             'blocked': 'bot challenges, robots.txt refusals, off-site redirects'}},
+                             'blocked': 'bot challenges, robots.txt refusals, off-site redirects',
+                             'worker': 'the Dask worker (tcp://HOST:PORT) that ran the source on a cluster '
+                                       '(`--cluster`, `--workers`); NULL when the run ran in one process'}},
  'pages': {'description': 'One row per distinct body fetched for a URL (unique `url, sha256`). Fetching the '
                           'same body again only moves `last_run_id` and `last_seen_at`. Fetches without a '
                           'body go to `failures` instead. An error response with a body (a 404 page) is a '
@@ -84,8 +86,10 @@ TABLES = {'sources': {'description': 'One row per source in `sources.yaml`.',
                           'source_id': '→ sources.id; NULL when no source is known',
                           'url': 'the URL concerned; empty for a failure of a whole source',
                           'stage': '`fetch` (crawl), `read` (decoding/reading the page), `classify` (not an '
-                                   'article: block page, empty page), `load` (the warehouse refused the '
-                                   "document), `source` (a source's crawl task failed)",
+                                   'article: block page, empty page), `extract` (one fact dropped: '
+                                   'an impossible value), `load` (the warehouse refused the '
+                                   "document), `source` (one try of a source's crawl and load, or the whole source, "
+                                   'failed)',
                           'message': 'one line: the error, or the outcome when there is none',
                           'created_at': 'when it was first recorded',
                           'last_run_id': '→ runs.id: the latest run that hit it',
