@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from shahrnameh import ingest
-from shahrnameh.demosite import DemoSite
+from shahrnameh.demo.site import DemoSite
 from shahrnameh.flows.settings import DEMO_CRAWL_SETTINGS, DEMO_SOURCES, SOURCES_AT_ONCE
 from shahrnameh.spiders.sources import load_sources
 

@@ -117,7 +117,7 @@ def run(
 def demo(db: DbOption = None, archive: ArchiveOption = None, cluster: ClusterOption = None,
          workers: WorkersOption = None) -> None:
     """Serve the local demo site (real pages) on 127.0.0.1, run the nightly flow on it, print a summary."""
-    from shahrnameh.demosite import DemoSite, DemoSiteError
+    from shahrnameh.demo.site import DemoSite, DemoSiteError
 
     site = DemoSite(port=DEMO_PORT)
     try:

@@ -48,7 +48,7 @@ def timeline(
 
     print_timeline(Console(), f"{found.programme}{where}: {_plural(len(found.rows), 'number')}", found.rows)
     if png:
-        from shahrnameh.charts import ChartError, timeline_png
+        from shahrnameh.flows.charts import ChartError, timeline_png
 
         subtitle = _plural(len(found.rows), "number") + (f" · {', '.join(found.municipalities)}" if found.municipalities else "")
         try:
@@ -66,7 +66,7 @@ def print_timeline(console, title: str, rows: list[dict]) -> None:
     from rich.padding import Padding
     from rich.text import Text
 
-    from shahrnameh.charts import format_value, jalali_label
+    from shahrnameh.flows.charts import format_value, jalali_label
 
     console.print(Text(title, style="bold"))
     for row in rows:
@@ -180,7 +180,7 @@ def _run_datasette(path: Path, meta: dict, host: str, port: int) -> None:
 
 
 def _when(item: dict) -> str:
-    from shahrnameh.charts import jalali_label
+    from shahrnameh.flows.charts import jalali_label
 
     if not item["dated"]:
         return f"undated, stored {item['date']}"
@@ -193,7 +193,7 @@ def _number(item: dict) -> str:
 
 def _amount(item: dict) -> str:
     """«more than 350 → 420»: the qualifier and the value (old → new), without the unit."""
-    from shahrnameh.charts import format_value
+    from shahrnameh.flows.charts import format_value
 
     qualifier = QUALIFIER_WORDS.get(item["qualifier"], item["qualifier"])
     value = format_value(item["value"])
@@ -216,7 +216,7 @@ def _plural(count: int, one: str, many: str | None = None) -> str:
 
 
 def render_markdown(groups: dict[str, list[dict]], since: date) -> str:
-    from shahrnameh.charts import jalali_label
+    from shahrnameh.flows.charts import jalali_label
 
     lines = [f"# What's new since {since.isoformat()} ({jalali_label(since)})", "", _counts(groups), ""]
     for place, items in groups.items():
@@ -236,7 +236,7 @@ def render_html(groups: dict[str, list[dict]], since: date) -> str:
     """One standalone page. English words frame Persian names, units and dates: each Persian
     run is isolated in a <bdi>, so that «(۱ آذر ۱۴۰۵)» inside an English heading keeps its own
     order instead of becoming «(۱ ۱۴۰۵ آذر)», and «50 → 60» stays left to right beside its unit."""
-    from shahrnameh.charts import jalali_label
+    from shahrnameh.flows.charts import jalali_label
 
     esc = html.escape
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DEMO_SOURCES = REPO_ROOT / "demo" / "sources.yaml"
-DEFAULT_SOURCES = REPO_ROOT / "sources.yaml"
+from shahrnameh.demo import SOURCES as DEMO_SOURCES
+from shahrnameh.spiders import SOURCES as DEFAULT_SOURCES
 
 # The demo site is ours and on loopback: no need to be slow with it.
 DEMO_CRAWL_SETTINGS = {

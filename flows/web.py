@@ -10,7 +10,7 @@ registers, with the templates in `flows/templates/`.
 - The server only reads: every request but GET and HEAD answers 405.
 
 Wiring only: the SQL is in `warehouse/datasette_metadata.py` and `warehouse/journalism.py`,
-the drawing in `shahrnameh/charts.py`.
+the drawing in `flows/charts.py`.
 """
 
 from __future__ import annotations
@@ -146,7 +146,7 @@ def _not_found(message: str) -> Response:
 async def _feed(datasette, request):
     from feedgen.feed import FeedGenerator
 
-    from shahrnameh.charts import format_value, jalali_label
+    from shahrnameh.flows.charts import format_value, jalali_label
 
     db = datasette.get_database()
     written_programme = (request.args.get("programme") or "").strip()
@@ -208,7 +208,7 @@ def _utc(stored) -> datetime:
 
 
 async def _chart(datasette, request):
-    from shahrnameh.charts import ChartError, timeline_png
+    from shahrnameh.flows.charts import ChartError, timeline_png
     from shahrnameh.warehouse import journalism
     from shahrnameh.warehouse.db import read_only_sqlite
 

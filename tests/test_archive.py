@@ -9,7 +9,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from conftest import CORPUS
-from shahrnameh.demosite import DemoSite
+from shahrnameh.demo.site import DemoSite
 from shahrnameh.nlp.document import decode_page, read_document
 from shahrnameh.spiders.archive import Archive, ArchiveError
 from shahrnameh.spiders.records import FetchRecord, known_after, known_fetch

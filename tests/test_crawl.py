@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from conftest import CORPUS
-from shahrnameh.demosite import DemoSite, Page
+from shahrnameh.demo.site import DemoSite, Page
 from shahrnameh.flows.settings import DEMO_SOURCES
 from shahrnameh.spiders.archive import Archive
 from shahrnameh.spiders.crawl import CrawlError, crawl_source

@@ -7,7 +7,7 @@ import urllib.request
 import pytest
 
 from conftest import CORPUS
-from shahrnameh.demosite import DemoSite, DemoSiteError
+from shahrnameh.demo.site import DemoSite, DemoSiteError
 
 
 def get(url, headers=None):

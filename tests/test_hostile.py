@@ -14,7 +14,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from conftest import CORPUS
-from shahrnameh.hostilesite import (
+from hostilesite import (
     ARABIC, ARTICLES, BUSY, DIGITS, DISALLOWED, CP1256, ERROR, HUGE, MISSING, MOVED, NESTED, SLOW, TRUNCATED, ZIPPED,
     HostileSite, cut_inside_a_character,
 )

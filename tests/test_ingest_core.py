@@ -5,7 +5,7 @@ import dataclasses
 import pytest
 
 from shahrnameh import ingest
-from shahrnameh.demosite import DemoSite
+from shahrnameh.demo.site import DemoSite
 from shahrnameh.flows.settings import DEMO_CRAWL_SETTINGS, DEMO_SOURCES
 from shahrnameh.spiders.sources import SourcesError, load_sources
 from shahrnameh.warehouse import db, queries

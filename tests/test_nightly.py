@@ -16,7 +16,7 @@ def test_the_deployment_runs_the_nightly_flow_at_two_in_tehran(tmp_path):
 def test_a_run_that_needed_a_retry_says_so_in_its_status(tmp_path, monkeypatch):
     from prefect.testing.utilities import prefect_test_harness
 
-    from shahrnameh.demosite import DemoSite
+    from shahrnameh.demo.site import DemoSite
     from shahrnameh.ingest import run as pipeline
     from shahrnameh.flows.settings import DEMO_CRAWL_SETTINGS
     from shahrnameh.warehouse import db, queries

@@ -135,7 +135,7 @@ def test_the_demo_crawl_fetches_the_linked_report_and_loads_it_in_the_story_of_i
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
-    from shahrnameh.demosite import DemoSite, Page
+    from shahrnameh.demo.site import DemoSite, Page
     from shahrnameh.ingest import steps as pipeline
     from shahrnameh.flows.settings import DEMO_SOURCES
     from shahrnameh.spiders.sources import load_sources

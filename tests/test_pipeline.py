@@ -1,7 +1,7 @@
 """The nightly steps without Prefect: crawl the local demo site, read, load; twice."""
 
 from shahrnameh import ingest
-from shahrnameh.demosite import DemoSite
+from shahrnameh.demo.site import DemoSite
 from shahrnameh.ingest import steps as pipeline
 from shahrnameh.flows.settings import DEMO_CRAWL_SETTINGS, DEMO_SOURCES
 from shahrnameh.spiders.sources import load_sources

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from shahrnameh import ingest
-from shahrnameh.demosite import DemoSite
+from shahrnameh.demo.site import DemoSite
 from shahrnameh.ingest import steps as pipeline
 from shahrnameh.flows.settings import DEMO_CRAWL_SETTINGS, DEMO_SOURCES
 from shahrnameh.nlp.facts import extract_facts

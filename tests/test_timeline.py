@@ -86,7 +86,7 @@ def persian_font():
     """The chart tests need a Persian font (scripts/services/fonts.sh installs one; CI requires it)."""
     import os
 
-    from shahrnameh import charts
+    from shahrnameh.flows import charts
 
     try:
         return charts.persian_font()
@@ -148,7 +148,7 @@ def test_the_chart_draws_every_persian_letter_from_the_font_in_reading_order(war
     from matplotlib.ft2font import FT2Font, LoadFlags
     from matplotlib.text import Text
 
-    from shahrnameh import charts
+    from shahrnameh.flows import charts
     from shahrnameh.warehouse import journalism
 
     rows = journalism.timeline(db.connect(warehouse), "سرای محله").rows
@@ -203,7 +203,7 @@ def test_a_chart_file_that_is_not_png_is_one_line_before_anything_is_read(wareho
 
 
 def test_no_persian_font_on_the_machine_is_one_clear_line(monkeypatch, tmp_path):
-    from shahrnameh import charts
+    from shahrnameh.flows import charts
 
     monkeypatch.delenv("SHAHRNAMEH_FONT", raising=False)
     monkeypatch.setattr(charts, "FONT_DIRS", (str(tmp_path),))
@@ -212,7 +212,7 @@ def test_no_persian_font_on_the_machine_is_one_clear_line(monkeypatch, tmp_path)
 
 
 def test_the_chart_names_its_panels_in_persian_with_the_key_in_brackets_and_titles_its_axes(warehouse, persian_font):
-    from shahrnameh import charts
+    from shahrnameh.flows import charts
     from shahrnameh.warehouse import journalism
 
     rows = journalism.timeline(db.connect(warehouse), "شورای محله").rows

@@ -1,5 +1,7 @@
 """A local news site on 127.0.0.1 built from the real pages in corpus/ (see demo/README.md).
 
+Its pages travel with the package (`shahrnameh.demo.CORPUS`), so it runs from any install.
+
 Sections, so that every discovery path of the spider runs for real:
   /sitemap.xml  → /cityhall/<slug>.html  (Fars municipal texts and the two seeds, rendered)
   /feed.xml     → /dari/<slug>.html      (VOA Dari pages, as published)
@@ -20,10 +22,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
-from shahrnameh.localserver import LocalServer
+from shahrnameh.demo import CORPUS
+from shahrnameh.demo.localserver import LocalServer
 from shahrnameh.nlp.page import read_text
 
-CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 LISTING_PAGE_SIZE = 10
 # Files never change while the site runs; one fixed date makes Last-Modified stable across runs.
 LAST_MODIFIED = datetime(2025, 3, 1, tzinfo=timezone.utc)
@@ -58,8 +60,8 @@ class DemoSite:
         self.port = port
         self.corpus = Path(root) if root is not None else CORPUS
         if not (self.corpus / "html").is_dir() or not (self.corpus / "text").is_dir():
-            raise DemoSiteError(f"corpus not found at {self.corpus}: the demo site serves the repository's "
-                                "corpus/ (html/, text/, seeds/); run it from a full checkout")
+            raise DemoSiteError(f"corpus not found at {self.corpus}: the demo site serves corpus/ (html/, text/, "
+                                "seeds/), installed with the package as shahrnameh/demo/corpus; reinstall it")
         self.requests: list[str] = []
         self.pages: dict[str, Page] = {}
         self._server: LocalServer | None = None

@@ -42,9 +42,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
-from shahrnameh.localserver import LocalServer
+from shahrnameh.demo.localserver import LocalServer
 
-CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+HERE = Path(__file__).resolve().parent
+CORPUS = HERE.parent / "corpus"
 # Longer than any DOWNLOAD_TIMEOUT a test sets, short enough not to hold a thread for long.
 SLOW_SECONDS = 8.0
 OFFSITE_HOST = "localhost"
@@ -128,7 +129,7 @@ class HostileSite:
 
     def sources_yaml(self) -> str:
         """A sources file for this site, with the politeness relaxed as data (settings)."""
-        template = (Path(__file__).resolve().parents[1] / "demo" / "hostile-sources.yaml").read_text(encoding="utf-8")
+        template = (HERE / "hostile-sources.yaml").read_text(encoding="utf-8")
         return template.replace("{site}", self.base_url)
 
 
