@@ -937,7 +937,12 @@ class Places:
                              or m.start < colon]
             return _closest(in_clause, number_start).name if in_clause else None
         if own:
-            return _closest(own, number_start).name
+            colon = _last_before(self.colons, number_start, sentence_end)
+            if colon < 0 or any(m.start < colon for m in own):
+                return _closest(own, number_start).name
+            # Only after the speaker's colon that follows the number («… ۳۶۰ هزار تومان است،
+            # افزود: … اتصال به اورژانس و آتش‌نشانی …»): what is said next is another statement.
+            own = []
         previous_start, _ = self._sentence_of(max(0, sentence_start - 1))
         if previous_start < sentence_start:
             before = self._between(self.programme_starts, self.programmes, previous_start, sentence_start)
@@ -946,7 +951,14 @@ class Places:
                 # ۳۵۰ نفر … ۵۶ جلسه، … از سوی شهردار محله انتخاب شدند» lends «این پویش»), else its last.
                 digit = _last_before(self.digits, previous_start, sentence_start)
                 tied = [m for m in before if m.start <= digit]
-                return (tied or before)[-1].name
+                if tied:
+                    return tied[-1].name
+                if digit < 0:
+                    return before[-1].name
+                # A sentence whose numbers all come before its programme's name has told what
+                # those numbers are about; the name closing it is not the next sentence's
+                # («… ۳۶۰ هزار تومان است، افزود: … اتصال به اورژانس و آتش‌نشانی نیز هستند.»).
+                return None
         following = bisect_left(self.sentence_starts, sentence_end)
         if following >= len(self.sentence_starts) or sentence_start >= self.title_end:
             # The next sentence lends its programme to the title only: measured on the tuning

@@ -314,3 +314,18 @@ def test_the_meeting_where_a_number_is_said_does_not_place_it():
     # …damavand_cctv_cameras: four provinces counted for the county the sentence names.
     assert _attributed("عنوان\nوی با بیان اینکه شهرستان دماوند شاهراه چهار استان کشور است، افزود: دماوند محل "
                        "عبور مسافران است.")[0][:2] == (4, "دماوند")
+
+
+def test_a_programme_said_after_a_statement_s_numbers_is_not_theirs():
+    # fars-news 13971116000557 (the police alarm centre «مها»): the fire service closes what the
+    # speaker «افزود» after the fees were stated, and the next sentence, whose numbers are the
+    # alarm centre's, is about something else: no number here is the fire service's.
+    text = ("عنوان\nوی با بیان اینکه هزینه استفاده از سیستم مها سالانه برای منازل مسکونی ۲۴۰ هزار تومان و برای "
+            "مغازه‌ها و سایر جامعه هدف ۳۶۰ هزار تومان است، افزود: در حال حاضر به صورت آزمایشی متخصصان در حال "
+            "بررسی امکان استفاده از این سیستم بر روی خودروهای شخصی و اتصال به اورژانس و آتش‌نشانی نیز هستند.\n"
+            "رئیس مرکز هشدار الکترونیک پلیس آذربایجان‌غربی با اشاره به اینکه در طول راه‌اندازی سیستم مها ۲۷۵ "
+            "فقره درخواست کمک از سوی مردم ثبت شده است، ادامه داد: درصد سرقت‌های موفق در مراکزی که این سیستم "
+            "نصب شده برابر با صفر بوده است.")
+    facts = _attributed(text)
+    assert [f[0] for f in facts] == [240_000, 360_000, 275]
+    assert {f[3] for f in facts} == {None}
