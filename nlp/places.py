@@ -205,6 +205,22 @@ def _is_adverb(word: str) -> bool:
     return "ADV" in tags and "AJ" not in tags
 
 
+# Triggers of schemes, systems and events, whose name is a title: one adjective after them
+# («سامانه مخابراتی», «نمایشگاه دائمی», «جشنواره استانی») says what kind it is, not which. A
+# body's («ستاد نوروزی», «ستاد بحران») is its name.
+_NAMED_BY_TITLE = frozenset({"طرح", "پویش", "سامانه", "جشنواره", "رزمایش", "نمایشگاه"})
+
+
+def _is_adjective(word: str) -> bool:
+    """«بین‌المللی», «حاضر», «فعلی»: tagged an adjective; or a relational adjective hazm's list
+    lacks, «-ی» after a word it knows («مخابراتی», «دائمی», «استانی»)."""
+    lexicon = words()
+    tags = set(lexicon.get(word, (0, "0"))[1].split(","))
+    if "AJ" in tags:
+        return True
+    return not lexicon.get(word, (0,))[0] and word.endswith("ی") and word[:-1] in lexicon
+
+
 # Verbs hazm's list lacks («جشنواره عبارتند از …»).
 _MORE_STOPS = frozenset({"عبارتند", "عبارت", "عبارتست"})
 
@@ -579,7 +595,8 @@ class Places:
                 found.append(mention)
                 same_word[word] = mention
                 taken_until = mention.end
-        found = [m for m in self._terms(folded, self._without_word(folded, found)) if not _is_list_label(folded, m)]
+        found = [m for m in self._terms(folded, self._without_word(folded, found))
+                 if not _is_list_label(folded, m) and not _paired_with_a_body(folded, m)]
         starts, ends = [m.start for m in found], [m.end for m in found]
         for match in _GUILLEMETS.finditer(folded):
             at = bisect_right(starts, match.start())
@@ -668,6 +685,8 @@ class Places:
                 and not _seed_programmes()[0].get(programme_key(" ".join(taken))):
             return None  # «طرح میدان شهدا»: one work
         listed = _seed_programmes()[0].get(programme_key(" ".join(taken)))
+        if not listed and trigger in _NAMED_BY_TITLE and len(taken) == 1 and _is_adjective(taken[0]):
+            return None  # «سامانه مخابراتی», «نمایشگاه دائمی»: a kind of system or fair, no name
         if not listed and trigger in _CITY_INSTITUTIONS and stop not in _CITY_INSTITUTION_OWNERS:
             return None  # «سازمان ملل متحد», «کمیته بین‌المللی صلیب سرخ»: no city's institution
         if listed:
@@ -976,6 +995,24 @@ def _is_list_label(folded: str, mention: Mention) -> bool:
     """A name that is one word of a list of fields («حوزه‌های خدمات شهری، عمران، شهرسازی، اداری،
     مالی، حقوقی، آتش‌نشانی»): a label, not the programme (FACTS.md rulings, a sector label)."""
     return bool(_LABEL_BEFORE.search(folded, max(0, mention.start - 40), mention.start))
+
+
+# Bodies that are never a programme (the city hall itself, the emergency services beside it):
+# an institution named as their pair («مسائل اصلی شورا و شهرداری», «اتصال به اورژانس و
+# آتش‌نشانی») is spoken of with them, not counted (FACTS.md rulings, «Not institutions as programmes»).
+_PAIR_BODIES = r"(?:شهرداری|شهرداری\u200cها|شهرداریها|دهیاری|اورژانس|پلیس|هلال\u200cاحمر|هلال احمر)"
+# (before the name only the emergency services: «تلاش شهرداری و سازمان آتش‌نشانی» credits the
+# organisation whose equipment the number funds)
+# nor «ارگان‌های مربوطه از جمله آتش‌نشانی»: one example of the bodies spoken of.
+_PAIRED_BEFORE = re.compile(
+    r"(?<![\w\u200c])(?:(?:اورژانس|پلیس|هلال\u200cاحمر|هلال احمر)[ \u200c]+و|از[ \u200c]+جمله)[ \u200c]*$")
+_PAIRED_AFTER = re.compile(r"[ \u200c]+و[ \u200c]+" + _PAIR_BODIES + r"(?![\w\u200c])")
+
+
+def _paired_with_a_body(folded: str, mention: Mention) -> bool:
+    """An institution named as the pair of a body that is no programme («شورا و شهرداری»)."""
+    return bool(_PAIRED_AFTER.match(folded, mention.end)
+                or _PAIRED_BEFORE.search(folded, max(0, mention.start - 30), mention.start))
 
 
 def _trigger_before(word: str | None) -> bool:
