@@ -954,6 +954,12 @@ class Places:
                 colon = _last_before(self.colons, sentence_start, clauses[0][1])
                 in_clause = [m for m in own if not self._clause_counts(clauses, starts, m.start)
                              or m.start < colon]
+            if not in_clause:
+                # A list in brackets details what stands before them («منتخبین پنجمین دوره اسلامی
+                # شهر تهران 7 گزینه (نجفی با 21 رای، مرعشی با 20 رای، …)»): the votes are the council's.
+                bracket = self.text.rfind("(", sentence_start, number_start)
+                if bracket >= 0 and self.text.find(")", bracket, number_start) < 0:
+                    in_clause = [m for m in own if m.start < bracket]
             return _closest(in_clause, number_start).name if in_clause else None
         if own:
             colon = _last_before(self.colons, number_start, sentence_end)

@@ -353,3 +353,12 @@ def test_the_council_paired_with_the_city_hall_is_not_the_council_counted():
     text = normalize("دو سال از آغاز فعالیت پنجمین شورای اسلامی شهر شیراز گذشت. توجه گروه مطالعات شهری فاطر را "
                      "بر مسائل اصلی شورا و شهرداری متمرکز کرد.")
     assert [text[m.start:m.end] for m in Places(text, [0]).programmes] == ["شورای اسلامی شهر"]
+
+
+def test_a_list_in_brackets_takes_the_programme_before_them():
+    # corpus/fars-municipal/fars_13960431000844_tehran_council_7_mayor_candidates: the votes in
+    # brackets detail the council's shortlist, so they are the council's (FACTS.md rulings).
+    facts = _attributed("عنوان\nمنتخبین پنجمین دوره اسلامی شهر تهران 7 گزینه (نجفی با 21 رای، مرعشی با 20 رای، "
+                        "شریعتمداری با 11 رای، کولایی 16 رای) برای شهرداری تهران انتخاب کردند.")
+    assert [(f[0], f[3]) for f in facts] == [(7, "شورای شهر"), (21, "شورای شهر"), (20, "شورای شهر"),
+                                             (11, "شورای شهر"), (16, "شورای شهر")]
