@@ -1000,7 +1000,15 @@ _LABEL_BEFORE = re.compile(r"[،,][ \u200c]*(?:[^\W\d][\w\u200c]*[ \u200c]*){1,2
 def _is_list_label(folded: str, mention: Mention) -> bool:
     """A name that is one word of a list of fields («حوزه‌های خدمات شهری، عمران، شهرسازی، اداری،
     مالی، حقوقی، آتش‌نشانی»): a label, not the programme (FACTS.md rulings, a sector label)."""
-    return bool(_LABEL_BEFORE.search(folded, max(0, mention.start - 40), mention.start))
+    return bool(_LABEL_BEFORE.search(folded, max(0, mention.start - 40), mention.start)) or bool(
+        _ITEM_BEFORE.search(folded, max(0, mention.start - 40), mention.start)
+        and _ITEM_AFTER.match(folded, mention.end))
+
+
+# A name alone between commas, after a plain word, in a list of words («عوارض خاص از جمله فضای
+# سبز، آتش‌نشانی، آموزش»): an item of the list, not the programme.
+_ITEM_BEFORE = re.compile(r"[^\W\d][\w\u200c]*[ \u200c]*[،,][ \u200c]*$")
+_ITEM_AFTER = re.compile(r"[ \u200c]*[،,][ \u200c]*[^\W\d]")
 
 
 # Bodies that are never a programme (the city hall itself, the emergency services beside it):

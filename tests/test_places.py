@@ -362,3 +362,12 @@ def test_a_list_in_brackets_takes_the_programme_before_them():
                         "شریعتمداری با 11 رای، کولایی 16 رای) برای شهرداری تهران انتخاب کردند.")
     assert [(f[0], f[3]) for f in facts] == [(7, "شورای شهر"), (21, "شورای شهر"), (20, "شورای شهر"),
                                              (11, "شورای شهر"), (16, "شورای شهر")]
+
+
+def test_an_institution_alone_between_commas_is_an_item_of_a_list():
+    # corpus/fars-municipal/fars_13901113000210_shahrekord_taxpayer_discounts: the fire service
+    # is one of the levies the discount leaves out; the 49 per cent share is no programme's.
+    assert _attributed("عنوان\nهدایای در نظر گرفته شده ویژه مؤدیان، شامل عوارض خودرو، عوارض نوسازی، هزینه‌های حفاری، "
+                       "بهای زمین، سهم 49 درصد، جریمه کمیسیون ماده 100، پارکینگ، هر نوع فروش و به ‌طور کلی عوارض "
+                       "غیرمحلی و همچنین عوارض خاص از جمله فضای سبز، آتش‌نشانی، آموزش و پرورش و حق بیمه تأمین "
+                       "اجتماعی نمی‌شود.")[0][0::3] == (49, None)
