@@ -933,12 +933,13 @@ class Places:
         """The programme the fact's sentence names (the closest to the number), else the last
         the sentence before names, else the first of the sentence after; a council's programme
         not for the money, shares and areas it decides on."""
-        name = self._programme(sentence_start, sentence_end, number_start)
+        name = self._programme(sentence_start, sentence_end, number_start, category)
         if name in _DECIDING_BODIES and category in _DECIDED:
             return None
         return name
 
-    def _programme(self, sentence_start: int, sentence_end: int, number_start: int) -> str | None:
+    def _programme(self, sentence_start: int, sentence_end: int, number_start: int,
+                   category: str | None = None) -> str | None:
         own = self._between(self.programme_starts, self.programmes, sentence_start, sentence_end)
         clauses = self._clauses(sentence_start, sentence_end)
         if len(clauses) >= _LIST_CLAUSES:
@@ -969,7 +970,9 @@ class Places:
             # افزود: … اتصال به اورژانس و آتش‌نشانی …»): what is said next is another statement.
             own = []
         previous_start, _ = self._sentence_of(max(0, sentence_start - 1))
-        if previous_start < sentence_start:
+        if previous_start < sentence_start and category != "duration":
+            # (a length of time the sentence names by itself, «طی این شش سال», «مربوط به ۶۰ سال
+            # پیش», dates its own story, not the programme the sentence before named)
             before = self._between(self.programme_starts, self.programmes, previous_start, sentence_start)
             if before:
                 # The programme the sentence before ties its last number to («فراخوان این پویش …

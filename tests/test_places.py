@@ -371,3 +371,12 @@ def test_an_institution_alone_between_commas_is_an_item_of_a_list():
                        "بهای زمین، سهم 49 درصد، جریمه کمیسیون ماده 100، پارکینگ، هر نوع فروش و به ‌طور کلی عوارض "
                        "غیرمحلی و همچنین عوارض خاص از جمله فضای سبز، آتش‌نشانی، آموزش و پرورش و حق بیمه تأمین "
                        "اجتماعی نمی‌شود.")[0][0::3] == (49, None)
+
+
+def test_a_length_of_time_does_not_take_the_sentence_before_s_programme():
+    # corpus/fars-attribution/fars_13990529000216_tel_gasr_village_guide_plan: the school's 60
+    # years date the village's story; the guide plan named the sentence before is not theirs.
+    facts = _attributed("عنوان\nسجاد خالدی گفت: این روستا بدلیل باستانی بودن جز طرح هادی روستا‌ها قرار نگرفته است و "
+                        "از رشد و توسعه نسبت به مناطق روستایی اطراف خود عقب مانده است.\nوی ادامه داد: تنها دبستان "
+                        "تل‌گسر مربوط به ۶۰ سال پیش است که وضعیت بسیار اسفناکی دارد.")
+    assert [(f[0], f[3]) for f in facts] == [(60, None)]
