@@ -596,7 +596,8 @@ class Places:
                 same_word[word] = mention
                 taken_until = mention.end
         found = [m for m in self._terms(folded, self._without_word(folded, found))
-                 if not _is_list_label(folded, m) and not _paired_with_a_body(folded, m)]
+                 if not _is_list_label(folded, m) and not _paired_with_a_body(folded, m)
+                 and not _NOT_IN_IT.match(folded, m.end)]
         starts, ends = [m.start for m in found], [m.end for m in found]
         for match in _GUILLEMETS.finditer(folded):
             at = bisect_right(starts, match.start())
@@ -1030,6 +1031,13 @@ def _paired_with_a_body(folded: str, mention: Mention) -> bool:
     """An institution named as the pair of a body that is no programme («شورا و شهرداری»)."""
     return bool(_PAIRED_AFTER.match(folded, mention.end)
                 or _PAIRED_BEFORE.search(folded, max(0, mention.start - 30), mention.start))
+
+
+# What the text says the thing is not in or not part of («جز طرح هادی روستاها قرار نگرفته است»,
+# «… BRT نیست»): not its programme (FACTS.md rulings, «Not the programme either»).
+_NOT_IN_IT = re.compile(r"(?:[ \u200c]+[^\W\d][\w\u200c]*){0,2}[ \u200c]+(?:نیست|نیستند|نبوده|نبود|"
+                        r"قرار[ \u200c]+نگرفته|قرار[ \u200c]+نگرفت|قرار[ \u200c]+ندارد|قرار[ \u200c]+ندارند)"
+                        r"(?![\w\u200c])")
 
 
 def _trigger_before(word: str | None) -> bool:

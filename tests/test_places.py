@@ -380,3 +380,12 @@ def test_a_length_of_time_does_not_take_the_sentence_before_s_programme():
                         "از رشد و توسعه نسبت به مناطق روستایی اطراف خود عقب مانده است.\nوی ادامه داد: تنها دبستان "
                         "تل‌گسر مربوط به ۶۰ سال پیش است که وضعیت بسیار اسفناکی دارد.")
     assert [(f[0], f[3]) for f in facts] == [(60, None)]
+
+
+def test_a_programme_the_text_says_the_thing_is_not_in_is_not_its_programme():
+    # corpus/fars-attribution/fars_13990529000216_tel_gasr_village_guide_plan: the village «جز طرح
+    # هادی روستا‌ها قرار نگرفته»: its 250 residents are no guide plan's.
+    facts = _attributed("عنوان\nسجاد خالدی گفت: این روستا بدلیل باستانی بودن جز طرح هادی روستا‌ها قرار نگرفته است و "
+                        "از رشد و توسعه نسبت به مناطق روستایی اطراف خود عقب مانده است.\nوی ادامه داد: بیش از ۲۵۰ نفر "
+                        "ساکن این منطقه هستند.")
+    assert [(f[0], f[3]) for f in facts] == [(250, None)]
