@@ -222,7 +222,9 @@ def _is_adjective(word: str) -> bool:
 
 
 # Verbs hazm's list lacks («جشنواره عبارتند از …»).
-_MORE_STOPS = frozenset({"عبارتند", "عبارت", "عبارتست"})
+_MORE_STOPS = frozenset({"عبارتند", "عبارت", "عبارتست",
+                         # «نمایشگاه مهارت‌آموزی واقع در …»: where the thing is begins after its name
+                         "واقع", "مستقر"})
 
 
 def _is_stop(word: str) -> bool:
@@ -595,7 +597,7 @@ class Places:
                 found.append(mention)
                 same_word[word] = mention
                 taken_until = mention.end
-        found = [m for m in self._terms(folded, self._without_word(folded, found))
+        found = [m for m in _named_before(self._terms(folded, self._without_word(folded, found)))
                  if not _is_list_label(folded, m) and not _paired_with_a_body(folded, m)
                  and not _NOT_IN_IT.match(folded, m.end)]
         starts, ends = [m.start for m in found], [m.end for m in found]
@@ -1038,6 +1040,30 @@ def _paired_with_a_body(folded: str, mention: Mention) -> bool:
 _NOT_IN_IT = re.compile(r"(?:[ \u200c]+[^\W\d][\w\u200c]*){0,2}[ \u200c]+(?:نیست|نیستند|نبوده|نبود|"
                         r"قرار[ \u200c]+نگرفته|قرار[ \u200c]+نگرفت|قرار[ \u200c]+ندارد|قرار[ \u200c]+ندارند)"
                         r"(?![\w\u200c])")
+
+
+def _named_before(found: list[Mention]) -> list[Mention]:
+    """A name that begins with a programme the text names elsewhere, or is that programme after
+    its word, is that programme («جشنواره مشترک «سیب و عناب»», then «نمایشگاه سیب و عناب بحث
+    سوغاتی‌ها»): the words after it ran on past its end."""
+    names = {m.name for m in found}
+    shorter: dict[str, str] = {}
+    for name in names:
+        words_ = name.split()
+        for size in range(len(words_) - 1, 0, -1):
+            known = next((part for skip in (0, 1) if skip + size <= len(words_)
+                          and (part := " ".join(words_[skip:skip + size])) in names), None)
+            if known:
+                shorter[name] = known
+                break
+    renamed = []
+    for m in found:
+        name, seen = m.name, set()
+        while name in shorter and name not in seen:  # each step is shorter: it ends
+            seen.add(name)
+            name = shorter[name]
+        renamed.append(m if name == m.name else Mention(m.start, m.end, name, m.kind, m.role, m.bare))
+    return renamed
 
 
 def _trigger_before(word: str | None) -> bool:

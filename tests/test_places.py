@@ -389,3 +389,17 @@ def test_a_programme_the_text_says_the_thing_is_not_in_is_not_its_programme():
                         "از رشد و توسعه نسبت به مناطق روستایی اطراف خود عقب مانده است.\nوی ادامه داد: بیش از ۲۵۰ نفر "
                         "ساکن این منطقه هستند.")
     assert [(f[0], f[3]) for f in facts] == [(250, None)]
+
+
+def test_a_name_that_runs_on_past_a_programme_the_text_names_is_that_programme():
+    # corpus/fars-attribution/fars_13960608001247_damavand_apple_jujube_festival: «سیب و عناب» is
+    # the festival's title; «نمایشگاه سیب و عناب بحث سوغاتی‌ها» ran on past it.
+    text = ("عنوان\nرئیس اداره میراث فرهنگی، صنایع دستی و گردشگری شهرستان دماوند از برگزاری جشنواره مشترک «سیب و "
+            "عناب» دماوند و خراسان جنوبی خبر داد.\nرئیس اداره میراث فرهنگی، صنایع‌دستی و گردشگری شهرستان دماوند با "
+            "بیان اینکه در نمایشگاه سیب و عناب بحث سوغاتی‌ها، اماکن گردشگری و همچنین طبخ غذاهای محلی مورد توجه "
+            "قرار دارد، ادامه داد: موسیقی سنتی دو منطقه نیز اجرا می‌شود.")
+    assert [(f[0], f[3]) for f in _attributed(text)] == [(2, "سیب و عناب")]
+    # corpus/fars-attribution/fars_13970505000874_mazandaran_permanent_bazaars: «واقع در» says
+    # where the exhibition is; it is no word of its name.
+    text = normalize("مراسم اختتامیه نمایشگاه مهارت‌آموزی واقع در بوستان ملل این شهرستان برگزار شد.")
+    assert [m.name for m in Places(text, [0]).programmes] == ["نمایشگاه مهارت‌آموزی"]
