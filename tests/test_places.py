@@ -403,3 +403,9 @@ def test_a_name_that_runs_on_past_a_programme_the_text_names_is_that_programme()
     # where the exhibition is; it is no word of its name.
     text = normalize("مراسم اختتامیه نمایشگاه مهارت‌آموزی واقع در بوستان ملل این شهرستان برگزار شد.")
     assert [m.name for m in Places(text, [0]).programmes] == ["نمایشگاه مهارت‌آموزی"]
+
+
+def test_the_trustees_written_without_hamza_are_the_listed_trustees():
+    # corpus/seeds/000_79683cf1f56b498c: the article writes «هیأت» and «هیات» for one body.
+    text = normalize("وی گفت: هدف تشکیل هیات امنای محلات فقط ارائه خدمات شهری مطلوب به شهروندان است.")
+    assert [m.name for m in Places(text, [0]).programmes] == ["هیأت امنای محلات"]
