@@ -244,6 +244,11 @@ def _seed_programmes() -> tuple[dict[str, str], frozenset[str], int]:
     return by_key, first, max(len(name.split()) for name in programme_aliases())
 
 
+@lru_cache(maxsize=1)
+def _listed_names() -> frozenset[str]:
+    return frozenset(programme_aliases().values())
+
+
 def _programme_name(written: str) -> str | None:
     """The programme `written` names: a listed one's canonical name, else its base form."""
     key = programme_key(written)
@@ -599,7 +604,7 @@ class Places:
                 taken_until = mention.end
         found = [m for m in _named_before(self._terms(folded, self._without_word(folded, found)))
                  if not _is_list_label(folded, m) and not _paired_with_a_body(folded, m)
-                 and not _NOT_IN_IT.match(folded, m.end)]
+                 and not _NOT_IN_IT.match(folded, m.end) and not (m.name not in _listed_names() and _MEETING_OF.search(folded, max(0, m.start - 30), m.start))]
         starts, ends = [m.start for m in found], [m.end for m in found]
         for match in _GUILLEMETS.finditer(folded):
             at = bisect_right(starts, match.start())
@@ -1064,6 +1069,12 @@ def _named_before(found: list[Mention]) -> list[Mention]:
             name = shorter[name]
         renamed.append(m if name == m.name else Mention(m.start, m.end, name, m.kind, m.role, m.bare))
     return renamed
+
+
+# «در جلسه ستاد فرهنگی، اجتماعی … استان»: the meeting where a number was said is no programme
+# (FACTS.md rulings); «56 جلسه شورای شهر» counts the council's sessions and is, and a listed
+# institution's meeting is its own business (the council's votes and agenda items).
+_MEETING_OF = re.compile(r"(?<![0-9۰-۹][ \u200c])(?<![0-9۰-۹])(?:^|(?<=[\s\u200c]))(?:جلسه|نشست|جلسات)[ \u200c]+$")
 
 
 def _trigger_before(word: str | None) -> bool:

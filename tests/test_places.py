@@ -409,3 +409,13 @@ def test_the_trustees_written_without_hamza_are_the_listed_trustees():
     # corpus/seeds/000_79683cf1f56b498c: the article writes «هیأت» and «هیات» for one body.
     text = normalize("وی گفت: هدف تشکیل هیات امنای محلات فقط ارائه خدمات شهری مطلوب به شهروندان است.")
     assert [m.name for m in Places(text, [0]).programmes] == ["هیأت امنای محلات"]
+
+
+def test_the_meeting_where_a_number_was_said_is_not_its_programme():
+    # fars-news 13960913001591: the 11 per cent is the speaker's figure on skills and divorce,
+    # said in a meeting of the province's headquarters; the meeting is no programme of it.
+    text = ("مهارت‌آموزی جوانان تا ۱۱ درصد به کاهش طلاق منجر می‌شود\nبه گزارش گروه اجتماعی خبرگزاری فارس استان "
+            "تهران به نقل از پایگاه اطلاع‌رسانی استانداری تهران، جلسه ستاد فرهنگی، اجتماعی مدیریت و ساماندهی "
+            "آسیب‌های اجتماعی استان به ریاست استاندار و با حضور جمعی از مدیران دستگاه‌های اجرایی استان و اعضای "
+            "ستاد برگزار شد.")
+    assert [(f[0], f[3]) for f in _attributed(text)] == [(11, None)]
