@@ -978,7 +978,10 @@ class Places:
             # افزود: … اتصال به اورژانس و آتش‌نشانی …»): what is said next is another statement.
             own = []
         previous_start, _ = self._sentence_of(max(0, sentence_start - 1))
-        if previous_start < sentence_start and category != "duration":
+        if previous_start < sentence_start and category != "duration" \
+                and not self.text.startswith("*", sentence_start):
+            # (nor does a subheading, «*آزادسازی و تملک اراضی … / بهره‌برداری از ۱۰ کیلومتر …»: it
+            # opens a section of its own)
             # (a length of time the sentence names by itself, «طی این شش سال», «مربوط به ۶۰ سال
             # پیش», dates its own story, not the programme the sentence before named)
             before = self._between(self.programme_starts, self.programmes, previous_start, sentence_start)

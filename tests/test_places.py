@@ -419,3 +419,12 @@ def test_the_meeting_where_a_number_was_said_is_not_its_programme():
             "آسیب‌های اجتماعی استان به ریاست استاندار و با حضور جمعی از مدیران دستگاه‌های اجرایی استان و اعضای "
             "ستاد برگزار شد.")
     assert [(f[0], f[3]) for f in _attributed(text)] == [(11, None)]
+
+
+def test_a_subheading_does_not_take_the_programme_of_the_sentence_before():
+    # corpus/fars-attribution/fars_13991112000660_golestan_azadshahr_road_funds: the 10 km of the
+    # subheading are the road's, not the budget bill's the paragraph before named.
+    text = ("عنوان\nوی افزود:با پیگیری‎های انجام شده در لایحه ۱۴۰۰ برای این جاده حدود ۴۵ میلیارد تومان اعتبار در "
+            "نظر گرفته شده است.\n\n*آزادسازی و تملک اراضی یکی از مشکلات مهم در پروژه بهسازی جاده آزادشهر به "
+            "خوش‌ییلاق/ بهره‎برداری از ۱۰ کیلومتر از  جاده آزادشهر به شاهرود تا پایان سال جاری")
+    assert [(f[0], f[3]) for f in _attributed(text)] == [(45_000_000_000, "لایحه بودجه"), (10, None)]
