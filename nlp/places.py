@@ -212,13 +212,18 @@ _NAMED_BY_TITLE = frozenset({"طرح", "پویش", "سامانه", "جشنوار
 
 
 def _is_adjective(word: str) -> bool:
-    """«بین‌المللی», «حاضر», «فعلی»: tagged an adjective; or a relational adjective hazm's list
-    lacks, «-ی» after a word it knows («مخابراتی», «دائمی», «استانی»)."""
+    """«بین‌المللی», «فعلی»: tagged an adjective and not a noun, or an adverb too; or a relational
+    adjective hazm's list lacks, «-ی» after a plural or an adverb («مخابراتی», «دائمی»). Not the
+    «-ی» of an activity («خوشنویسی», «عکاسی»: «نمایشگاه خوشنویسی» is that exhibition), nor a noun
+    the list also tags an adjective («کتاب»)."""
     lexicon = words()
     tags = set(lexicon.get(word, (0, "0"))[1].split(","))
     if "AJ" in tags:
-        return True
-    return not lexicon.get(word, (0,))[0] and word.endswith("ی") and word[:-1] in lexicon
+        return "N" not in tags or "ADV" in tags
+    if lexicon.get(word, (0,))[0] or not word.endswith("ی"):
+        return False
+    stem_tags = set(lexicon.get(word[:-1], (0, "0"))[1].split(","))
+    return bool(stem_tags & {"PL", "ADV"})
 
 
 # Verbs hazm's list lacks («جشنواره عبارتند از …»).

@@ -344,6 +344,11 @@ def test_one_adjective_after_a_trigger_and_a_body_among_others_are_no_programme(
     # A named system keeps its name («سامانه سپند»); a body's one word is its name («ستاد نوروزی»).
     assert [m.name for m in Places(normalize("ثبت نام در سامانه سپند انجام شد"), [0]).programmes] == ["سامانه سپند"]
     assert [m.name for m in Places(normalize("خدمات ستاد نوروزی شهرداری"), [0]).programmes] == ["ستاد نوروزی"]
+    # fars-news 13950525001309: an activity in «-ی» names the exhibition, not a kind of it; its 7
+    # calligraphers are its own.
+    facts = _attributed("نمایشگاه خوشنویسی در سقز برپا شده است\nدر این نمایشگاه 7 نفر از خوشنویسان سقزی آثار "
+                        "خوشنویسی خود را به معرض دید علاقه‌مندان گذاشته‌اند.")
+    assert [(f[0], f[3]) for f in facts] == [(7, "نمایشگاه خوشنویسی")]
 
 
 def test_the_council_paired_with_the_city_hall_is_not_the_council_counted():
