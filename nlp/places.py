@@ -698,6 +698,10 @@ class Places:
                 and not _seed_programmes()[0].get(programme_key(" ".join(taken))):
             return None  # «طرح میدان شهدا»: one work
         listed = _seed_programmes()[0].get(programme_key(" ".join(taken)))
+        if not listed and trigger in _SINGLE_WORKS and stop in ("روستا", "روستای"):
+            # «طرح آبیاری بارانی روستای حسین‌آباد»: one village's works, no scheme (a listed one,
+            # «طرح هادی روستای …», is the scheme)
+            return None
         if not listed and trigger in _NAMED_BY_TITLE and len(taken) == 1 and _is_adjective(taken[0]):
             return None  # «سامانه مخابراتی», «نمایشگاه دائمی»: a kind of system or fair, no name
         if not listed and trigger in _CITY_INSTITUTIONS and stop not in _CITY_INSTITUTION_OWNERS:
@@ -960,7 +964,11 @@ class Places:
             # another item's, nor a neighbouring sentence's.
             starts = [start for start, _ in clauses]
             c_start, c_end = clauses[bisect_right(starts, number_start) - 1]
-            in_clause = [m for m in own if c_start <= m.start < c_end]
+            # (an item's programme comes before its numbers: one after them opens the next item,
+            # «… شش هکتار و اعتبار 103 میلیون تومان و طرح هادی روستای …»)
+            in_clause = [m for m in own if c_start <= m.start < c_end
+                         and (m.start < number_start or not _DIGIT_OR_NUMBER.search(self.text, number_start + 1, m.start)
+                              and not _ITEM_JOIN.search(self.text, number_start, m.end))]
             if not in_clause:
                 # The list's frame: a clause stating no number, or what comes before the colon
                 # that opens the list («… پنج طرح هادی روستایی … افزود: طرح هادی روستای تینوج با
@@ -1083,6 +1091,9 @@ def _named_before(found: list[Mention]) -> list[Mention]:
 # (FACTS.md rulings); «56 جلسه شورای شهر» counts the council's sessions and is, and a listed
 # institution's meeting is its own business (the council's votes and agenda items).
 _MEETING_OF = re.compile(r"(?<![0-9۰-۹][ \u200c])(?<![0-9۰-۹])(?:^|(?<=[\s\u200c]))(?:جلسه|نشست|جلسات)[ \u200c]+$")
+
+
+_ITEM_JOIN = re.compile(r"[ \u200c]و[ \u200c]+(?:" + "|".join(sorted(_PROGRAMME_TRIGGERS)) + r")(?![\w\u200c])")
 
 
 def _trigger_before(word: str | None) -> bool:

@@ -433,3 +433,16 @@ def test_a_subheading_does_not_take_the_programme_of_the_sentence_before():
             "نظر گرفته شده است.\n\n*آزادسازی و تملک اراضی یکی از مشکلات مهم در پروژه بهسازی جاده آزادشهر به "
             "خوش‌ییلاق/ بهره‎برداری از ۱۰ کیلومتر از  جاده آزادشهر به شاهرود تا پایان سال جاری")
     assert [(f[0], f[3]) for f in _attributed(text)] == [(45_000_000_000, "لایحه بودجه"), (10, None)]
+
+
+def test_one_village_s_project_is_no_scheme_and_the_next_item_s_scheme_is_not_its():
+    # corpus/fars-municipal/fars_8906061664_hamedan_government_week_projects: «طرح آبیاری بارانی
+    # روستای حسین‌آباد ناظم» is one village's works; the guide plan opens the next item.
+    text = ("عنوان\nگازرساني به روستاي آبدر با اعتبار 415 ميليون تومان، ساماندهي گلزار شهداي حسين‌آباد ناظم با اعتبار "
+            "35 ميليون تومان و 16 مزار شهيد، "
+            "راه روستایی شریف‌آباد ناظم به طول چهار کیلومتر و اعتبار 200 میلیون تومان، طرح آبیاری بارانی "
+            "روستای حسین‌آباد ناظم به مساحت شش هکتار و اعتبار 103 میلیون تومان و طرح هادی روستای کرتیل‌آباد به طول "
+            "5/1 کیلومتر و اعتبار 250 میلیون تومان نیز در این روز به بهره‌برداری رسید.")
+    programmes = {f[0]: f[3] for f in _attributed(text)}
+    assert programmes[6] is None and programmes[103_000_000] is None
+    assert programmes[250_000_000] == "طرح هادی"
