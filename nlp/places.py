@@ -983,6 +983,15 @@ class Places:
                 if bracket >= 0 and self.text.find(")", bracket, number_start) < 0:
                     in_clause = [m for m in own if m.start < bracket]
             return _closest(in_clause, number_start).name if in_clause else None
+        if own and sentence_start < self.title_end:
+            # A title of two headlines («اختصاص 700 میلیارد ریال اعتبارات بازآفرینی شهر دوگنبدان /
+            # هزار واحد مسکونی در زلزله خسارت دید»): each number takes its own headline's programme.
+            cuts = [m.start() for m in _HEADLINE_CUT.finditer(self.text, sentence_start, sentence_end)]
+            left = _last_before(cuts, sentence_start, number_start)
+            right = next((cut for cut in cuts if cut > number_start), -1)
+            half = [m for m in own if left < m.start and (right < 0 or m.start < right)]
+            if half != own:
+                return _closest(half, number_start).name if half else None
         if own:
             colon = _last_before(self.colons, number_start, sentence_end)
             if colon < 0 or any(m.start < colon for m in own):
@@ -1093,6 +1102,8 @@ def _named_before(found: list[Mention]) -> list[Mention]:
 _MEETING_OF = re.compile(r"(?<![0-9۰-۹][ \u200c])(?<![0-9۰-۹])(?:^|(?<=[\s\u200c]))(?:جلسه|نشست|جلسات)[ \u200c]+$")
 
 
+# The slash between two headlines of a title, not the one of a decimal («5/1 کیلومتر»).
+_HEADLINE_CUT = re.compile(r"(?<![0-9۰-۹])/|/(?![0-9۰-۹])")
 _ITEM_JOIN = re.compile(r"[ \u200c]و[ \u200c]+(?:" + "|".join(sorted(_PROGRAMME_TRIGGERS)) + r")(?![\w\u200c])")
 
 

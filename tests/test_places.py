@@ -446,3 +446,16 @@ def test_one_village_s_project_is_no_scheme_and_the_next_item_s_scheme_is_not_it
     programmes = {f[0]: f[3] for f in _attributed(text)}
     assert programmes[6] is None and programmes[103_000_000] is None
     assert programmes[250_000_000] == "طرح هادی"
+
+
+def test_each_headline_of_a_two_headline_title_keeps_its_own_programme():
+    # corpus/fars-municipal/fars_13990305000508_dogonbadan_urban_regeneration_700bn_rial: the
+    # 700 billion are the regeneration scheme's; the thousand homes the quake damaged, the other
+    # headline, are no scheme's.
+    text = ("اختصاص 700 میلیارد ریال اعتبارات بازآفرینی شهر دوگنبدان/ هزار واحد مسکونی در زلزله خسارت دید\n"
+            "وی با بیان اینکه در طرح بازآفرینی شهری تعداد 3 هزار واحد نوسازی خواهد شد، افزود: تاکنون 1300 واحد "
+            "در بافت فرسوده دوگنبدان به مرحله بهره‌برداری رسیده است.\n"
+            "کلانتری ابراز کرد: واحد‌های خسارت دیده در قالب بازآفرینی شهری چه واحدهای روستایی و چه شهری "
+            "اعتبارات تخصیص داده می‌شود.")
+    programmes = {f[0]: f[3] for f in _attributed(text)}
+    assert programmes[700_000_000_000] == "بازآفرینی شهری" and programmes[1000] is None
