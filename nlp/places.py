@@ -598,7 +598,10 @@ class Places:
                     # «این طرح», «این پویش»: the programme the text has been speaking of, the
                     # last one the text named with the same word if any.
                     same = same_word.get(word)
-                    mention = Mention(start, end, (same or found[-1]).name, "programme")
+                    if same is not None or word not in _NAMED_BY_TITLE or word == "طرح":
+                        mention = Mention(start, end, (same or found[-1]).name, "programme")
+                    # (else «این سامانه», «این نمایشگاه» with none named so: a thing the text has
+                    # not named, «نرم‌افزار جام … این سامانه», not the last programme)
                 elif word == "لایحه" and _YEAR_DIGITS.match(folded, end):
                     mention = Mention(start, end, _BUDGET_BILL, "programme")
                 else:

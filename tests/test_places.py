@@ -459,3 +459,12 @@ def test_each_headline_of_a_two_headline_title_keeps_its_own_programme():
             "اعتبارات تخصیص داده می‌شود.")
     programmes = {f[0]: f[3] for f in _attributed(text)}
     assert programmes[700_000_000_000] == "بازآفرینی شهری" and programmes[1000] is None
+
+
+def test_this_system_with_no_system_named_is_not_the_last_programme():
+    # corpus/fars-municipal/fars_13930627000592_qazvin_municipal_training_courses: «این سامانه» is
+    # the training software «نرم‌افزار جام», not the fire service named (as a field) before it.
+    text = ("عنوان\nاین مسئول ادامه داد: این دوره‌ها در هفت گروه تخصصی حوزه‌های خدمات شهری، عمران، شهرسازی، اداری، "
+            "مالی، حقوقی، آتش‌نشانی تقسیم‌بندی می‌شوند.\nنبوی‌فر خاطرنشان کرد: در این دوره‌ها با استفاده از "
+            "نرم‌افزار جام فردی دوره آشنایی با این سامانه برای پرسنل هر سه منطقه اجرا می‌شود.")
+    assert [(f[0], f[3]) for f in _attributed(text)] == [(7, None), (3, None)]
