@@ -292,6 +292,7 @@ class Places:
         self.commas = [i for i, ch in enumerate(text) if ch == "،"]
         self.national_cues = [m.start() for m in _NATIONAL.finditer(text)]
         self.digits = [m.start() for m in _DIGIT_OR_NUMBER.finditer(text)]
+        self.headline_cuts = [m.start() for m in _HEADLINE_CUT.finditer(text, 0, self.title_end)]
 
     # --- finding -----------------------------------------------------------------------
 
@@ -970,8 +971,8 @@ class Places:
             # (an item's programme comes before its numbers: one after them opens the next item,
             # «… شش هکتار و اعتبار 103 میلیون تومان و طرح هادی روستای …»)
             in_clause = [m for m in own if c_start <= m.start < c_end
-                         and (m.start < number_start or not _DIGIT_OR_NUMBER.search(self.text, number_start + 1, m.start)
-                              and not _ITEM_JOIN.search(self.text, number_start, m.end))]
+                         and (m.start < number_start or _last_before(self.digits, number_start + 1, m.start) < 0
+                              and not _ITEM_JOIN.search(self.text, max(number_start, m.start - 4), m.end))]
             if not in_clause:
                 # The list's frame: a clause stating no number, or what comes before the colon
                 # that opens the list («… پنج طرح هادی روستایی … افزود: طرح هادی روستای تینوج با
@@ -989,9 +990,10 @@ class Places:
         if own and sentence_start < self.title_end:
             # A title of two headlines («اختصاص 700 میلیارد ریال اعتبارات بازآفرینی شهر دوگنبدان /
             # هزار واحد مسکونی در زلزله خسارت دید»): each number takes its own headline's programme.
-            cuts = [m.start() for m in _HEADLINE_CUT.finditer(self.text, sentence_start, sentence_end)]
+            cuts = self.headline_cuts
             left = _last_before(cuts, sentence_start, number_start)
-            right = next((cut for cut in cuts if cut > number_start), -1)
+            after = bisect_right(cuts, number_start)
+            right = cuts[after] if after < len(cuts) and cuts[after] < sentence_end else -1
             half = [m for m in own if left < m.start and (right < 0 or m.start < right)]
             if half != own:
                 return _closest(half, number_start).name if half else None
