@@ -206,8 +206,31 @@ def _is_adverb(word: str) -> bool:
     return "ADV" in tags and "AJ" not in tags
 
 
+# Triggers of schemes, systems and events, whose name is a title: one adjective after them
+# («سامانه مخابراتی», «نمایشگاه دائمی», «جشنواره استانی») says what kind it is, not which. A
+# body's («ستاد نوروزی», «ستاد بحران») is its name.
+_NAMED_BY_TITLE = frozenset({"طرح", "پویش", "سامانه", "جشنواره", "رزمایش", "نمایشگاه"})
+
+
+def _is_adjective(word: str) -> bool:
+    """«بین‌المللی», «فعلی»: tagged an adjective and not a noun, or an adverb too; or a relational
+    adjective hazm's list lacks, «-ی» after a plural or an adverb («مخابراتی», «دائمی»). Not the
+    «-ی» of an activity («خوشنویسی», «عکاسی»: «نمایشگاه خوشنویسی» is that exhibition), nor a noun
+    the list also tags an adjective («کتاب»)."""
+    lexicon = words()
+    tags = set(lexicon.get(word, (0, "0"))[1].split(","))
+    if "AJ" in tags:
+        return "N" not in tags or "ADV" in tags
+    if lexicon.get(word, (0,))[0] or not word.endswith("ی"):
+        return False
+    stem_tags = set(lexicon.get(word[:-1], (0, "0"))[1].split(","))
+    return bool(stem_tags & {"PL", "ADV"})
+
+
 # Verbs hazm's list lacks («جشنواره عبارتند از …»).
-_MORE_STOPS = frozenset({"عبارتند", "عبارت", "عبارتست"})
+_MORE_STOPS = frozenset({"عبارتند", "عبارت", "عبارتست",
+                         # «نمایشگاه مهارت‌آموزی واقع در …»: where the thing is begins after its name
+                         "واقع", "مستقر"})
 
 
 def _is_stop(word: str) -> bool:
@@ -225,6 +248,11 @@ def _seed_programmes() -> tuple[dict[str, str], frozenset[str], int]:
         by_key.setdefault(programme_key(written), canonical)
     first = frozenset(programme_word_key(name.split()[0]) for name in programme_aliases())
     return by_key, first, max(len(name.split()) for name in programme_aliases())
+
+
+@lru_cache(maxsize=1)
+def _listed_names() -> frozenset[str]:
+    return frozenset(programme_aliases().values())
 
 
 def _programme_name(written: str) -> str | None:
@@ -267,6 +295,7 @@ class Places:
         self.commas = [i for i, ch in enumerate(text) if ch == "،"]
         self.national_cues = [m.start() for m in _NATIONAL.finditer(text)]
         self.digits = [m.start() for m in _DIGIT_OR_NUMBER.finditer(text)]
+        self.headline_cuts = [m.start() for m in _HEADLINE_CUT.finditer(text, 0, self.title_end)]
 
     # --- finding -----------------------------------------------------------------------
 
@@ -603,7 +632,10 @@ class Places:
                     # «این طرح», «این پویش»: the programme the text has been speaking of, the
                     # last one the text named with the same word if any.
                     same = same_word.get(word)
-                    mention = Mention(start, end, (same or found[-1]).name, "programme")
+                    if same is not None or word not in _NAMED_BY_TITLE or word == "طرح":
+                        mention = Mention(start, end, (same or found[-1]).name, "programme")
+                    # (else «این سامانه», «این نمایشگاه» with none named so: a thing the text has
+                    # not named, «نرم‌افزار جام … این سامانه», not the last programme)
                 elif word == "لایحه" and _YEAR_DIGITS.match(folded, end):
                     mention = Mention(start, end, _BUDGET_BILL, "programme")
                 else:
@@ -612,7 +644,9 @@ class Places:
                 found.append(mention)
                 same_word[word] = mention
                 taken_until = mention.end
-        found = [m for m in self._terms(folded, self._without_word(folded, found)) if not _is_list_label(folded, m)]
+        found = [m for m in _named_before(self._terms(folded, self._without_word(folded, found)))
+                 if not _is_list_label(folded, m) and not _paired_with_a_body(folded, m)
+                 and not _NOT_IN_IT.match(folded, m.end) and not (m.name not in _listed_names() and _MEETING_OF.search(folded, max(0, m.start - 30), m.start))]
         starts, ends = [m.start for m in found], [m.end for m in found]
         for match in _GUILLEMETS.finditer(folded):
             at = bisect_right(starts, match.start())
@@ -701,6 +735,12 @@ class Places:
                 and not _seed_programmes()[0].get(programme_key(" ".join(taken))):
             return None  # «طرح میدان شهدا»: one work
         listed = _seed_programmes()[0].get(programme_key(" ".join(taken)))
+        if not listed and trigger in _SINGLE_WORKS and stop in ("روستا", "روستای"):
+            # «طرح آبیاری بارانی روستای حسین‌آباد»: one village's works, no scheme (a listed one,
+            # «طرح هادی روستای …», is the scheme)
+            return None
+        if not listed and trigger in _NAMED_BY_TITLE and len(taken) == 1 and _is_adjective(taken[0]):
+            return None  # «سامانه مخابراتی», «نمایشگاه دائمی»: a kind of system or fair, no name
         if not listed and trigger in _CITY_INSTITUTIONS and stop not in _CITY_INSTITUTION_OWNERS:
             return None  # «سازمان ملل متحد», «کمیته بین‌المللی صلیب سرخ»: no city's institution
         if listed:
@@ -991,12 +1031,13 @@ class Places:
         the sentence before names, else the first of the sentence after; a council's programme
         not for the money, shares and areas it decides on."""
         sentence_start, sentence_end = _window(sentence_start, sentence_end, number_start)
-        name = self._programme(sentence_start, sentence_end, number_start)
+        name = self._programme(sentence_start, sentence_end, number_start, category)
         if name in _DECIDING_BODIES and category in _DECIDED:
             return None
         return name
 
-    def _programme(self, sentence_start: int, sentence_end: int, number_start: int) -> str | None:
+    def _programme(self, sentence_start: int, sentence_end: int, number_start: int,
+                   category: str | None = None) -> str | None:
         own = self._between(self.programme_starts, self.programmes, sentence_start, sentence_end)
         clauses = self._clauses(sentence_start, sentence_end)
         if len(clauses) >= _LIST_CLAUSES:
@@ -1004,7 +1045,11 @@ class Places:
             # another item's, nor a neighbouring sentence's.
             starts = self._clause_starts()
             c_start, c_end = clauses[bisect_right(starts, number_start) - 1]
-            in_clause = [m for m in own if c_start <= m.start < c_end]
+            # (an item's programme comes before its numbers: one after them opens the next item,
+            # «… شش هکتار و اعتبار 103 میلیون تومان و طرح هادی روستای …»)
+            in_clause = [m for m in own if c_start <= m.start < c_end
+                         and (m.start < number_start or _last_before(self.digits, number_start + 1, m.start) < 0
+                              and not _ITEM_JOIN.search(self.text, max(number_start, m.start - 4), m.end))]
             if not in_clause:
                 # The list's frame: a clause stating no number, or what comes before the colon
                 # that opens the list («… پنج طرح هادی روستایی … افزود: طرح هادی روستای تینوج با
@@ -1012,18 +1057,51 @@ class Places:
                 colon = _last_before(self.colons, sentence_start, clauses[0][1])
                 in_clause = [m for m in own if not self._clause_counts(clauses, starts, m.start)
                              or m.start < colon]
+            if not in_clause:
+                # A list in brackets details what stands before them («منتخبین پنجمین دوره اسلامی
+                # شهر تهران 7 گزینه (نجفی با 21 رای، مرعشی با 20 رای، …)»): the votes are the council's.
+                bracket = self.text.rfind("(", sentence_start, number_start)
+                if bracket >= 0 and self.text.find(")", bracket, number_start) < 0:
+                    in_clause = [m for m in own if m.start < bracket]
             return _closest(in_clause, number_start).name if in_clause else None
+        if own and sentence_start < self.title_end:
+            # A title of two headlines («اختصاص 700 میلیارد ریال اعتبارات بازآفرینی شهر دوگنبدان /
+            # هزار واحد مسکونی در زلزله خسارت دید»): each number takes its own headline's programme.
+            cuts = self.headline_cuts
+            left = _last_before(cuts, sentence_start, number_start)
+            after = bisect_right(cuts, number_start)
+            right = cuts[after] if after < len(cuts) and cuts[after] < sentence_end else -1
+            half = [m for m in own if left < m.start and (right < 0 or m.start < right)]
+            if half != own:
+                return _closest(half, number_start).name if half else None
         if own:
-            return _closest(own, number_start).name
+            colon = _last_before(self.colons, number_start, sentence_end)
+            if colon < 0 or any(m.start < colon for m in own):
+                return _closest(own, number_start).name
+            # Only after the speaker's colon that follows the number («… ۳۶۰ هزار تومان است،
+            # افزود: … اتصال به اورژانس و آتش‌نشانی …»): what is said next is another statement.
+            own = []
         previous_start, _ = self._sentence_of(max(0, sentence_start - 1))
-        if previous_start < sentence_start:
+        if previous_start < sentence_start and category != "duration" \
+                and not self.text.startswith("*", sentence_start):
+            # (nor does a subheading, «*آزادسازی و تملک اراضی … / بهره‌برداری از ۱۰ کیلومتر …»: it
+            # opens a section of its own)
+            # (a length of time the sentence names by itself, «طی این شش سال», «مربوط به ۶۰ سال
+            # پیش», dates its own story, not the programme the sentence before named)
             before = self._between(self.programme_starts, self.programmes, previous_start, sentence_start)
             if before:
                 # The programme the sentence before ties its last number to («فراخوان این پویش …
                 # ۳۵۰ نفر … ۵۶ جلسه، … از سوی شهردار محله انتخاب شدند» lends «این پویش»), else its last.
                 digit = _last_before(self.digits, previous_start, sentence_start)
                 tied = [m for m in before if m.start <= digit]
-                return (tied or before)[-1].name
+                if tied:
+                    return tied[-1].name
+                if digit < 0:
+                    return before[-1].name
+                # A sentence whose numbers all come before its programme's name has told what
+                # those numbers are about; the name closing it is not the next sentence's
+                # («… ۳۶۰ هزار تومان است، افزود: … اتصال به اورژانس و آتش‌نشانی نیز هستند.»).
+                return None
         following = bisect_left(self.sentence_starts, sentence_end)
         if following >= len(self.sentence_starts) or sentence_start >= self.title_end:
             # The next sentence lends its programme to the title only: measured on the tuning
@@ -1040,7 +1118,75 @@ _LABEL_BEFORE = re.compile(r"[،,][ \u200c]*(?:[^\W\d][\w\u200c]*[ \u200c]*){1,2
 def _is_list_label(folded: str, mention: Mention) -> bool:
     """A name that is one word of a list of fields («حوزه‌های خدمات شهری، عمران، شهرسازی، اداری،
     مالی، حقوقی، آتش‌نشانی»): a label, not the programme (FACTS.md rulings, a sector label)."""
-    return bool(_LABEL_BEFORE.search(folded, max(0, mention.start - 40), mention.start))
+    return bool(_LABEL_BEFORE.search(folded, max(0, mention.start - 40), mention.start)) or bool(
+        _ITEM_BEFORE.search(folded, max(0, mention.start - 40), mention.start)
+        and _ITEM_AFTER.match(folded, mention.end))
+
+
+# A name alone between commas, after a plain word, in a list of words («عوارض خاص از جمله فضای
+# سبز، آتش‌نشانی، آموزش»): an item of the list, not the programme.
+_ITEM_BEFORE = re.compile(r"[^\W\d][\w\u200c]*[ \u200c]*[،,][ \u200c]*$")
+_ITEM_AFTER = re.compile(r"[ \u200c]*[،,][ \u200c]*[^\W\d]")
+
+
+# Bodies that are never a programme (the city hall itself, the emergency services beside it):
+# an institution named as their pair («مسائل اصلی شورا و شهرداری», «اتصال به اورژانس و
+# آتش‌نشانی») is spoken of with them, not counted (FACTS.md rulings, «Not institutions as programmes»).
+_PAIR_BODIES = r"(?:شهرداری|شهرداری\u200cها|شهرداریها|دهیاری|اورژانس|پلیس|هلال\u200cاحمر|هلال احمر)"
+# (before the name only the emergency services: «تلاش شهرداری و سازمان آتش‌نشانی» credits the
+# organisation whose equipment the number funds)
+# nor «ارگان‌های مربوطه از جمله آتش‌نشانی»: one example of the bodies spoken of.
+_PAIRED_BEFORE = re.compile(
+    r"(?<![\w\u200c])(?:(?:اورژانس|پلیس|هلال\u200cاحمر|هلال احمر)[ \u200c]+و|از[ \u200c]+جمله)[ \u200c]*$")
+_PAIRED_AFTER = re.compile(r"[ \u200c]+و[ \u200c]+" + _PAIR_BODIES + r"(?![\w\u200c])")
+
+
+def _paired_with_a_body(folded: str, mention: Mention) -> bool:
+    """An institution named as the pair of a body that is no programme («شورا و شهرداری»)."""
+    return bool(_PAIRED_AFTER.match(folded, mention.end)
+                or _PAIRED_BEFORE.search(folded, max(0, mention.start - 30), mention.start))
+
+
+# What the text says the thing is not in or not part of («جز طرح هادی روستاها قرار نگرفته است»,
+# «… BRT نیست»): not its programme (FACTS.md rulings, «Not the programme either»).
+_NOT_IN_IT = re.compile(r"(?:[ \u200c]+[^\W\d][\w\u200c]*){0,2}[ \u200c]+(?:نیست|نیستند|نبوده|نبود|"
+                        r"قرار[ \u200c]+نگرفته|قرار[ \u200c]+نگرفت|قرار[ \u200c]+ندارد|قرار[ \u200c]+ندارند)"
+                        r"(?![\w\u200c])")
+
+
+def _named_before(found: list[Mention]) -> list[Mention]:
+    """A name that begins with a programme the text names elsewhere, or is that programme after
+    its word, is that programme («جشنواره مشترک «سیب و عناب»», then «نمایشگاه سیب و عناب بحث
+    سوغاتی‌ها»): the words after it ran on past its end."""
+    names = {m.name for m in found}
+    shorter: dict[str, str] = {}
+    for name in names:
+        words_ = name.split()
+        for size in range(len(words_) - 1, 0, -1):
+            known = next((part for skip in (0, 1) if skip + size <= len(words_)
+                          and (part := " ".join(words_[skip:skip + size])) in names), None)
+            if known:
+                shorter[name] = known
+                break
+    renamed = []
+    for m in found:
+        name, seen = m.name, set()
+        while name in shorter and name not in seen:  # each step is shorter: it ends
+            seen.add(name)
+            name = shorter[name]
+        renamed.append(m if name == m.name else Mention(m.start, m.end, name, m.kind, m.role, m.bare))
+    return renamed
+
+
+# «در جلسه ستاد فرهنگی، اجتماعی … استان»: the meeting where a number was said is no programme
+# (FACTS.md rulings); «56 جلسه شورای شهر» counts the council's sessions and is, and a listed
+# institution's meeting is its own business (the council's votes and agenda items).
+_MEETING_OF = re.compile(r"(?<![0-9۰-۹][ \u200c])(?<![0-9۰-۹])(?:^|(?<=[\s\u200c]))(?:جلسه|نشست|جلسات)[ \u200c]+$")
+
+
+# The slash between two headlines of a title, not the one of a decimal («5/1 کیلومتر»).
+_HEADLINE_CUT = re.compile(r"(?<![0-9۰-۹])/|/(?![0-9۰-۹])")
+_ITEM_JOIN = re.compile(r"[ \u200c]و[ \u200c]+(?:" + "|".join(sorted(_PROGRAMME_TRIGGERS)) + r")(?![\w\u200c])")
 
 
 def _trigger_before(word: str | None) -> bool:
