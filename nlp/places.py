@@ -1083,7 +1083,8 @@ class Places:
             own = []
         previous_start, _ = self._sentence_of(max(0, sentence_start - 1))
         if previous_start < sentence_start and category != "duration" \
-                and not self.text.startswith("*", sentence_start):
+                and not self.text.startswith("*", sentence_start) \
+                and not _NEW_TOPIC.search(self.text, sentence_start, min(sentence_end, sentence_start + 60)):
             # (nor does a subheading, «*آزادسازی و تملک اراضی … / بهره‌برداری از ۱۰ کیلومتر …»: it
             # opens a section of its own)
             # (a length of time the sentence names by itself, «طی این شش سال», «مربوط به ۶۰ سال
@@ -1184,6 +1185,9 @@ def _named_before(found: list[Mention]) -> list[Mention]:
 _MEETING_OF = re.compile(r"(?<![0-9۰-۹][ \u200c])(?<![0-9۰-۹])(?:^|(?<=[\s\u200c]))(?:جلسه|نشست|جلسات)[ \u200c]+$")
 
 
+# A sentence that says it turns to something else takes no programme from the one before it
+# («وی در پایان همچنین از ساخت گلدسته … خبر داد»; «علاوه بر این»: FACTS.md rulings).
+_NEW_TOPIC = re.compile(r"(?<![\w\u200c])(?:در پایان|علاوه بر این|از سوی دیگر|در بخش دیگری)(?![\w\u200c])")
 # The slash between two headlines of a title, not the one of a decimal («5/1 کیلومتر»).
 _HEADLINE_CUT = re.compile(r"(?<![0-9۰-۹])/|/(?![0-9۰-۹])")
 _ITEM_JOIN = re.compile(r"[ \u200c]و[ \u200c]+(?:" + "|".join(sorted(_PROGRAMME_TRIGGERS)) + r")(?![\w\u200c])")

@@ -485,3 +485,12 @@ def test_this_system_with_no_system_named_is_not_the_last_programme():
             "مالی، حقوقی، آتش‌نشانی تقسیم‌بندی می‌شوند.\nنبوی‌فر خاطرنشان کرد: در این دوره‌ها با استفاده از "
             "نرم‌افزار جام فردی دوره آشنایی با این سامانه برای پرسنل هر سه منطقه اجرا می‌شود.")
     assert [(f[0], f[3]) for f in _attributed(text)] == [(7, None), (3, None)]
+
+
+def test_a_sentence_that_turns_to_something_else_takes_no_programme_from_the_one_before():
+    # corpus/text/fars_8812130218_tehran_region20_…: after the neighbourhood halls, «وی در پایان
+    # همچنین از ساخت گلدسته …» turns to the mosques; their 220 are no hall's.
+    text = ("عنوان\nشهردار منطقه 20 تهران تعداد سراهای محله احداث شده در این منطقه را 15 مورد عنوان کرد.\n"
+            "وی در پایان همچنین از ساخت گلدسته و مفرش کردن مساجد سطح منطقه خبر داد و تصریح کرد: در شهر ری 220 "
+            "مسجد وجود دارد.")
+    assert [(f[0], f[3]) for f in _attributed(text)] == [(15, "سرای محله"), (220, None)]
