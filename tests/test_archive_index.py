@@ -14,7 +14,7 @@ from datetime import datetime
 import pytest
 
 from shahrnameh import ingest
-from shahrnameh.demosite import DemoSite, Page
+from shahrnameh.demo.site import DemoSite, Page
 from shahrnameh.flows.settings import DEMO_CRAWL_SETTINGS, DEMO_SOURCES
 from shahrnameh.ingest import steps as pipeline
 from shahrnameh.spiders.archive import Archive
