@@ -19,14 +19,14 @@ import pytest
 from datetime import datetime, timezone
 from html.parser import HTMLParser
 
-from sqlalchemy import DateTime, bindparam, inspect, text
+from sqlalchemy import inspect, text
 from typer.testing import CliRunner
 
 from shahrnameh.flows.cli import app
 from shahrnameh.warehouse import db, journalism, load
 from shahrnameh.warehouse.datasette_metadata import metadata
-from test_timeline import CORPUS, corpus_document, load_corpus
-from test_whatsnew import SEED, UPDATE
+from test_timeline import CORPUS
+from test_whatsnew import SEED, stored_last_week_then_updated
 
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -39,15 +39,7 @@ def warehouse(tmp_path_factory) -> Path:
     site updated it (350 → 420 people, 50 → 60 councils)."""
     path = tmp_path_factory.mktemp("serve") / "warehouse.sqlite"
     url = f"sqlite:///{path}"
-    load_corpus(url)
-    engine = db.connect(url)
-    with engine.begin() as connection:
-        connection.execute(text("UPDATE articles SET created_at = :last_week").bindparams(
-            bindparam("last_week", type_=DateTime)), {"last_week": datetime(2026, 11, 16, 1, 0)})
-    run_id = load.start_run(engine)
-    _, outcome = load.load_document(engine, run_id, page_id=None, source="corpus", url=(CORPUS / SEED).as_uri(),
-                                    document=corpus_document(SEED, UPDATE))
-    assert outcome == "changed"
+    engine, run_id = stored_last_week_then_updated(url)
     load.finish_run(engine, run_id, status="succeeded", counts={}, errors=[])
     db.disconnect(url)
     return path

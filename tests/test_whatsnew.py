@@ -18,11 +18,10 @@ UPDATE = ("۳۵۰ نفر در ۵۰ شورای محله", "۴۲۰ نفر در ۶�
 FESTIVAL = "text/fars_8307140301_tehran_participation_festival_200_projects.txt"
 
 
-@pytest.fixture
-def warehouse(empty_warehouse) -> str:
-    """Last week's run stored two articles; this week's stored a changed version of one and a new one."""
-    url = empty_warehouse
-    load_corpus(url, articles=(SEED, "seeds/000_79683cf1f56b498c.txt"))
+def stored_last_week_then_updated(url: str, articles: tuple[str, ...] | None = None):
+    """The corpus (or `articles` of it) stored last week, then this week's run storing the
+    updated seed 004: the engine and this week's run id."""
+    load_corpus(url, **({"articles": articles} if articles else {}))
     engine = db.connect(url)
     with engine.begin() as connection:
         connection.execute(text("UPDATE articles SET created_at = :last_week").bindparams(
@@ -31,6 +30,14 @@ def warehouse(empty_warehouse) -> str:
     _, outcome = load.load_document(engine, run_id, page_id=None, source="corpus", url=(CORPUS / SEED).as_uri(),
                                     document=corpus_document(SEED, UPDATE))
     assert outcome == "changed"
+    return engine, run_id
+
+
+@pytest.fixture
+def warehouse(empty_warehouse) -> str:
+    """Last week's run stored two articles; this week's stored a changed version of one and a new one."""
+    url = empty_warehouse
+    engine, run_id = stored_last_week_then_updated(url, (SEED, "seeds/000_79683cf1f56b498c.txt"))
     load.load_document(engine, run_id, page_id=None, source="corpus", url=(CORPUS / FESTIVAL).as_uri(),
                        document=corpus_document(FESTIVAL))
     return url
