@@ -64,7 +64,7 @@ def test_csv_has_a_bom_a_header_and_every_fact(loaded):
 
 
 def test_filters_go_through_the_alias_tables(loaded):
-    # «سرای‌محله» (with ZWNJ) and «شهر ری» are other spellings of the stored names.
+    # «سرای‌محله» (with ZWNJ) and «منطقه ۲۰» are other spellings of the stored names.
     lines = _export(loaded, "jsonl", programme="سرای‌محله").decode().splitlines()
     rows = [json.loads(line) for line in lines]
     assert rows and {r["programme_name"] for r in rows} == {"سرای محله"}
@@ -73,8 +73,9 @@ def test_filters_go_through_the_alias_tables(loaded):
     assert {r["attribution"] for r in rows} <= set(ATTRIBUTED_BY)
     assert any(r["attribution"] == "sentence" for r in rows)
 
-    rows = [json.loads(line) for line in _export(loaded, "jsonl", municipality="شهر ری").decode().splitlines()]
-    assert {r["municipality_name"] for r in rows} == {"شهرری"}  # «شهر ری» in the district 20 article
+    # «تهران / منطقه ۲۰», Persian digits: the district 20 article's numbers (its «شهر ری» is the district).
+    rows = [json.loads(line) for line in _export(loaded, "jsonl", municipality="تهران / منطقه ۲۰").decode().splitlines()]
+    assert rows and {r["municipality_name"] for r in rows} == {"تهران / منطقه 20"}
 
     rows = [json.loads(line) for line in _export(loaded, "jsonl", since=date(2020, 1, 1)).decode().splitlines()]
     assert rows and {r["published"] for r in rows} == {"2021-02-01"}
