@@ -15,7 +15,7 @@ from alembic.config import Config
 from alembic.util import CommandError
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
@@ -136,8 +136,7 @@ def throwaway_schema(server_url: str, prefix: str) -> Iterator[str]:
         admin.dispose()
 
 
-_run_locks: dict[str, list] = {}  # warehouse URL → [the connection holding PostgreSQL's lock, depth]
-_run_locks_guard = threading.Lock()
+_run_locks = filelock.ReentrantHolds()  # warehouse URL → the connection holding PostgreSQL's lock
 # One advisory lock per warehouse: the schema is part of its key (tests keep many in one database).
 _ADVISORY_KEY = "hashtextextended('shahrnameh-run:' || current_schema(), 0)"
 
@@ -158,35 +157,30 @@ def run_lock(engine: Engine) -> Iterator[None]:
                                      "wait for it to finish") from None
             yield
         return
-    key = str(engine.url)
-    with _run_locks_guard:
-        if key in _run_locks:
-            _run_locks[key][1] += 1
-        else:
-            connection = engine.connect()
-            try:
-                got = connection.exec_driver_sql(f"SELECT pg_try_advisory_lock({_ADVISORY_KEY})").scalar()
-                connection.commit()
-            except SQLAlchemyError as error:
-                connection.close()
-                raise WarehouseError(f"locking the warehouse for this run: {first_line(error)}") from error
-            if not got:
-                connection.close()
-                raise WarehouseError(f"another run is using the warehouse {_shown(key)} (another session "
-                                     "holds its lock): wait for it to finish")
-            _run_locks[key] = [connection, 1]
-    try:
+
+    def acquire() -> Connection:
+        connection = engine.connect()
+        try:
+            got = connection.exec_driver_sql(f"SELECT pg_try_advisory_lock({_ADVISORY_KEY})").scalar()
+            connection.commit()
+        except SQLAlchemyError as error:
+            connection.close()
+            raise WarehouseError(f"locking the warehouse for this run: {first_line(error)}") from error
+        if not got:
+            connection.close()
+            raise WarehouseError(f"another run is using the warehouse {_shown(str(engine.url))} (another "
+                                 "session holds its lock): wait for it to finish")
+        return connection
+
+    def release(connection: Connection) -> None:
+        try:
+            connection.exec_driver_sql(f"SELECT pg_advisory_unlock({_ADVISORY_KEY})")
+            connection.commit()
+        finally:
+            connection.close()
+
+    with _run_locks.hold(str(engine.url), acquire, release):
         yield
-    finally:
-        with _run_locks_guard:
-            _run_locks[key][1] -= 1
-            if _run_locks[key][1] == 0:
-                connection, _ = _run_locks.pop(key)
-                try:
-                    connection.exec_driver_sql(f"SELECT pg_advisory_unlock({_ADVISORY_KEY})")
-                    connection.commit()
-                finally:
-                    connection.close()
 
 
 def migration_config() -> Config:
