@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from shahrnameh import ingest
@@ -43,7 +44,9 @@ def nightly(sources, db_url: str, archive_root, *, substitutions: dict | None = 
     from shahrnameh.flows.nightly import nightly as nightly_flow
 
     flow = nightly_flow if runner is None else nightly_flow.with_options(task_runner=runner)
-    return flow(str(sources), db_url, str(archive_root), substitutions=substitutions, crawl_settings=crawl_settings)
+    with _prefect_api(cluster, workers):
+        return flow(str(sources), db_url, str(archive_root), substitutions=substitutions,
+                    crawl_settings=crawl_settings)
 
 
 def reparse(db_url: str, archive_root, *, source: str | None = None, cluster: str | None = None,
@@ -59,7 +62,8 @@ def reparse(db_url: str, archive_root, *, source: str | None = None, cluster: st
     from shahrnameh.flows.reparse_flow import reparse as reparse_flow
 
     flow = reparse_flow if runner is None else reparse_flow.with_options(task_runner=runner)
-    return flow(db_url, str(archive_root), source=source)
+    with _prefect_api(cluster, workers):
+        return flow(db_url, str(archive_root), source=source)
 
 
 def _task_runner(db_url: str, cluster: str | None, workers: int | None, *, threads_per_worker: int):
@@ -69,8 +73,7 @@ def _task_runner(db_url: str, cluster: str | None, workers: int | None, *, threa
     if workers is not None and workers < 1:
         raise LaunchError(f"--workers must be at least 1, not {workers}")
     if cluster:
-        parts = urlsplit(cluster if "://" in cluster else f"tcp://{cluster}")
-        if db_url.startswith("sqlite") and parts.hostname not in _LOOPBACK:
+        if db_url.startswith("sqlite") and not _on_this_machine(cluster):
             raise LaunchError(f"a SQLite warehouse is one machine's file: the workers of cluster {cluster} "
                               "cannot share it; use a PostgreSQL warehouse (--db postgresql://...)")
     if prefect_server() is not None or cluster or workers:
@@ -84,6 +87,45 @@ def _task_runner(db_url: str, cluster: str | None, workers: int | None, *, threa
     # Processes, not threads: each worker has its own interpreter lock and its own crawl reactor.
     return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "processes": True,
                                           "threads_per_worker": threads_per_worker, "dashboard_address": None})
+
+
+@contextmanager
+def _prefect_api(cluster: str | None, workers: int | None):
+    """One Prefect API for the flow and every task of a cluster run without a configured server.
+
+    Left to itself, Prefect starts a temporary server in every worker process at its first
+    task, and two tasks starting at once on one worker's threads race (Prefect 3.8 marks the
+    server running before its process exists: "Server process did not start"). Workers on
+    this machine share this process's temporary server instead; workers on other machines
+    cannot reach it, so each starts its own once, when it joins, before any task.
+    """
+    if prefect_server() is not None or not (cluster or workers):
+        yield
+        return
+    if cluster and not _on_this_machine(cluster):
+        from distributed import Client
+
+        from shahrnameh.flows.workerplugin import TemporaryPrefectServer
+
+        with Client(cluster) as client:
+            client.register_plugin(TemporaryPrefectServer(), name="shahrnameh-prefect-server")
+        yield
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from shahrnameh.flows.serverguard import guard_prefect_server
+
+    guard_prefect_server()
+    server = SubprocessASGIServer()
+    server.start()
+    # Prefect sends the flow's settings with every task, so the workers use this URL too.
+    with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+        yield
+
+
+def _on_this_machine(cluster: str) -> bool:
+    return urlsplit(cluster if "://" in cluster else f"tcp://{cluster}").hostname in _LOOPBACK
 
 
 def _say(line: str) -> None:

@@ -180,6 +180,28 @@ def test_a_local_cluster_of_worker_processes_shares_a_sqlite_warehouse(single_pr
     db_url = f"sqlite:///{tmp_path / 'warehouse.sqlite'}"
     done = shahrnameh("demo", "--db", db_url, "--workers", "2", home=tmp_path / "home")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    # One Prefect API for the flow and both workers' tasks, not one temporary server per process.
+    assert done.stderr.count("Starting temporary server") == 1, done.stderr[-3000:]
     assert stored(db_url) == single_process
     _, workers = queries.run_sql(db.connect(db_url), "SELECT worker FROM run_sources")
     assert len(workers) == 3 and all(worker.startswith("tcp://127.0.0.1:") for (worker,) in workers)
+
+
+def test_workers_on_other_machines_each_start_their_prefect_server_once_when_they_join(cluster):
+    """They cannot reach the temporary server of the machine that starts the run."""
+    from distributed import Client
+
+    from shahrnameh.flows.workerplugin import TemporaryPrefectServer
+
+    def health() -> int:
+        import httpx
+        from prefect.server.api.server import SubprocessASGIServer
+
+        server = SubprocessASGIServer()
+        return httpx.get(f"{server.api_url}/health", timeout=30).status_code if server.server_process else 0
+
+    with Client(cluster["address"]) as client:
+        assert set(client.run(health).values()) == {0}
+        client.register_plugin(TemporaryPrefectServer(), name="shahrnameh-prefect-server")
+        assert set(client.run(health).values()) == {200}
+        client.unregister_worker_plugin("shahrnameh-prefect-server")
