@@ -6,8 +6,15 @@ do too); «ۀ» is «ه» with its ezafe written on it and «ة» the Arabic end
 one, so a folded text is as long as the text and an offset into one is an offset into the
 other: the readers that match a folded text and report spans of the text rely on it.
 
-Callers fold different parts of the table (`folding(ARABIC_LETTERS + "ۀ")`), each the part
-its rules were written and measured with; `docs/text-quality.md` lists who folds what.
+Callers fold different parts of the table, each the part its rules were written and
+measured with (folding more would change what they read):
+
+- numbers, dates: Arabic ي/ى/ك (`ARABIC_LETTERS`);
+- facts: those and «ۀ», «ة» (`HEH_FORMS`);
+- places: Arabic ي/ى/ك, «ۀ» (not «ة») and the direction marks;
+- entities' keys: every letter (`ALL_LETTERS`); syndication: ي/ى/ك, «ۀ», «ة», «آ», with hamza
+  seats of its own (its signatures are stored);
+- language, the gazetteer's names: ي/ك; page's weekday before a title's date: ي.
 """
 
 from __future__ import annotations
