@@ -33,6 +33,7 @@ from pathlib import Path
 
 from shahrnameh.nlp.document import decode_page, document_from_page
 from shahrnameh.nlp.evaluation import ZWNJ, add_survival, zwnj_survival
+from shahrnameh.nlp.letters import ARABIC_YEH_KAF, folds
 from shahrnameh.nlp.normalize import normalize
 from shahrnameh.nlp.page import read_html
 from shahrnameh.nlp.zwnj import is_dictionary_word
@@ -41,7 +42,7 @@ CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 SPLIT_SEED = "zwnj-heldout-2026-12-07"
 # Older Fars items write Arabic ي and ك, which normalisation folds to ی and ک; the
 # reference is folded alike so that its letters line up with the output's.
-_ARABIC_LETTERS = str.maketrans("يك", "یک")
+_ARABIC_LETTERS = str.maketrans(folds(ARABIC_YEH_KAF))
 
 
 def persian_pages(corpus: Path = CORPUS):

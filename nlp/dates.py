@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import jdatetime
 
 from shahrnameh.nlp.digits import DIGIT_CLASS, to_latin_digits
+from shahrnameh.nlp.letters import ARABIC_LETTERS, folding
 
 # Iranian and Afghan names of the solar months, both spellings of ی/ي and ک/ك handled by
 # folding the text before matching.
@@ -25,9 +26,7 @@ _HIJRI_MONTHS = {
     "شعبان": 8, "رمضان": 9, "شوال": 10, "ذی‌القعده": 11, "ذی القعده": 11,
     "ذی‌الحجه": 12, "ذی الحجه": 12,
 }
-def _fold(text: str) -> str:
-    # Same length as the input, so match offsets stay valid.
-    return text.replace("ي", "ی").replace("ك", "ک").replace("ى", "ی")
+_fold = folding(ARABIC_LETTERS)  # same length as the input, so match offsets stay valid
 
 
 _GREGORIAN_MONTHS = {m.lower(): i for i, m in enumerate(

@@ -13,15 +13,14 @@ from functools import lru_cache
 from importlib import resources
 
 from shahrnameh.nlp.digits import to_latin_digits
+from shahrnameh.nlp.letters import ALL_LETTERS, folds
 from shahrnameh.nlp.lexicon import words
 
 SEPARATOR = " / "  # between a city and its district in nlp.facts' municipality: «تهران / منطقه 3»
 
-_LETTER_FOLDS = str.maketrans({
-    "ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "ۀ": "ه", "آ": "ا", "ٱ": "ا",
-    # Hamza seats vary between writers («هیأت», «هیئت», «مسؤول», «مسئول»): one symbol for all.
-    "أ": "ء", "إ": "ء", "ئ": "ء", "ؤ": "ء",
-})
+# Arabic ي/ى/ك, «ۀ» and «ة», «آ» and «ٱ», every hamza seat: all the table folds but direction marks,
+# which _DROPPED drops.
+_LETTER_FOLDS = str.maketrans(folds(ALL_LETTERS))
 # Diacritics, tatweel, ZWNJ/ZWJ and everything that is not a letter, a digit or the
 # city/district slash: spacing and half-spaces are where spellings differ most.
 _DROPPED = re.compile(r"[\u064B-\u065F\u0670\u0640]|[^\w/]|_")

@@ -17,6 +17,7 @@ from functools import lru_cache
 from importlib import resources
 
 from shahrnameh.nlp.dates import find_dates
+from shahrnameh.nlp.letters import ARABIC_LETTERS, HEH_FORMS, folding
 from shahrnameh.nlp.numbers import MAX_NUMBER_DIGITS, SCALES, NumberMention, find_numbers, scaled
 from shahrnameh.nlp.places import Places
 from shahrnameh.nlp.records import Fact
@@ -36,8 +37,7 @@ _CLOCK = re.compile(r"[0-9۰-۹]\s*:\s*$")
 _PERIOD_ORDINALS = {"نخست", "اول", "دوم", "سوم", "چهارم", "پایانی", "آخر"}
 
 
-def _fold(text: str) -> str:
-    return text.replace("ي", "ی").replace("ك", "ک").replace("ى", "ی").replace("ة", "ه").replace("ۀ", "ه")
+_fold = folding(ARABIC_LETTERS + HEH_FORMS)
 
 
 def _gap(text: str) -> str:

@@ -38,6 +38,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from shahrnameh.nlp.entities import singular_word, spelling_key
+from shahrnameh.nlp.letters import ARABIC_YEH_KAF, folding
 from shahrnameh.nlp.lexicon import cache_folder, words
 
 # A word hazm's news counts more often than this is a word first and a place second: the
@@ -135,8 +136,11 @@ def _rows(path: Path) -> list[dict]:
     return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
 
 
+_fold = folding(ARABIC_YEH_KAF)
+
+
 def _clean(name: str) -> str:
-    return " ".join(name.replace("ي", "ی").replace("ك", "ک").split())
+    return " ".join(_fold(name).split())
 
 
 def _build() -> dict:

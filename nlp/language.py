@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from shahrnameh.nlp.letters import ARABIC_YEH_KAF, folding
+
 _LATIN_RUN = re.compile(r"[A-Za-z]+")
 _ENGLISH_WORD = re.compile(r"\b(?:the|and|of|to|in|is)\b", re.I)
 _PERSIAN_LETTERS = "پچژگ"
@@ -15,7 +17,8 @@ _WORD = re.compile(r"[\u0600-\u06FF\u200c]+")
 _PERSIAN_WORDS = frozenset("است این که را می‌شود می های برای شد شده بود کرد و از با آن در به شود نیز".split())
 _ARABIC_WORDS = frozenset("في التي الذي على إلى عن هذا هذه كان قال أن إن مع بعد ذلك".split())
 # Compared with the folded words of the sample.
-_FOLDED_ARABIC_WORDS = frozenset(word.replace("ي", "ی").replace("ك", "ک") for word in _ARABIC_WORDS)
+_fold = folding(ARABIC_YEH_KAF)
+_FOLDED_ARABIC_WORDS = frozenset(map(_fold, _ARABIC_WORDS))
 MIN_LETTERS = 20
 # Enough text to tell; reading a whole long article adds time, not certainty.
 SAMPLE_CHARS = 4000
@@ -32,9 +35,8 @@ def detect_language(text: str) -> str:
         return "unknown"
     if latin > script:
         return "en" if _ENGLISH_WORD.search(sample) else "other"
-    # Folded once for the whole sample, with str.replace: str.translate walks a non-ASCII
-    # string through a dict lookup per character, and cost more than all the rest.
-    words = _WORD.findall(sample.replace("ي", "ی").replace("ك", "ک"))
+    # Folded once for the whole sample.
+    words = _WORD.findall(_fold(sample))
     persian_letters = sum(map(sample.count, _PERSIAN_LETTERS))
     persian = (sum(w in _PERSIAN_WORDS for w in words) + 3 * persian_letters
                + sum(map(sample.count, _PERSIAN_YA_KAF)) / 4

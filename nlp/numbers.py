@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Context, Decimal, InvalidOperation
 
 from shahrnameh.nlp.digits import DIGIT_CLASS, to_latin_digits
+from shahrnameh.nlp.letters import ARABIC_LETTERS, folding
 
 UNITS = {
     "صفر": 0, "یک": 1, "یه": 1, "دو": 2, "سه": 3, "چهار": 4, "پنج": 5, "شش": 6, "شیش": 6,
@@ -88,8 +89,7 @@ def as_number(value: Decimal) -> int | Decimal:
     return value.normalize(_EXACT) if value.is_finite() else value
 
 
-def _fold(text: str) -> str:
-    return text.replace("ي", "ی").replace("ك", "ک").replace("ى", "ی")
+_fold = folding(ARABIC_LETTERS)  # same length as the text: a match's offsets are the text's
 
 
 _LATIN_SLASH_DECIMAL = re.compile(r"^([0-9]+)/([0-9]+)$")

@@ -20,6 +20,7 @@ from shahrnameh.nlp.entities import (
     SEPARATOR, programme_aliases, programme_base_form, programme_key, programme_word_key, spelling_key,
 )
 from shahrnameh.nlp.gazetteer import gazetteer
+from shahrnameh.nlp.letters import ARABIC_LETTERS, DIRECTION_MARKS, folding
 from shahrnameh.nlp.lexicon import hazm_data, words
 from shahrnameh.nlp.numbers import find_numbers
 
@@ -154,11 +155,9 @@ class Mention:
     bare: str = ""
 
 
-def _fold(text: str) -> str:
-    # Same length as the text: positions in the folded text are positions in the text. Direction
-    # marks («خراسان\u200e جنوبی») part no words.
-    return text.replace("ي", "ی").replace("ك", "ک").replace("ى", "ی").replace("ۀ", "ه").replace(
-        "\u200e", " ").replace("\u200f", " ")
+# Same length as the text: positions in the folded text are positions in the text. Direction
+# marks («خراسان\u200e جنوبی») part no words.
+_fold = folding(ARABIC_LETTERS + "ۀ" + DIRECTION_MARKS)
 
 
 @lru_cache(maxsize=1)

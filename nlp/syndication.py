@@ -32,6 +32,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from shahrnameh.nlp.letters import ARABIC_LETTERS, HEH_FORMS, folds
+
 SHINGLE_CHARS = 12
 NUM_PERM = 128
 SEED = 20261125
@@ -41,8 +43,10 @@ ROWS = 7
 # 0.25; 0.5 leaves room for heavier edits without coming near unrelated stories.
 SAME_STORY = 0.5
 
+# Hamza seats fold to their seat's letter here, not to «ء» as in nlp.letters: stored band keys
+# were made so, and a signature computed tonight must equal one computed next year.
 _FOLD = str.maketrans({
-    "ي": "ی", "ى": "ی", "ئ": "ی", "ك": "ک", "ة": "ه", "ۀ": "ه", "أ": "ا", "إ": "ا", "آ": "ا", "ؤ": "و",
+    **folds(ARABIC_LETTERS + HEH_FORMS + "آ"), "ئ": "ی", "أ": "ا", "إ": "ا", "ؤ": "و",
     "\u200c": "", "\u200d": "", "\u00a0": " ",
     **{chr(0x06F0 + i): str(i) for i in range(10)},
     **{chr(0x0660 + i): str(i) for i in range(10)},
