@@ -14,7 +14,7 @@ measured with (folding more would change what they read):
 - places: Arabic ي/ى/ك, «ۀ» (not «ة») and the direction marks;
 - entities' keys: every letter (`ALL_LETTERS`); syndication: ي/ى/ك, «ۀ», «ة», «آ», with hamza
   seats of its own (its signatures are stored);
-- language, the gazetteer's names: ي/ك; page's weekday before a title's date: ي.
+- language, the gazetteer's names: ي/ك; page's weekday before a title's date: ي/ى/ك.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from shahrnameh.nlp.dates import find_dates, parse_date
 from shahrnameh.nlp.language import arabic_script_letters, detect_language, not_language
-from shahrnameh.nlp.letters import folding
+from shahrnameh.nlp.letters import ARABIC_LETTERS, folding
 
 # Not <form>: ASP.NET sites wrap the whole page in one.
 _DROP_TAGS = "script, style, noscript, nav, header, footer, aside, iframe, button, select, svg, template"
@@ -162,8 +162,8 @@ def _title(tree: LexborHTMLParser) -> str | None:
 _WEEKDAY_BEFORE_END = re.compile(
     r"(?:پنج\s?شنبه|پنجشنبه|چهار\s?شنبه|سه\s?شنبه|دوشنبه|یکشنبه|شنبه|جمعه|پنج‌شنبه|چهار‌شنبه|سه‌شنبه)"
     r"[\s,،]*$")
-# Only «ي» has ever been folded before the weekday is looked for; «يكشنبه» keeps its «ك».
-_fold_yeh = folding("ي")
+# A weekday typed on an Arabic keyboard («يكشنبه») is the same weekday.
+_fold_letters = folding(ARABIC_LETTERS)
 _SEPARATORS = "-|–—:"
 _EDGE_PUNCTUATION = " \t-|–—:،,"
 
@@ -176,14 +176,14 @@ def _without_date(title: str) -> str:
     mentions = find_dates(title)
     if mentions and not title[mentions[-1].end:].strip(_EDGE_PUNCTUATION):
         head = title[:mentions[-1].start]
-        weekday = _WEEKDAY_BEFORE_END.search(_fold_yeh(head))
+        weekday = _WEEKDAY_BEFORE_END.search(_fold_letters(head))
         if weekday:
             head = head[:weekday.start()]
         if weekday or not head.strip() or head.rstrip()[-1] in _SEPARATORS:
             title = head.rstrip(_EDGE_PUNCTUATION)
             mentions = mentions[:-1]
     if mentions:
-        before = _fold_yeh(title[:mentions[0].start])
+        before = _fold_letters(title[:mentions[0].start])
         after = title[mentions[0].end:].lstrip(" \t")
         weekday = _WEEKDAY_BEFORE_END.search(before)
         if not (before[:weekday.start()] if weekday else before).strip() and (

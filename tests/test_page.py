@@ -210,6 +210,8 @@ SEED_004_HEADLINE = "آیین رونمایی از الگوی حکمرانی مر
     (f"۱۴۰۳/۰۲/۲۹ - {SEED_004_HEADLINE}", SEED_004_HEADLINE),
     (f"{SEED_004_HEADLINE} - فیروزه کویر رفسنجان", SEED_004_HEADLINE),
     (SEED_004_HEADER, "فیروزه کویر"),  # what is left once the date stamp is cut: no date
+    # A weekday typed on an Arabic keyboard is cut whole, not left as «يك».
+    ("خبر مهم شورایاری‌ها - يكشنبه ۱۲ فروردین ۱۴۰۳", "خبر مهم شورایاری‌ها"),
     # A date the headline says in its sentence is part of it.
     ("مهلت ثبت‌نام شورایاری‌ها تا ۲۹ اردیبهشت ۱۴۰۳ تمدید شد", "مهلت ثبت‌نام شورایاری‌ها تا ۲۹ اردیبهشت ۱۴۰۳ تمدید شد"),
     ("۲۹ اردیبهشت ۱۴۰۳ آخرین مهلت ثبت‌نام شورایاری‌ها", "۲۹ اردیبهشت ۱۴۰۳ آخرین مهلت ثبت‌نام شورایاری‌ها"),
