@@ -48,7 +48,7 @@ COMMON_WORD_FREQUENCY = 600_000
 # names: «یاسوج» N,NUM); any other
 # («محلات»: PL, «ری»: CL) says the word is used as something else.
 _NAME_TAGS = {"N", "AJ", "RES", "NUM"}
-_CACHE_FORMAT = 7
+_CACHE_FORMAT = 9
 _ZONE = re.compile(r"^(.*?)\s*-?\s*([0-9]+)\s*-?$")
 _PERSIAN_ONLY = re.compile(r"^[\u0621-\u063A\u0641-\u064A\u067E\u0686\u0698\u06A9\u06AF\u06CC\u0622 \u200c]+$")
 
@@ -176,7 +176,14 @@ def _build() -> dict:
                 cities.setdefault(spelling_key(name), (name, "AF"))
     spelled = list(provinces.values()) + list(counties.values()) + [name for name, _ in cities.values()]
     first_words = {spelling_key(name.split()[0]) for name in spelled if len(name.split()) > 1}
-    longest = max(len(name.split()) for name in spelled)
+    # Writers part compounds the data writes as one word («چهار محال و بختیاری», «خرم آباد»):
+    # a name's first word is also where it splits into two words of the word list, neither
+    # of them a two-letter word («به شهر» is no «بهشهر», «با یک» no «بایک»).
+    for name in spelled:
+        first = name.split()[0].replace("\u200c", "")
+        first_words.update(spelling_key(first[:cut]) for cut in range(3, len(first) - 2)
+                           if first[:cut] in words() and first[cut:] in words())
+    longest = max(len(name.split()) for name in spelled) + 1
     return {"cities": cities, "counties": counties, "provinces": provinces,
             "districts": {key: sorted(zones) for key, zones in districts.items()},
             "provinces_of": provinces_of, "counties_of": counties_of,

@@ -47,6 +47,11 @@ def test_names_that_are_common_words_are_places_only_in_context():
     # corpus/html/voa-dari/article_7986115: «سر و کار» is no town «سرو»; a province keeps its «و».
     assert _places("که با تصاویر آزار جنسی کودکان در انترنت سر و کار دارند") == []
     assert _places("در استان سیستان و بلوچستان") == ["استان سیستان وبلوچستان"]
+    # A compound the data writes as one word, parted by the writer (corpus/fars-attribution-2,
+    # fars_8504250302); «به شهر» and «در میان» are words, not the towns «بهشهر» and «درمیان».
+    assert _places("مدير كل هواشناسي گفت: در سفر هيئت دولت به استان چهار محال و بختياري، 10 ميليارد "
+                   "ريال اعتبار اختصاص يافت") == ["استان چهارمحال وبختیاری"]
+    assert _places("پاکسازی ورودی‌ها به شهر در میان مردم انجام شد") == []
     # A counted or pointed-at noun is no place: corpus/text/fars_8408210230 («27 بوستان شهر تهران»).
     assert _places("امنيت 27 بوستان شهر تهران توسط يگانهاي اجرائيات تامين مي‌شود") == ["تهران"]
 
