@@ -47,7 +47,8 @@ _CITY_WORD = "شهر"
 # hall's own («شهرداری تبریز», «شورای شهر») is its city: the city cue right before the place wins.
 _OFFICE_WORDS = frozenset({
     "استاندار", "استانداری", "فرماندار", "فرمانداری", "بخشدار", "بخشداری", "دادگستری", "دادستان",
-    "دادستانی", "دادسرای", "اداره", "ادارات", "کل", "مدیرکل", "رئیس", "معاون", "نماینده", "نمایندگان",
+    "دادستانی", "دادسرای", "اداره", "ادارات", "کل", "مدیرکل", "مدیر", "مدیرعامل", "سرپرست", "مسئول",
+    "مسؤول", "مسوول", "دبیر", "رئیس", "معاون", "نماینده", "نمایندگان",
     "امام", "فرمانده", "فرماندهی", "سپاه", "انتظامی", "پلیس", "دانشگاه", "شرکت", "بنیاد", "هلال",
     "بهزیستی", "مخابرات", "میراث", "شهرسازی", "کارکنان", "دفتر", "بانک", "بیمه", "گمرک", "دامپزشکی",
     "استاندارد", "زندان", "زندانها", "تعزیرات", "حوزه", "قرارگاه", "بسیج", "صداوسیما", "صدا", "مرکز",
@@ -62,12 +63,13 @@ _OFFICE_CUES = frozenset({"استاندار", "استانداری", "فرمان�
 _SITE_WORDS = frozenset({
     "خیابان", "میدان", "بلوار", "کوچه", "کوی", "بزرگراه", "اتوبان", "آزادراه", "جاده", "گلزار", "شهرک",
     "مجتمع", "امامزاده", "ورزشگاه", "محله", "پل", "تقاطع", "دروازه", "باغ", "کوه", "سد",
-    "دانشکده", "هتل", "مزار", "محور", "مسیر", "راه\u200cآهن", "قطار",
+    "دانشکده", "هتل", "مزار", "محور", "مسیر", "راه\u200cآهن", "قطار", "دشت",
 })
 _NAME_SCAN_WORDS = 4
 # An office's or meeting's name runs longer («جلسه قرارگاه بازسازی و نوسازی مناطق سیل زده استان …»).
 _OFFICE_SCAN_WORDS = 8
 _ROAD_WORDS = frozenset({"جاده", "محور", "راه", "قطار", "خط", "راه\u200cآهن", "راه\u200cاهن", "آزادراه", "بزرگراه", "اتوبان", "مسیر"})
+_AND = re.compile(r"[ \u200c]+و[ \u200c]+")
 _LIST_ITEM_START = re.compile(r"(?:[،,]|\sو)[ \u200c]*$")
 _ROAD_DASH = re.compile(r"[ \u200c]*[-ـ–—][ \u200c]*")
 # Back-references («این شهر», «این استان», a bare «استان»): a mention of the place last named.
@@ -232,6 +234,12 @@ _MORE_STOPS = frozenset({"عبارتند", "عبارت", "عبارتست",
                          "واقع", "مستقر"})
 
 
+def _of_a_plural(word: str | None) -> bool:
+    """«دشت‌های استان», «مدارس‌های استان»: a plural's things of the province («دشت‌های» is the
+    plural's ezafe form, which a bare «استان» only follows as «of the province»)."""
+    return bool(word) and len(word) > 4 and word.endswith(("های", "ها" + ZWNJ + "ی"))
+
+
 def _is_stop(word: str) -> bool:
     # «ثبت‌شده», «انجام‌شده»: a participle ends a name as a verb does.
     return (word in _stop_words() or word in _MORE_STOPS or _is_adverb(word) or word.startswith(("می" + ZWNJ, "نمی" + ZWNJ))
@@ -322,6 +330,11 @@ class Places:
         licensed: set[str] = {
             _spelled(word) for i, (_, _, word) in enumerate(self.tokens)
             if self._previous_word(folded, i) in _ALL_CUES and g.place(_spelled(word)) is not None}
+        # … or sets apart as a name, not a programme's («کالاهای ارسال‌شده به «بم»», not «پویش «بهار»»).
+        licensed.update(_spelled(inside) for match in _GUILLEMETS.finditer(folded)
+                        if g.place(_spelled(inside := match.group(1).strip(" " + ZWNJ))) is not None
+                        and not set(_WORD.findall(folded, max(0, match.start() - 30), match.start())[-1:])
+                        & _QUOTE_TRIGGERS)
         last: dict[tuple[str, str], Mention] = {}  # the last mention of each kind and role, for back-references
         disproved: set[str] = set()  # «towns» the text has shown to be words
         village_list_until = -1  # the end of a sentence that lists villages («روستای تینوج …، قزل آباد …»)
@@ -419,6 +432,9 @@ class Places:
             elif cue in _OFFICE_CUES or (cue not in _CITY_CUES and self._name_context(
                     folded, i - 1 if cue else i) == "office"):
                 role = "office"
+            elif cue is None and found and found[-1].role != "place" and _AND.fullmatch(folded, found[-1].end, start):
+                # «مدیر منابع آب شهرستان فارسان و کوهرنگ»: the office's second place is its too.
+                role = found[-1].role
             if cue in _PROVINCE_CUES and key in g.provinces:
                 name, kind = "استان " + g.provinces[key], "province"
             elif cue in _AFGHAN_PROVINCE_CUES:
@@ -530,7 +546,7 @@ class Places:
         following = self.tokens[i + 1][2] if i + 1 < len(self.tokens) else ""
         g = gazetteer()
         if word == "استان":
-            if following in ("ها", "های") or previous not in _BARE_PROVINCE_BEFORE:
+            if following in ("ها", "های") or not (previous in _BARE_PROVINCE_BEFORE or _of_a_plural(previous)):
                 # «استان ها» are provinces; «… بنابراین استان باید …» is the province's government.
                 return None
             if previous not in _BACK_DETERMINERS and (
@@ -973,7 +989,10 @@ class Places:
             clause_starts = self._clause_starts()
             c_start, c_end = clauses[bisect_right(clause_starts, number_start) - 1]
             own = [m for m in own if c_start <= m.start < c_end] or [
-                m for m in own if not self._clause_counts(clauses, clause_starts, m.start)]
+                m for m in own if not self._clause_counts(clauses, clause_starts, m.start)] or [
+                m for m in own if 0 <= colon and m.start < colon]
+            # (or what the speaker said before the colon that opens the list: «… در دشت‌های استان،
+            # افزود: … دشت خانمیرزا 25 متر، دشت شهرکرد 17 متر، …»)
         return own
 
     def _national(self, own: list[Mention], sentence_start: int, sentence_end: int, number_start: int) -> bool:

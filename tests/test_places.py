@@ -499,3 +499,22 @@ def test_a_sentence_that_turns_to_something_else_takes_no_programme_from_the_one
             "وی در پایان همچنین از ساخت گلدسته و مفرش کردن مساجد سطح منطقه خبر داد و تصریح کرد: در شهر ری 220 "
             "مسجد وجود دارد.")
     assert [(f[0], f[3]) for f in _attributed(text)] == [(15, "سرای محله"), (220, None)]
+
+
+def test_a_list_said_after_the_speaker_s_colon_takes_the_place_the_speaker_framed_it_with():
+    # corpus/fars-attribution-2, fars_13970918000297: the office's two counties say who speaks,
+    # the plains «دشت X» are sites, and «دشت‌های استان» frames the list.
+    assert {municipality for _, municipality, _, _ in _attributed(
+        "مدیر منابع آب شهرستان فارسان و کوهرنگ با اشاره به میانگین 30 متری افت سطح ایستابی در دشت‌های "
+        "استان چهارمحال و بختیاری، افزود: از سال 73 تاکنون دشت خانمیرزا 25 متر، دشت شهرکرد 17 متر، دشت "
+        "کیار 23 متر افت داشته است.")} == {"استان چهارمحال وبختیاری"}
+
+
+def test_a_name_set_apart_in_guillemets_is_a_place_though_it_is_also_a_word():
+    # corpus/fars-attribution-2, fars_6010060837: «بم» has two letters, a word first; the
+    # guillemets make it the city, here and wherever the article writes it.
+    assert _attributed("نوربخش در خصوص كالاهاي ارسال شده به «بم» از انبارهاي هلال‌احمر تصريح كرد: از روز "
+                       "گذشته تاكنون 33 هزار و 309 كارتن نان، 40 هزار كيلو قند ارسال شده است")[0][:2] == (33309, "بم")
+    assert _places("کمک‌های مردمی برای زلزله‌زدگان بم") == []
+    # A programme's title is not: «پویش «بهار»» names the campaign.
+    assert "بهار" not in _places("پویش «بهار» در 20 محله برگزار شد و بهار امسال ادامه دارد")
