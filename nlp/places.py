@@ -70,6 +70,8 @@ _NAME_SCAN_WORDS = 4
 _OFFICE_SCAN_WORDS = 8
 _ROAD_WORDS = frozenset({"جاده", "محور", "راه", "قطار", "خط", "راه\u200cآهن", "راه\u200cاهن", "آزادراه", "بزرگراه", "اتوبان", "مسیر"})
 _AND = re.compile(r"[ \u200c]+و[ \u200c]+")
+_MOST_TOGETHER = 12
+_JOINED = re.compile(r"[ \u200c]*(?:[،,]|[،,]?[ \u200c]*و)[ \u200c]*")
 _LIST_ITEM_START = re.compile(r"(?:[،,]|\sو)[ \u200c]*$")
 _ROAD_DASH = re.compile(r"[ \u200c]*[-ـ–—][ \u200c]*")
 # Back-references («این شهر», «این استان», a bare «استان»): a mention of the place last named.
@@ -409,9 +411,11 @@ class Places:
                 found.append(road[0])
                 i = road[1]
                 continue
-            if cue is None and start < village_list_until and _LIST_ITEM_START.search(folded, max(0, start - 8), start):
+            if cue is None and start < village_list_until and _LIST_ITEM_START.search(folded, max(0, start - 8), start) \
+                    and not (found and found[-1].start > self.villages[-1]):
                 # The next item of a list of villages is a village too («… روستای تینوج با هزینه
-                # 243 میلیون تومان، قزل آباد با هزینه 230 میلیون تومان …»).
+                # 243 میلیون تومان، قزل آباد با هزینه 230 میلیون تومان …»); the item after a
+                # town is a town («روستای «ویشگاه» … در بخش‌های خمام، خشکبیجار و لشت‌نشا»).
                 self.villages.append(start)
                 i += size
                 continue
@@ -928,7 +932,8 @@ class Places:
             return None, ""
         village = self._names_a_village(*clause)
         if own:
-            return self._local(_placed(own, number_start), sentence_end), "sentence"
+            chosen = _placed(own, number_start)
+            return self._local(self._together(own, own.index(chosen), own), sentence_end), "sentence"
         in_title = sentence_start < self.title_end
         body_start = self.title_end
         at = bisect_left(self.strong_starts, sentence_start)
@@ -950,7 +955,7 @@ class Places:
             if at > 0 and self.strong[at - 1].start >= body_start:
                 if nation > self.strong[at - 1].start:
                     return None, ""
-                return self.strong[at - 1].name, "earlier"
+                return self._together(self.strong, at - 1, []).name, "earlier"
             if nation >= 0:
                 return None, ""
             title = self._between(self.strong_starts, self.strong, 0, self.title_end)
@@ -1009,6 +1014,35 @@ class Places:
             if not any(abs(m.start - number_start) < distance for m in own):
                 return True
         return False
+
+    def _together(self, mentions: list[Mention], at: int, own: list[Mention]) -> Mention:
+        """A place named with others («در مناطق خمام، خشکبیجار و لشت‌نشا», «در آزادشهر و رامیان»):
+        the number is all of theirs, so the place that holds them all: one the sentence names
+        («… در این شهرستان»), else their county, else their province (FACTS.md rulings,
+        «Several places»); places of different provinces leave the one chosen."""
+        chosen, first, last = mentions[at], at, at
+        # (a dozen either side: a hostile list of thousands must not be walked for each fact)
+        while first > max(0, at - _MOST_TOGETHER) and _JOINED.fullmatch(self.text, mentions[first - 1].end, mentions[first].start):
+            first -= 1
+        while last + 1 < min(len(mentions), at + _MOST_TOGETHER) and _JOINED.fullmatch(self.text, mentions[last].end, mentions[last + 1].start):
+            last += 1
+        group = {m.name for m in mentions[first:last + 1]}
+        if len(group) < 2 or any(m.kind not in ("city", "county") for m in mentions[first:last + 1]):
+            return chosen
+        g = gazetteer()
+        counties = {g.county_of(name) if g.place(spelling_key(name)).kind == "city" else name for name in group} \
+            if all(g.place(spelling_key(name)) for name in group) else {None}
+        provinces = {g.province_of(name) for name in group}
+        for m in own:
+            if m.name in group:
+                continue
+            if (m.kind == "county" and counties == {m.name}) or (m.kind == "province" and provinces == {m.name}):
+                return m
+        if len(counties) == 1 and None not in counties:
+            return Mention(chosen.start, chosen.end, counties.pop(), "county", chosen.role)
+        if len(provinces) == 1 and None not in provinces:
+            return Mention(chosen.start, chosen.end, provinces.pop(), "province", chosen.role)
+        return chosen
 
     def _local(self, mention: Mention, sentence_end: int) -> str:
         """A city's numbers that also cover its villages («بافت فرسوده دوگنبدان و روستاها») are its county's."""

@@ -518,3 +518,16 @@ def test_a_name_set_apart_in_guillemets_is_a_place_though_it_is_also_a_word():
     assert _places("کمک‌های مردمی برای زلزله‌زدگان بم") == []
     # A programme's title is not: «پویش «بهار»» names the campaign.
     assert "بهار" not in _places("پویش «بهار» در 20 محله برگزار شد و بهار امسال ادامه دارد")
+
+
+def test_a_number_of_several_places_named_together_is_the_place_that_holds_them():
+    # corpus/fars-attribution-2, fars_13960131001399: three بخش of Rasht county, a village
+    # named earlier in the sentence not making them villages.
+    assert _attributed("وی به ساخت مسکن محرومان در روستای «ویشگاه» در بخش خشکبیجار شهرستان رشت اشاره کرد و "
+                       "گفت: در سال جاری تعداد 100 واحد مسکن در بخش‌های خمام، خشکبیجار و لشت‌نشا برای محرومان "
+                       "ساخته می‌شود.")[0][:2] == (100, "رشت")
+    # fars_13950525000216: two counties of one province.
+    assert _attributed("رئیس اداره منابع آب آزادشهر و رامیان از انسداد 190 حلقه چاه غیرمجاز در شهرستان آزادشهر و "
+                       "رامیان خبر داد.")[0][:2] == (190, "استان گلستان")
+    # Cities of different provinces hold no one place: the first stays.
+    assert _attributed("ساخت 20 پارک در تهران و کرج آغاز شد.")[0][:2] == (20, "تهران")
