@@ -71,6 +71,9 @@ _OFFICE_SCAN_WORDS = 8
 _ROAD_WORDS = frozenset({"جاده", "محور", "راه", "قطار", "خط", "راه\u200cآهن", "راه\u200cاهن", "آزادراه", "بزرگراه", "اتوبان", "مسیر"})
 _AND = re.compile(r"[ \u200c]+و[ \u200c]+")
 _MOST_TOGETHER = 12
+# «در جنوب کرمان»: a region of the place, which a place the text names in it is more precise than.
+_COMPASS = frozenset({"جنوب", "شمال", "شرق", "غرب", "جنوب\u200cشرق", "جنوب\u200cغرب", "شمال\u200cشرق",
+                      "شمال\u200cغرب", "جنوبشرق", "جنوبغرب", "شمالشرق", "شمالغرب"})
 _JOINED = re.compile(r"[ \u200c]*(?:[،,]|[،,]?[ \u200c]*و)[ \u200c]*")
 _LIST_ITEM_START = re.compile(r"(?:[،,]|\sو)[ \u200c]*$")
 _ROAD_DASH = re.compile(r"[ \u200c]*[-ـ–—][ \u200c]*")
@@ -392,7 +395,7 @@ class Places:
             key = spelling_key(written)
             name, kind = place.name, place.kind
             mention_start = self.tokens[i - 1][0] if cue and not glued else start
-            context = None if cue else self._name_context(folded, i)
+            context = None if cue and not glued else self._name_context(folded, i)
             if cue is None and kind == "city" and key in g.provinces \
                     and g.province_of(name) != "استان " + g.provinces[key]:
                 # «گلستان», «مرکزی»: a town elsewhere shares the province's name; the province
@@ -436,6 +439,8 @@ class Places:
             elif cue in _OFFICE_CUES or (cue not in _CITY_CUES and self._name_context(
                     folded, i - 1 if cue else i) == "office"):
                 role = "office"
+            elif cue is None and previous in _COMPASS:
+                role = "office"  # «روستای شهیدآباد قلعه‌گنج در جنوب کرمان»: a region, if nothing nearer
             elif cue is None and found and found[-1].role != "place" and _AND.fullmatch(folded, found[-1].end, start):
                 # «مدیر منابع آب شهرستان فارسان و کوهرنگ»: the office's second place is its too.
                 role = found[-1].role
