@@ -97,7 +97,7 @@ _AND_VILLAGES = re.compile(r"[ \u200c]+و[ \u200c]+روستا\u200c?های?")
 # Triggers of a programme's name; the words after them, up to a stop, are the name.
 # «شورای …» only with a title in guillemets: the city council and the neighbourhood councils
 # are listed ones, and most other «شورای …» are the meetings where a number was said.
-_PROGRAMME_TRIGGERS = frozenset({"طرح", "پویش", "سامانه", "جشنواره", "ستاد", "لایحه", "بخشنامه", "سازمان",
+_PROGRAMME_TRIGGERS = frozenset({"طرح", "پویش", "سامانه", "جشنواره", "کنگره", "ستاد", "لایحه", "بخشنامه", "سازمان",
                                  "کمیته", "رزمایش", "نمایشگاه"})
 # «لایحه ۱۴۰۰»: the budget bill of that year (FACTS.md rulings, `لایحه بودجه`).
 _BUDGET_BILL = "لایحه بودجه"
@@ -215,7 +215,7 @@ def _is_adverb(word: str) -> bool:
 # Triggers of schemes, systems and events, whose name is a title: one adjective after them
 # («سامانه مخابراتی», «نمایشگاه دائمی», «جشنواره استانی») says what kind it is, not which. A
 # body's («ستاد نوروزی», «ستاد بحران») is its name.
-_NAMED_BY_TITLE = frozenset({"طرح", "پویش", "سامانه", "جشنواره", "رزمایش", "نمایشگاه"})
+_NAMED_BY_TITLE = frozenset({"طرح", "پویش", "سامانه", "جشنواره", "کنگره", "رزمایش", "نمایشگاه"})
 
 
 def _is_adjective(word: str) -> bool:
@@ -650,6 +650,7 @@ class Places:
                 council = next((m for m in reversed(found) if m.name.startswith("شورا")), None)
                 if council is not None:
                     mention = Mention(start, end, council.name, "programme")
+            word = _as_trigger(word)
             if mention is None and word in _PROGRAMME_TRIGGERS and not _after_number(folded, start):
                 # («12 طرح برتر» counts schemes; it names none)
                 if found and self._previous_word(folded, i) in _DETERMINERS:
@@ -692,8 +693,9 @@ class Places:
             written = folded[m.start:m.end].split()
             if len(written) < 2 or written[0] not in ("سازمان", "طرح"):
                 continue
-            if written[0] == "طرح" and m.name.startswith("طرح"):
-                continue  # «طرح هادی»: the name needs its word
+            if written[0] == "طرح" and m.name.startswith("طرح") and not (
+                    len(written) >= 3 and _is_noun_only(written[1])):
+                continue  # «طرح هادی»: the name needs its word; «طرح بهسازی مسکن روستایی» is its «بهسازی»
             terms.setdefault(_programme_word(written[1]), m.name)
         if not terms:
             return found
@@ -716,6 +718,7 @@ class Places:
         """«طرح X Y», «پویش «X»»: the trigger and the words of the name, which ends at a stop
         word, a verb, a number, punctuation, a place, or after four words."""
         start, end, trigger = self.tokens[i]
+        trigger = _as_trigger(trigger)
         quoted = _TITLE_AFTER.match(folded, end)
         if quoted and not any(_is_stop(word) for word in quoted.group(1).split()):
             title = " ".join(quoted.group(2).split())
@@ -796,13 +799,19 @@ class Places:
                 continue  # (one adjective alone, «نوروزی», is no scheme's name however often written)
             words_ = m.bare.split()
             for i in at[words_[0]]:
-                if self._joined(folded, i, len(words_)) == m.bare and _trigger_before(self._previous_word(
-                        folded, i)) is False:
+                if self._joined(folded, i, len(words_)) == m.bare and not self._after_its_word(folded, i):
                     bare_name = _programme_name(m.bare)
                     if bare_name:
                         renamed[m.name] = bare_name
                     break
         return [Mention(m.start, m.end, renamed.get(m.name, m.name), m.kind, m.role) for m in found]
+
+    def _after_its_word(self, folded: str, i: int) -> bool:
+        """Whether token i follows «طرح», or «طرح» and one word of praise («طرح ویژه بهسازی …»)."""
+        previous = self._previous_word(folded, i)
+        if _trigger_before(previous):
+            return True
+        return previous not in (None, "و") and _trigger_before(self._previous_word(folded, i - 1))
 
     def _title_programme(self, folded: str, match: re.Match) -> Mention | None:
         """A short title in guillemets after a programme word («برنامه «شهر من»»). Alone, a
@@ -1213,23 +1222,35 @@ _NOT_IN_IT = re.compile(r"(?:[ \u200c]+[^\W\d][\w\u200c]*){0,2}[ \u200c]+(?:نی
 
 
 def _named_before(found: list[Mention]) -> list[Mention]:
-    """A name that begins with a programme the text names elsewhere, or is that programme after
+    """A name that begins with a programme the text named before, or is that programme after
     its word, is that programme («جشنواره مشترک «سیب و عناب»», then «نمایشگاه سیب و عناب بحث
-    سوغاتی‌ها»): the words after it ran on past its end."""
-    names = {m.name for m in found}
+    سوغاتی‌ها»): the words after it ran on past its end. Named first in full, the name is the
+    full one, and the shorter is its short form."""
+    first: dict[str, int] = {}
+    for m in found:
+        first.setdefault(m.name, m.start)
     shorter: dict[str, str] = {}
-    for name in names:
+    fuller: dict[str, str] = {}
+    for name in first:
         words_ = name.split()
         for size in range(len(words_) - 1, 0, -1):
             known = next((part for skip in (0, 1) if skip + size <= len(words_)
-                          and (part := " ".join(words_[skip:skip + size])) in names), None)
+                          and (part := " ".join(words_[skip:skip + size])) in first), None)
             if known:
-                shorter[name] = known
+                if first[name] < first[known]:
+                    # The full name came first; the shorter one later is its short form
+                    # («ستاد‌های اسکان فرهنگیان استان …», then «فعالیت ستادهای اسکان در …»).
+                    if known not in fuller or first[name] < first[fuller[known]]:
+                        fuller[known] = name
+                else:
+                    shorter[name] = known
                 break
+    for known, name in fuller.items():
+        shorter.setdefault(known, name)
     renamed = []
     for m in found:
         name, seen = m.name, set()
-        while name in shorter and name not in seen:  # each step is shorter: it ends
+        while name in shorter and name not in seen:  # a name seen again ends it
             seen.add(name)
             name = shorter[name]
         renamed.append(m if name == m.name else Mention(m.start, m.end, name, m.kind, m.role, m.bare))
@@ -1248,6 +1269,18 @@ _NEW_TOPIC = re.compile(r"(?<![\w\u200c])(?:در پایان|علاوه بر ای
 # The slash between two headlines of a title, not the one of a decimal («5/1 کیلومتر»).
 _HEADLINE_CUT = re.compile(r"(?<![0-9۰-۹])/|/(?![0-9۰-۹])")
 _ITEM_JOIN = re.compile(r"[ \u200c]و[ \u200c]+(?:" + "|".join(sorted(_PROGRAMME_TRIGGERS)) + r")(?![\w\u200c])")
+
+
+_NETWORK_TRIGGERS = frozenset({"ستاد"})
+
+
+def _as_trigger(word: str) -> str:
+    """A programme word's plural is the word («ستاد‌های اسکان فرهنگیان»); other words as they
+    are. Only a network's word: «طرح‌های فضای سبز», «نمایشگاه‌های موقت» are works of a kind."""
+    for suffix in (ZWNJ + "های", ZWNJ + "ها", "های", "ها"):
+        if word.endswith(suffix) and word[:-len(suffix)] in _NETWORK_TRIGGERS:
+            return word[:-len(suffix)]
+    return word
 
 
 def _trigger_before(word: str | None) -> bool:

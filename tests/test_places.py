@@ -531,3 +531,26 @@ def test_a_number_of_several_places_named_together_is_the_place_that_holds_them(
                        "رامیان خبر داد.")[0][:2] == (190, "استان گلستان")
     # Cities of different provinces hold no one place: the first stays.
     assert _attributed("ساخت 20 پارک در تهران و کرج آغاز شد.")[0][:2] == (20, "تهران")
+
+
+def test_a_network_s_plural_names_it_and_a_name_given_in_full_first_is_kept_in_full():
+    # corpus/fars-attribution-3, fars_13960111000371: «ستادهای اسکان فرهنگیان», later «ستادهای اسکان».
+    assert [programme for *_, programme in _attributed(
+        "در یازدهمین روز از تعطیلات نوروزی 6 هزار و ۱۳۲ نفر در ستادهای اسکان فرهنگیان استان هرمزگان پذیرش "
+        "شدند. فعالیت ستادهای اسکان در روزهای پایانی ادامه دارد و 17 پایگاه ستاد اسکان در این استان فعال "
+        "است.")] == ["ستاد اسکان فرهنگیان"] * 2
+    # Works of a kind are no scheme.
+    assert _attributed("اجرای طرح‌های فضای سبز در 20 پارک شهر تبریز آغاز شد.")[0][3] is None
+
+
+def test_a_scheme_keeps_its_word_where_the_text_never_drops_it_and_reaches_its_own_activity():
+    # corpus/fars-attribution-3, fars_8503250064: «طرح ویژه بهسازی …» is the scheme with its word;
+    # «… بهسازی می‌شود» speaks of it in its terms.
+    assert {programme for *_, programme in _attributed(
+        "پرداخت تسهیلات طرح بهسازی مسکن روستایی بررسی شد. استاندار بر تسریع پرداخت تسهیلات طرح ویژه بهسازی "
+        "مسکن روستایی تاکید کرد. وی افزود: امسال 1100 واحد مسکونی روستایی با اعتبار 100 میلیارد تومان "
+        "بهسازی می‌شود.")} == {"طرح بهسازی مسکن روستایی"}
+    # corpus/fars-attribution-3, fars_8710251701: a congress is named as a festival is.
+    assert [programme for *_, programme in _attributed(
+        "رضوانی از ارسال 46 مقاله به دبیرخانه کنگره ملی عمان سامانی خبر داد و افزود: در این کنگره 12 مقاله "
+        "ارائه می‌شود.")] == ["کنگره ملی عمان سامانی"] * 2
