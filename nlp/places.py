@@ -71,6 +71,9 @@ _OFFICE_SCAN_WORDS = 8
 _ROAD_WORDS = frozenset({"جاده", "محور", "راه", "قطار", "خط", "راه\u200cآهن", "راه\u200cاهن", "آزادراه", "بزرگراه", "اتوبان", "مسیر"})
 _AND = re.compile(r"[ \u200c]+و[ \u200c]+")
 _MOST_TOGETHER = 12
+# A number and what it counts, then «در» before a place: «260 مدرسه راهنمایی و دبیرستان در »
+_NUMBER_IN_X = re.compile(r"[0-9۰-۹][0-9۰-۹٬,.]*(?:[ \u200c]+[^\s\d۰-۹،,:.؛]+){1,5}[ \u200c]+در[ \u200c]+")
+_CLAUSE_BREAK = re.compile(r"[،,]|(?<![\w\u200c])(?:که|و)(?![\w\u200c])")
 # «در جنوب کرمان»: a region of the place, which a place the text names in it is more precise than.
 _COMPASS = frozenset({"جنوب", "شمال", "شرق", "غرب", "جنوب\u200cشرق", "جنوب\u200cغرب", "شمال\u200cشرق",
                       "شمال\u200cغرب", "جنوبشرق", "جنوبغرب", "شمالشرق", "شمالغرب"})
@@ -577,6 +580,9 @@ class Places:
             return Mention(origin, end, city.name, "city") if city else None
         if word == "شهرستان":
             county = latest("county", "city")
+            if county is not None and county.kind == "city":
+                # «… در خمام، خشکبیجار و لشت‌نشا … در این شهرستان»: the county the towns lie in
+                return Mention(origin, end, g.county_of(county.name) or county.name, "county")
             return Mention(origin, end, county.name, "county") if county else None
         if word == _DISTRICT_WORD:
             district = latest("district")
@@ -928,8 +934,9 @@ class Places:
         if name and number_end is not None and not name.startswith("استان ") and (
                 _COUNTS_LOCALITIES.match(self.text, number_end) or (
                     _COUNTS_VILLAGES.match(self.text, number_end) and len({m.name for m in self._between(
-                        self.place_starts, self.places, sentence_start, sentence_end)
+                        self.strong_starts, self.strong, sentence_start, sentence_end)
                         if m.kind in ("city", "county")}) > 1)):
+            # (places the sentence names as where things are: not the dateline's «از بابل»)
             # «این سه شهرستان», «سه روستای تفرش، آشتیان و فراهان»: several places, their province.
             province = gazetteer().province_of(name.split(SEPARATOR)[0])
             if province:
@@ -946,8 +953,9 @@ class Places:
             return None, ""
         village = self._names_a_village(*clause)
         if own:
-            chosen = _placed(own, number_start)
-            return self._local(self._together(own, own.index(chosen), own), sentence_end), "sentence"
+            chosen = self._in_after(own, number_start) or _placed(own, number_start)
+            return self._local(self._together(own, own.index(chosen), self._holders(sentence_start, sentence_end)),
+                               sentence_end), "sentence"
         in_title = sentence_start < self.title_end
         body_start = self.title_end
         at = bisect_left(self.strong_starts, sentence_start)
@@ -969,7 +977,7 @@ class Places:
             if at > 0 and self.strong[at - 1].start >= body_start:
                 if nation > self.strong[at - 1].start:
                     return None, ""
-                return self._together(self.strong, at - 1, []).name, "earlier"
+                return self._together(self.strong, at - 1, self._holders(sentence_start, sentence_end)).name, "earlier"
             if nation >= 0:
                 return None, ""
             title = self._between(self.strong_starts, self.strong, 0, self.title_end)
@@ -977,7 +985,8 @@ class Places:
                 return _most_specific(title)[0].name, "title"
         later = bisect_left(self.strong_starts, max(body_start, sentence_end))
         if later < len(self.strong):
-            return self.strong[later].name, "earlier"
+            first_start, first_end = self._sentence_of(self.strong[later].start)
+            return self._together(self.strong, later, self._holders(first_start, first_end)).name, "earlier"
         # Nothing names where the number is: the office's or official's place, then the dateline.
         own = self._own(self.weak_starts, self.weak, clauses, sentence_start, sentence_end, number_start)
         if own:
@@ -1009,9 +1018,12 @@ class Places:
             c_start, c_end = clauses[bisect_right(clause_starts, number_start) - 1]
             own = [m for m in own if c_start <= m.start < c_end] or [
                 m for m in own if not self._clause_counts(clauses, clause_starts, m.start)] or [
-                m for m in own if 0 <= colon and m.start < colon]
+                m for m in own if 0 <= colon and m.start < colon] or [
+                m for m in own if m.start < clauses[0][1] and m.kind in ("province", "county")]
             # (or what the speaker said before the colon that opens the list: «… در دشت‌های استان،
-            # افزود: … دشت خانمیرزا 25 متر، دشت شهرکرد 17 متر، …»)
+            # افزود: … دشت خانمیرزا 25 متر، دشت شهرکرد 17 متر، …»; or the province or county of the
+            # list's first clause, its total: «در 243 روستا در سطح مازندران پیمانکار داریم، 66
+            # روستا …، 201 روستا …», not an item's town: «سالن … شهر ازندریان …، آسفالت راه …»)
         return own
 
     def _national(self, own: list[Mention], sentence_start: int, sentence_end: int, number_start: int) -> bool:
@@ -1029,11 +1041,32 @@ class Places:
                 return True
         return False
 
+    def _in_after(self, own: list[Mention], number_start: int) -> Mention | None:
+        """«… در استان داریم و هم‌اکنون در 260 مدرسه … در قم», «92 پایگاه در سطح استان که 36 پایگاه
+        آن در زنجان»: a place right after the number, «در X» with no other number or comma
+        between, is the number's own, over one before it that another clause («و», «که», «،»)
+        parts from it."""
+        after = next((m for m in own if m.start > number_start), None)
+        before = [m for m in own if m.start <= number_start]
+        if after is None or not before:
+            return None
+        between = self.text[number_start:after.start]
+        if not _NUMBER_IN_X.fullmatch(between) or not _CLAUSE_BREAK.search(self.text, before[-1].end, number_start):
+            return None
+        return after
+
+    def _holders(self, sentence_start: int, sentence_end: int) -> list[Mention]:
+        """The places a sentence names that may hold places named together: its own, and those of
+        the office that speaks («مدیرکل منابع طبیعی استان قم از افتتاح 34 پروژه در بخش سلفچگان، کهک …»)."""
+        return [m for m in self._between(self.place_starts, self.places, sentence_start, sentence_end)
+                if m.role != "dateline"]
+
     def _together(self, mentions: list[Mention], at: int, own: list[Mention]) -> Mention:
         """A place named with others («در مناطق خمام، خشکبیجار و لشت‌نشا», «در آزادشهر و رامیان»):
         the number is all of theirs, so the place that holds them all: one the sentence names
-        («… در این شهرستان»), else their county, else their province (FACTS.md rulings,
-        «Several places»); places of different provinces leave the one chosen."""
+        («… در این شهرستان», «شهرستان رشت … گفت: … در بخش‌های خمام، خشکبیجار و …»), else their
+        province (FACTS.md rulings, «Several places»); places of different provinces leave the
+        one chosen."""
         chosen, first, last = mentions[at], at, at
         # (a dozen either side: a hostile list of thousands must not be walked for each fact)
         while first > max(0, at - _MOST_TOGETHER) and _JOINED.fullmatch(self.text, mentions[first - 1].end, mentions[first].start):
@@ -1050,10 +1083,9 @@ class Places:
         for m in own:
             if m.name in group:
                 continue
-            if (m.kind == "county" and counties == {m.name}) or (m.kind == "province" and provinces == {m.name}):
+            if counties == {m.name} or (m.kind == "province" and provinces == {m.name}):
+                # (the county's seat bears its name: «بسیج مقداد رشت» holds Rasht's towns)
                 return m
-        if len(counties) == 1 and None not in counties:
-            return Mention(chosen.start, chosen.end, counties.pop(), "county", chosen.role)
         if len(provinces) == 1 and None not in provinces:
             return Mention(chosen.start, chosen.end, provinces.pop(), "province", chosen.role)
         return chosen
@@ -1340,9 +1372,14 @@ def _closest(found: list[Mention], number_start: int) -> Mention:
 
 
 _NUMBER_BEFORE = re.compile(r"[0-9۰-۹][ \u200c]*$")
+_ZONE_NUMBER = re.compile(r"(?<![\w\u200c])ناحیه[ \u200c]+(?:[0-9۰-۹]{1,2}|یک|دو|سه|چهار|پنج|شش|هفت|هشت|نه|ده)[ \u200c]+$")
 
 
 def _after_number(folded: str, start: int) -> bool:
+    """Whether a number stands right before `start` («27 بوستان», «سه پایگاه»), counting what
+    follows; not a zone's number («ناحیه یک بندرعباس», «ناحیه 2 قزوین»), which names it."""
+    if _ZONE_NUMBER.search(folded, max(0, start - 24), start):
+        return False
     if _NUMBER_BEFORE.search(folded, max(0, start - 4), start):
         return True
     before = _WORD.findall(folded[max(0, start - 12):start])

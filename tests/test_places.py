@@ -554,3 +554,33 @@ def test_a_scheme_keeps_its_word_where_the_text_never_drops_it_and_reaches_its_o
     assert [programme for *_, programme in _attributed(
         "رضوانی از ارسال 46 مقاله به دبیرخانه کنگره ملی عمان سامانی خبر داد و افزود: در این کنگره 12 مقاله "
         "ارائه می‌شود.")] == ["کنگره ملی عمان سامانی"] * 2
+
+
+def test_towns_named_together_under_an_office_that_holds_them_and_in_a_title_that_names_none():
+    # corpus/fars-attribution-3, fars_13981119000411: the director-general's province holds the
+    # بخش the projects are in; the title, naming no place, takes that too.
+    assert [(value, municipality) for value, municipality, _, _ in _attributed(
+        "افتتاح 34 پروژه با اشتغال‌زایی برای 380 نفر در دهه فجر\nمدیرکل منابع طبیعی و آبخیزداری استان قم از "
+        "افتتاح 34 پروژه‌های مختلف آبخیزداری در بخش سلفچگان، کهک، قاهان و ونارچ خبر داد.")] == [
+        (34, "استان قم"), (380, "استان قم"), (34, "استان قم")]
+
+
+def test_a_number_s_own_place_right_after_it_and_a_zone_s_city_and_a_list_s_total():
+    # corpus/fars-attribution-3, fars_13930914000163 and fars_8504110402: «… در X» right after the
+    # number, another clause parting it from the place before.
+    assert _attributed("وی افزود: بالغ بر 40 پایگاه هلال‌احمر در استان قم داریم و هم‌اکنون در 260 مدرسه راهنمایی "
+                       "و دبیرستان در قم داوطلب داریم.") == [
+        (40, "استان قم", "sentence", None), (260, "قم", "sentence", None)]
+    assert _attributed("وی گفت: 92 پایگاه در سطح استان زنجان فعال است که 36 پایگاه آن در زنجان قرار دارد.")[1][:2] \
+        == (36, "زنجان")
+    # fars_13960111000371: an education zone's number names its city; it counts nothing.
+    assert _attributed("رئیس آموزش و پرورش ناحیه یک بندرعباس گفت: 1429 نفر در مدارس پذیرش شدند.")[0][:2] == (
+        1429, "بندرعباس")
+    # fars_9003130385: the province of a list's first clause, its total, holds the items.
+    assert {municipality for _, municipality, _, _ in _attributed(
+        "گازرسانی به 800 کیلومتر در استان مازندران\nوی بیان داشت: در حال حاضر در 243 روستا در سطح مازندران "
+        "پیمانکار گاز داریم، 66 روستا در مرحله انتخاب پیمانکار و 201 روستا در مرحله طراحی است، 350 میلیارد "
+        "ریال اعتبار نیاز است.")} == {"استان مازندران"}
+    # ... and the dateline is no second place of villages counted in one town.
+    assert _attributed("به گزارش خبرگزاری فارس از بابل، مقصودی در مراسم کلنگ‌زنی گاز به 20 روستای بخش گتاب "
+                       "گفت: کار آغاز شد.")[0][:2] == (20, "گتاب")
