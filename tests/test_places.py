@@ -133,6 +133,10 @@ def test_a_city_hall_s_institutions_are_programmes():
     text = ("شورای اسلامی شهر تهران جلسه داشت. تندروهای شورای پنجم برای انتخاب ٧ نامزد نهایی شهرداری تهران "
             "هم قسم شده بودند")
     assert _attributed(text)[0][3] == "شورای شهر"
+    # The organisations city halls run are known by their short names too: one entity each.
+    assert _attributed("مدیرعامل سازمان پسماند گفت: روزانه 1200 تن زباله در شهر کرج جمع‌آوری می‌شود.")[0][3] \
+        == "سازمان مدیریت پسماند"
+    assert programme_key("سازمان میادین") == programme_key("سازمان میادین میوه و تره‌بار")
 
 
 def test_doubling_a_text_with_many_facts_about_doubles_the_time():
