@@ -177,6 +177,14 @@ def _seed_lines(name: str) -> list[str]:
             if line.strip() and not line.startswith("#")]
 
 
+@lru_cache(maxsize=1)
+def programme_terms() -> dict[str, tuple[str, ...]]:
+    """A listed programme's canonical name → the words its own sentences speak of
+    (nlp/data/programme_terms.tsv)."""
+    rows = (line.split("\t") for line in _seed_lines("programme_terms.tsv"))
+    return {name: tuple(words.split()) for name, words in rows}
+
+
 def seed_cities() -> list[str]:
     """The cities the warehouse knows before any article names them: nlp.gazetteer's cities
     with municipal districts (Tehran, Mashhad, Isfahan, …), in the data's order."""

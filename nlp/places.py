@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from shahrnameh.nlp.entities import (
-    SEPARATOR, programme_aliases, programme_base_form, programme_key, programme_word_key, spelling_key,
+    SEPARATOR, programme_aliases, programme_base_form, programme_key, programme_terms, programme_word_key,
+    spelling_key,
 )
 from shahrnameh.nlp.gazetteer import gazetteer
 from shahrnameh.nlp.letters import ARABIC_LETTERS, DIRECTION_MARKS, folding
@@ -692,7 +693,9 @@ class Places:
         """The programme's own things in its terms: a city hall's organisation named «سازمان X …»
         is meant where the text speaks of its X («سازمان پایانه‌های مسافربری» and «مسافر از
         پایانه‌های مسافربری شهرداری قم»), a scheme named «طرح X …» where it speaks of X («طرح
-        بازآفرینی شهری» and «اعتبارات بازآفرینی شهر دوگنبدان»; FACTS.md rulings, «Reach»)."""
+        بازآفرینی شهری» and «اعتبارات بازآفرینی شهر دوگنبدان»; FACTS.md rulings, «Reach»), a
+        listed programme where it speaks of the things nlp/data/programme_terms.tsv gives it
+        (a fire service's fires)."""
         terms: dict[str, str] = {}
         self._token_index = {token[0]: i for i, token in enumerate(self.tokens)}
         for m in found:
@@ -703,6 +706,9 @@ class Places:
                     len(written) >= 3 and _is_noun_only(written[1])):
                 continue  # «طرح هادی»: the name needs its word; «طرح بهسازی مسکن روستایی» is its «بهسازی»
             terms.setdefault(_programme_word(written[1]), m.name)
+        for m in found:
+            for word in programme_terms().get(m.name, ()):
+                terms.setdefault(_programme_word(word), m.name)
         if not terms:
             return found
         starts = [m.start for m in found]

@@ -588,3 +588,12 @@ def test_a_number_s_own_place_right_after_it_and_a_zone_s_city_and_a_list_s_tota
     # ... and the dateline is no second place of villages counted in one town.
     assert _attributed("به گزارش خبرگزاری فارس از بابل، مقصودی در مراسم کلنگ‌زنی گاز به 20 روستای بخش گتاب "
                        "گفت: کار آغاز شد.")[0][:2] == (20, "گتاب")
+
+
+def test_a_listed_programme_reaches_the_sentences_that_speak_of_its_own_things():
+    # FACTS.md rulings, «Reach»: a fire service's fires (nlp/data/programme_terms.tsv); a
+    # sentence about something else between them does not break the tie.
+    text = ("رئیس سازمان آتش‌نشانی و خدمات ایمنی شهرداری شیراز گفت: آتش‌نشانان به 4500 مورد حادثه اعزام شدند.\n"
+            "وی از خرید 12 دستگاه خودروی اداری برای شهرداری خبر داد.\n"
+            "وی تصریح کرد: در حریق‌های امسال 45 نفر جان باختند.")
+    assert [programme for *_, programme in _attributed(text)] == ["آتش‌نشانی", "آتش‌نشانی", "آتش‌نشانی"]
