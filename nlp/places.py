@@ -91,6 +91,11 @@ _BARE_PROVINCE_BEFORE = _BACK_DETERMINERS | frozenset({
 # A number the text makes about the whole country has no municipality («در سراسر کشور»,
 # «1084 شهر در کشور», «در سطح کشور»); «کشور» after another noun is «of the country» («پایتخت
 # گل و گلاب کشور», «مدارس کشور»), and «کشورهای» are other countries.
+# «از سراسر کشور», «از کل کشور», «از نقاط مختلف کشور»: where people come from, not where the
+# number is («200 هزار نفر از سراسر کشور از مناطق عملیاتی آذربایجان‌غربی بازدید می‌کنند»); not
+# a part of it («در بسیاری از نقاط کشور»).
+_FROM_THE_COUNTRY = re.compile(r"(?<![\w\u200c])(?<!بسیاری )(?<!برخی )(?<!بعضی )(?<!بخشی )(?<!یکی )"
+                               r"از[ \u200c]+(?:(?:نقاط|جای[ \u200c]+جای)[ \u200c]+)?$")
 _NATIONAL = re.compile(r"(?<![\w\u200c])(?:در|سراسر|کل|سطح|تمام|همه|نقاط|مختلف|جمله)[ \u200c]+(?:کشور|ایران)(?![\w\u200c])")
 # A number counting provinces («19 استان») is no one place's; one counting cities, counties or
 # villages named together is their province's (FACTS.md rulings, «Several places»).
@@ -309,7 +314,9 @@ class Places:
         # Where colons, commas and «در کشور» stand, looked up by bisection per fact.
         self.colons = [i for i, ch in enumerate(text) if ch == ":"]
         self.commas = [i for i, ch in enumerate(text) if ch == "،"]
-        self.national_cues = [m.start() for m in _NATIONAL.finditer(text)]
+        self.national_cues = [m.start() for m in _NATIONAL.finditer(text)
+                              if m.group(0).startswith("جمله")  # «از جمله ایران»: including it
+                              or not _FROM_THE_COUNTRY.search(text, max(0, m.start() - 16), m.start())]
         self.digits = [m.start() for m in _DIGIT_OR_NUMBER.finditer(text)]
         self.headline_cuts = [m.start() for m in _HEADLINE_CUT.finditer(text, 0, self.title_end)]
 

@@ -597,3 +597,13 @@ def test_a_listed_programme_reaches_the_sentences_that_speak_of_its_own_things()
             "وی از خرید 12 دستگاه خودروی اداری برای شهرداری خبر داد.\n"
             "وی تصریح کرد: در حریق‌های امسال 45 نفر جان باختند.")
     assert [programme for *_, programme in _attributed(text)] == ["آتش‌نشانی", "آتش‌نشانی", "آتش‌نشانی"]
+
+
+def test_people_from_all_over_the_country_are_no_national_number():
+    # corpus/fars-attribution-4, fars_13970413000977: visitors come from the whole country to
+    # the province's battlefields; «در سراسر کشور», «در بسیاری از نقاط کشور» and «از جمله ایران»
+    # still make a number the country's.
+    assert _attributed("معاون هماهنگ کننده سپاه شهدای آذربایجان‌غربی گفت: پیش‌بینی می‌شود امسال بیش از 200 هزار "
+                       "نفر از سراسر کشور از مناطق عملیاتی استان بازدید کنند.")[0][1] == "استان آذربایجان غربی"
+    assert _attributed("نوربخش در تهران گفت: 300 شعبه هلال احمر در سراسر کشور آماده است.")[0][1] is None
+    assert _attributed("در شیراز گفته شد که سیل در بسیاری از نقاط کشور 40 روستا را ویران کرد.")[0][1] is None
