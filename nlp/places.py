@@ -106,7 +106,7 @@ _AND_VILLAGES = re.compile(r"[ \u200c]+و[ \u200c]+روستا\u200c?های?")
 # Triggers of a programme's name; the words after them, up to a stop, are the name.
 # «شورای …» only with a title in guillemets: the city council and the neighbourhood councils
 # are listed ones, and most other «شورای …» are the meetings where a number was said.
-_PROGRAMME_TRIGGERS = frozenset({"طرح", "پویش", "سامانه", "جشنواره", "کنگره", "ستاد", "لایحه", "بخشنامه", "سازمان",
+_PROGRAMME_TRIGGERS = frozenset({"طرح", "پویش", "سامانه", "جشنواره", "سوگواره", "کنگره", "ستاد", "لایحه", "بخشنامه", "سازمان",
                                  "کمیته", "رزمایش", "نمایشگاه"})
 # «لایحه ۱۴۰۰»: the budget bill of that year (FACTS.md rulings, `لایحه بودجه`).
 _BUDGET_BILL = "لایحه بودجه"
@@ -224,7 +224,7 @@ def _is_adverb(word: str) -> bool:
 # Triggers of schemes, systems and events, whose name is a title: one adjective after them
 # («سامانه مخابراتی», «نمایشگاه دائمی», «جشنواره استانی») says what kind it is, not which. A
 # body's («ستاد نوروزی», «ستاد بحران») is its name.
-_NAMED_BY_TITLE = frozenset({"طرح", "پویش", "سامانه", "جشنواره", "کنگره", "رزمایش", "نمایشگاه"})
+_NAMED_BY_TITLE = frozenset({"طرح", "پویش", "سامانه", "جشنواره", "سوگواره", "کنگره", "رزمایش", "نمایشگاه"})
 
 
 def _is_adjective(word: str) -> bool:

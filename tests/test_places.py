@@ -558,6 +558,9 @@ def test_a_scheme_keeps_its_word_where_the_text_never_drops_it_and_reaches_its_o
     assert [programme for *_, programme in _attributed(
         "رضوانی از ارسال 46 مقاله به دبیرخانه کنگره ملی عمان سامانی خبر داد و افزود: در این کنگره 12 مقاله "
         "ارائه می‌شود.")] == ["کنگره ملی عمان سامانی"] * 2
+    # corpus/fars-attribution-4, fars_13910918000356: a «سوگواره» is a festival.
+    assert _attributed("رئیس اداره فرهنگ و ارشاد اسلامی دیلم از دریافت بیش از 45 اثر برای دومین سوگواره عکس "
+                       "عاشورایی خبر داد.")[0][3] == "سوگواره عکس عاشورایی"
 
 
 def test_towns_named_together_under_an_office_that_holds_them_and_in_a_title_that_names_none():
