@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from shahrnameh.nlp.entities import (
     SEPARATOR, programme_aliases, programme_base_form, programme_key, programme_terms, programme_word_key,
-    spelling_key,
+    singular_word, spelling_key,
 )
 from shahrnameh.nlp.gazetteer import gazetteer
 from shahrnameh.nlp.letters import ARABIC_LETTERS, DIRECTION_MARKS, folding
@@ -249,9 +249,10 @@ _MORE_STOPS = frozenset({"عبارتند", "عبارت", "عبارتست",
 
 
 def _of_a_plural(word: str | None) -> bool:
-    """«دشت‌های استان», «مدارس‌های استان»: a plural's things of the province («دشت‌های» is the
-    plural's ezafe form, which a bare «استان» only follows as «of the province»)."""
-    return bool(word) and len(word) > 4 and word.endswith(("های", "ها" + ZWNJ + "ی"))
+    """«دشت‌های استان», «دانش‌آموزان استان»: a plural's things of the province (a bare «استان»
+    after a plural only follows it as «of the province»)."""
+    return bool(word) and len(word) > 4 and (word.endswith(("های", "ها" + ZWNJ + "ی")) or (
+        word.endswith("ان") and singular_word(word) != word))
 
 
 def _is_stop(word: str) -> bool:

@@ -610,3 +610,9 @@ def test_people_from_all_over_the_country_are_no_national_number():
                        "نفر از سراسر کشور از مناطق عملیاتی استان بازدید کنند.")[0][1] == "استان آذربایجان غربی"
     assert _attributed("وی گفت: 300 شعبه هلال احمر در سراسر کشور آماده است.")[0][1] is None
     assert _attributed("در شیراز گفته شد که سیل در بسیاری از نقاط کشور 40 روستا را ویران کرد.")[0][1] is None
+
+
+def test_a_bare_province_after_a_plural_is_the_province_last_named():
+    # corpus/fars-attribution-4, fars_8811191113: «دانش‌آموزان استان» are the province's pupils.
+    assert _attributed("3 هزار و 500 دانش‌آموز استان قم در مسابقه شرکت کردند. در نهایت 150 اثر از دانش‌آموزان "
+                       "استان موفق به کسب رتبه شدند.")[1][:2] == (150, "استان قم")
