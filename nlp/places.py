@@ -106,7 +106,7 @@ _AND_VILLAGES = re.compile(r"[ \u200c]+و[ \u200c]+روستا\u200c?های?")
 # Triggers of a programme's name; the words after them, up to a stop, are the name.
 # «شورای …» only with a title in guillemets: the city council and the neighbourhood councils
 # are listed ones, and most other «شورای …» are the meetings where a number was said.
-_PROGRAMME_TRIGGERS = frozenset({"طرح", "پویش", "سامانه", "جشنواره", "سوگواره", "کنگره", "ستاد", "لایحه", "بخشنامه", "سازمان",
+_PROGRAMME_TRIGGERS = frozenset({"طرح", "پویش", "سامانه", "جشنواره", "سوگواره", "ستاد", "لایحه", "بخشنامه", "سازمان",
                                  "کمیته", "رزمایش", "نمایشگاه"})
 # «لایحه ۱۴۰۰»: the budget bill of that year (FACTS.md rulings, `لایحه بودجه`).
 _BUDGET_BILL = "لایحه بودجه"
@@ -122,6 +122,9 @@ _PROJECT_SECTORS = frozenset({
     "بهداشتی", "درمانی", "تولیدی", "عمرانی،", "خدمات", "توسعه", "توسعه\u200cای", "نیمه\u200cتمام", "ملی",
     "استانی", "شهری", "روستایی", "مختلف", "جدید", "بزرگ", "مهم", "اولویت\u200cدار"})
 _DECIDING_BODIES = frozenset({"شورای شهر"})
+# What «طرح» raises when it is the raising of something, not a scheme («طرح شکایت», «طرح سوال»).
+_RAISED = frozenset({"شکایت", "سوال", "سؤال", "دعوی", "دعوا", "موضوع", "مسئله", "مسأله", "بحث", "ادعا", "پرسش",
+                     "اتهام", "دیدگاه", "نظر", "مطالبات", "مطالبه", "درخواست", "پیشنهاد", "شبهه", "انتقاد"})
 _DECIDED = frozenset({"money", "percent", "area"})
 # «سازمان …» and «کمیته …» name a programme only as a city's own («سازمان پارک‌ها و فضای سبز
 # شهرداری تبریز», «کمیته … آلودگی هوای تهران»): a state or world body is none (FACTS.md rulings).
@@ -224,7 +227,7 @@ def _is_adverb(word: str) -> bool:
 # Triggers of schemes, systems and events, whose name is a title: one adjective after them
 # («سامانه مخابراتی», «نمایشگاه دائمی», «جشنواره استانی») says what kind it is, not which. A
 # body's («ستاد نوروزی», «ستاد بحران») is its name.
-_NAMED_BY_TITLE = frozenset({"طرح", "پویش", "سامانه", "جشنواره", "سوگواره", "کنگره", "رزمایش", "نمایشگاه"})
+_NAMED_BY_TITLE = frozenset({"طرح", "پویش", "سامانه", "جشنواره", "سوگواره", "رزمایش", "نمایشگاه"})
 
 
 def _is_adjective(word: str) -> bool:
@@ -776,6 +779,8 @@ class Places:
             taken.pop()
         if not taken:
             return None
+        if trigger == "طرح" and taken[0] in _RAISED:
+            return None  # «طرح شکایت», «طرح سوال»: raising a complaint or a question, no scheme
         if trigger in _SINGLE_WORKS and taken[0] in _PROJECT_SECTORS:
             return None  # «طرح عمرانی و کشاورزی», «پروژه عمرانی»: a kind of project, no name
         if trigger in _SINGLE_WORKS and (taken[0] in _SITE_WORDS or _is_facility(taken[0])) \
