@@ -820,8 +820,8 @@ class Places:
                 at[word].append(i)
         renamed: dict[str, str] = {}
         for m in found:
-            if not m.bare or m.name in renamed or (len(m.bare.split()) == 1 and not _is_noun_only(m.bare)):
-                continue  # (one adjective alone, «نوروزی», is no scheme's name however often written)
+            if not m.bare or m.name in renamed or len(m.bare.split()) == 1:
+                continue  # (one word alone, «نوروزی», «استقبال», is no scheme's name however often written)
             words_ = m.bare.split()
             for i in at[words_[0]]:
                 if self._joined(folded, i, len(words_)) == m.bare and not self._after_its_word(folded, i):

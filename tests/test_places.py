@@ -614,3 +614,9 @@ def test_a_bare_province_after_a_plural_is_the_province_last_named():
     # corpus/fars-attribution-4, fars_8811191113: «دانش‌آموزان استان» are the province's pupils.
     assert _attributed("3 هزار و 500 دانش‌آموز استان قم در مسابقه‌ای در شهر قم شرکت کردند. در نهایت 150 اثر از "
                        "دانش‌آموزان استان موفق به کسب رتبه شدند.")[1][:2] == (150, "استان قم")
+
+
+def test_one_common_word_written_alone_does_not_rename_a_scheme():
+    # Fars items: «طرح استقبال …» and «استقبال مردم …»: the word alone is the common word.
+    text = normalize("طرح استقبال در بجستان با نصب 20 تابلو آغاز شد. استقبال مردم از این تابلوها خوب بود.")
+    assert [m.name for m in Places(text, [0]).programmes] == ["طرح استقبال"]
