@@ -124,7 +124,8 @@ _PROJECT_SECTORS = frozenset({
 _DECIDING_BODIES = frozenset({"شورای شهر"})
 # What «طرح» raises when it is the raising of something, not a scheme («طرح شکایت», «طرح سوال»).
 _RAISED = frozenset({"شکایت", "سوال", "سؤال", "دعوی", "دعوا", "موضوع", "مسئله", "مسأله", "بحث", "ادعا", "پرسش",
-                     "اتهام", "دیدگاه", "نظر", "مطالبات", "مطالبه", "درخواست", "پیشنهاد", "شبهه", "انتقاد"})
+                     "اتهام", "دیدگاه", "نظر", "مطالبات", "مطالبه", "درخواست", "پیشنهاد", "شبهه", "انتقاد",
+                     "مسائل", "مشکلات", "مباحث", "سوالات", "سؤالات", "دیدگاه‌ها"})
 _DECIDED = frozenset({"money", "percent", "area"})
 # «سازمان …» and «کمیته …» name a programme only as a city's own («سازمان پارک‌ها و فضای سبز
 # شهرداری تبریز», «کمیته … آلودگی هوای تهران»): a state or world body is none (FACTS.md rulings).
