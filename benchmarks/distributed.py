@@ -1,13 +1,16 @@
 """The reparse on a Dask cluster: 1 and 2 worker processes against the reparse in process.
 
-    .venv/bin/python benchmarks/distributed.py [--pages N] [--workdir DIR]
+    .venv/bin/python benchmarks/distributed.py [--pages N] [--workdir DIR] [--postgres URL]
 
 A synthetic archive of N pages (default 20,000; issue 15 asks for at least that): the real
 pages of corpus/ the demo site serves (demo/site.py: rendered city-hall texts, VOA Dari,
 Persian, Arabic and edge-case news pages) and the Fars municipal and held-out texts rendered
 the same way, under varied URLs of 8 sources, written into a WARC archive with the project's
-Archive and registered in a SQLite warehouse with warehouse.load.record_fetch, as a crawl
-would leave them, none read yet. Then, each on its own copy of that warehouse (so that each
+Archive and registered in a warehouse with warehouse.load.record_fetch, as a crawl would
+leave them, none read yet: a SQLite file by default, or with --postgres URL a database of
+that PostgreSQL server (what a cluster of several machines shares; the user of the URL
+creates and drops databases named shahrnameh_distributed_*, copies of one another by
+CREATE DATABASE ... TEMPLATE). Then, each on its own copy of that warehouse (so that each
 does the same work: read, extract and load every page), `shahrnameh reparse` as a user runs it:
 
   - in process (no Prefect server, no cluster: the core, shahrnameh.ingest.reparse);
@@ -29,6 +32,7 @@ can only be what the free cores allow.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import resource
@@ -39,6 +43,8 @@ import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
+
+from sqlalchemy import create_engine, make_url
 
 from shahrnameh.demo import CORPUS
 from shahrnameh.demo.site import build_pages, render_text
@@ -66,11 +72,51 @@ def corpus_pages() -> list[tuple[str, str, bytes]]:
     return pages
 
 
-def build(workdir: Path, count: int) -> tuple[Path, Path, int]:
-    """The archive and the warehouse a crawl of `count` pages leaves; (archive, warehouse file, distinct pages)."""
+class Warehouses:
+    """The benchmark's warehouses: SQLite files in the work folder, or databases of one PostgreSQL server."""
+
+    def __init__(self, workdir: Path, postgres: str | None):
+        self.workdir, self.postgres, self.made = workdir, postgres, []
+
+    def url(self, name: str) -> str:
+        if self.postgres is None:
+            return f"sqlite:///{self.workdir / name}.sqlite"
+        return make_url(self.postgres).set(database=f"shahrnameh_distributed_{name.replace('-', '_')}") \
+            .render_as_string(hide_password=False)
+
+    def create(self, name: str, template: str | None = None) -> str:
+        """A new warehouse `name`, empty or a copy of warehouse `template`; its URL."""
+        url = self.url(name)
+        if self.postgres is None:
+            if template is not None:
+                with sqlite3.connect(self.workdir / f"{template}.sqlite") as source, sqlite3.connect(
+                        self.workdir / f"{name}.sqlite") as target:
+                    source.backup(target)
+            return url
+        database = make_url(url).database
+        copied = f" TEMPLATE {make_url(self.url(template)).database}" if template else ""
+        self._server(f"DROP DATABASE IF EXISTS {database}", f"CREATE DATABASE {database}{copied}")
+        self.made.append(database)
+        return url
+
+    def drop_all(self) -> None:
+        if self.postgres is not None:
+            self._server(*(f"DROP DATABASE IF EXISTS {database}" for database in reversed(self.made)))
+
+    def _server(self, *statements: str) -> None:
+        admin = create_engine(self.postgres, isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as connection:
+                for statement in statements:
+                    connection.exec_driver_sql(statement)
+        finally:
+            admin.dispose()
+
+
+def build(workdir: Path, count: int, url: str) -> tuple[Path, int]:
+    """The archive and the warehouse at `url` a crawl of `count` pages leaves; (archive, distinct pages)."""
     pages = corpus_pages()
-    archive_root, warehouse = workdir / "archive", workdir / "warehouse.sqlite"
-    url = f"sqlite:///{warehouse}"
+    archive_root = workdir / "archive"
     engine = db.connect(url)
     run_id = load.start_run(engine)
     for k in range(SOURCES):
@@ -94,21 +140,13 @@ def build(workdir: Path, count: int) -> tuple[Path, Path, int]:
     finally:
         archive.close()
     load.finish_run(engine, run_id, status="succeeded", counts={"kind": "synthetic"}, errors=[])
-    db.disconnect(url)
-    return archive_root, warehouse, len(pages)
+    db.disconnect(url)  # a PostgreSQL template database must have no connection
+    return archive_root, len(pages)
 
 
-def copy_of(warehouse: Path, name: str) -> Path:
-    copy = warehouse.with_name(f"{name}.sqlite")
-    with sqlite3.connect(warehouse) as source, sqlite3.connect(copy) as target:
-        source.backup(target)
-    return copy
-
-
-def reparse(warehouse: Path, archive_root: Path, workers: int | None, source: str | None = None) -> dict:
+def reparse(url: str, archive_root: Path, workers: int | None, source: str | None = None) -> dict:
     """`shahrnameh reparse` in its own process: its wall and CPU time, the run's own time and pages."""
-    command = [sys.executable, "-m", "shahrnameh.flows", "reparse", "--db", f"sqlite:///{warehouse}",
-               "--archive", str(archive_root)]
+    command = [sys.executable, "-m", "shahrnameh.flows", "reparse", "--db", url, "--archive", str(archive_root)]
     if workers:
         command += ["--workers", str(workers)]
     if source:
@@ -121,13 +159,16 @@ def reparse(warehouse: Path, archive_root: Path, workers: int | None, source: st
     cpu = _children_cpu() - cpu_before
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
-    with sqlite3.connect(warehouse) as connection:
-        started_at, finished_at, status = connection.execute(
-            "SELECT started_at, finished_at, status FROM runs ORDER BY id DESC LIMIT 1").fetchone()
-        articles, = connection.execute("SELECT count(*) FROM articles").fetchone()
-        facts, = connection.execute("SELECT count(*) FROM facts").fetchone()
-        read, = connection.execute(
-            "SELECT json_extract(counts, '$.pages_read') FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            started_at, finished_at, status, counts = connection.exec_driver_sql(
+                "SELECT started_at, finished_at, status, counts FROM runs ORDER BY id DESC LIMIT 1").one()
+            articles = connection.exec_driver_sql("SELECT count(*) FROM articles").scalar()
+            facts = connection.exec_driver_sql("SELECT count(*) FROM facts").scalar()
+    finally:
+        engine.dispose()
+    read = (json.loads(counts) if isinstance(counts, str) else counts)["pages_read"]
     if status != "succeeded":
         raise SystemExit(f"{' '.join(command)}: the reparse run ended {status}")
     seconds = (datetime.fromisoformat(str(finished_at)) - datetime.fromisoformat(str(started_at))).total_seconds()
@@ -144,20 +185,34 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=20_000, help="pages in the synthetic archive (default 20,000)")
     parser.add_argument("--workdir", type=Path, help="where the archive and warehouses go (default: a temporary folder)")
+    parser.add_argument("--postgres", metavar="URL",
+                        help="warehouses in this PostgreSQL server (postgresql+psycopg://USER@HOST:PORT/DB) instead "
+                             "of SQLite files; the user must be allowed to create databases")
     args = parser.parse_args()
     if args.workdir:
         args.workdir.mkdir(parents=True, exist_ok=True)
-        measure(args.workdir, args.pages)
+        measure(Warehouses(args.workdir, args.postgres), args.pages)
     else:  # removed afterwards: 2,000 pages took 85 MB of archive and warehouse copies
         with tempfile.TemporaryDirectory(prefix="shahrnameh-distributed-") as workdir:
-            measure(Path(workdir), args.pages)
+            measure(Warehouses(Path(workdir), args.postgres), args.pages)
 
 
-def measure(workdir: Path, count: int) -> None:
+def measure(warehouses: Warehouses, count: int) -> None:
+    try:
+        _measure(warehouses, count)
+    finally:
+        warehouses.drop_all()
+
+
+def _measure(warehouses: Warehouses, count: int) -> None:
+    workdir = warehouses.workdir
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
+    kind = "SQLite files" if warehouses.postgres is None else \
+        f"PostgreSQL ({make_url(warehouses.postgres).render_as_string(hide_password=True)})"
+    print(f"warehouses: {kind}")
 
     started = time.perf_counter()
-    archive_root, warehouse, distinct = build(workdir, count)
+    archive_root, distinct = build(workdir, count, warehouses.create("synthetic"))
     print(f"synthetic archive: {count} pages ({distinct} distinct real pages under varied URLs, "
           f"{SOURCES} sources) in {time.perf_counter() - started:.1f} s, {workdir}")
 
@@ -167,8 +222,9 @@ def measure(workdir: Path, count: int) -> None:
     results = {}
     for name, workers in (("in process", None), ("1 worker", 1), ("2 workers", 2)):
         label = name.replace(" ", "-")
-        small = reparse(copy_of(warehouse, f"{label}-one-source"), archive_root, workers, source="synthetic-0")
-        whole = reparse(copy_of(warehouse, label), archive_root, workers)
+        small = reparse(warehouses.create(f"{label}-one-source", "synthetic"), archive_root, workers,
+                        source="synthetic-0")
+        whole = reparse(warehouses.create(label, "synthetic"), archive_root, workers)
         per_page = (whole["run"] - small["run"]) / (whole["pages"] - small["pages"])
         results[name] = {**whole, "per_page": per_page}
         print(f"{name:>10}: {whole['pages']} pages read in {whole['run']:.1f} s = {whole['pages'] / whole['run']:.1f} pages/s; "

@@ -1,20 +1,28 @@
 """A national crawl on one machine: every municipality a source, crawled and loaded by one run.
 
-    .venv/bin/python benchmarks/national.py [--sources N] [--pages N] [--at-once 8,32,128] [--delay S]
+    .venv/bin/python benchmarks/national.py [--sources N] [--pages N] [--at-once 8,32,128]
+                                            [--compare-sources M] [--delay S]
 
 Issue 15: Iran has more than 1,400 cities with a municipality. This starts N local sources
 (default 1,400) in ONE server process on 127.0.0.1, one port each, each with a robots.txt,
 a sitemap and ~20 article pages of real text (the 1,500 Fars News articles of corpus/fars-news/,
 rendered as plain article pages; a source's pages are its own slice of them, wrapping
-round). Then, for each number of sources crawled at once (default 8, 32 and 128), one
-nightly run of the core (shahrnameh.ingest.run_nightly, what `shahrnameh run` calls without
-a Prefect server) crawls all N politely (DOWNLOAD_DELAY of 1 s per source, no
-autothrottle, robots.txt obeyed) into a fresh archive and warehouse, in a process of its
-own. Printed for each: wall time, CPU time, peak resident memory of the run's process, pages
-and facts stored, and wall time against sources at once.
+round). A nightly run of the core (shahrnameh.ingest.run_nightly, what `shahrnameh run`
+calls without a Prefect server) crawls sources politely (DOWNLOAD_DELAY of 1 s per source,
+no autothrottle, robots.txt obeyed) into a fresh archive and warehouse, in a process of its
+own:
 
-A source takes about (pages + 2) x delay seconds whatever the machine: the wall time of
-the whole run is bounded below by N x that / sources at once.
+  1. the comparison: for each number of sources crawled at once (default 8, 32 and 128),
+     one run over the first M sources (--compare-sources, default 128);
+  2. the night: one run over all N sources at the number of sources at once whose
+     comparison run was fastest (skipped when M >= N: the comparison runs were the night).
+
+The comparison runs on a subset because politeness alone makes 1,400 sources at 8 at once
+last N x (pages + 2) x delay / 8 = 3,850 s (over an hour) whatever the machine: a source
+takes about (pages + 2) x delay seconds, so the wall time of a run is bounded below by
+N x that / sources at once (printed as its politeness floor). Printed for each run: wall
+time, CPU time, peak resident memory of the run's process, pages and facts stored, and
+the CPU time per page fetched.
 """
 
 from __future__ import annotations
@@ -122,11 +130,37 @@ def crawl(ports: list[int], at_once: int, delay: float, workdir: Path) -> dict:
             "status": report["status"], "counts": report.get("counts", {})}
 
 
+def _night(ports: list[int], at_once: int, args) -> dict:
+    """One run over these sources in a process of its own, printed; its figures."""
+    workdir = Path(tempfile.mkdtemp(prefix=f"shahrnameh-national-{at_once}-"))
+    try:
+        done = subprocess.run([sys.executable, __file__, "--delay", str(args.delay),
+                               "--crawl", json.dumps([ports, at_once, str(workdir)])],
+                              capture_output=True, text=True)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    if done.returncode != 0:
+        raise SystemExit(f"the run with {at_once} at once failed:\n{done.stderr[-3000:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    counts = result["counts"]
+    # Each source's requests are a delay apart; no more sources run at once than there are.
+    floor = len(ports) * (args.pages + 2) * args.delay / min(at_once, len(ports))
+    fetched = counts.get("pages_fetched") or 0
+    per_page = f"{result['cpu'] / fetched * 1000:.1f} ms CPU per page fetched" if fetched else "no page fetched"
+    print(f"{len(ports):>5} sources, {at_once:>4} at once: wall {result['wall']:.1f} s (politeness floor {floor:.0f} s), "
+          f"CPU {result['cpu']:.1f} s, peak {result['peak_mb']:.0f} MB; {result['status']}; "
+          f"pages fetched {fetched}, failed {counts.get('failed')}, articles new {counts.get('articles_new')}, "
+          f"facts new {counts.get('facts_new')}; {per_page}; load average {os.getloadavg()[0]:.2f}", flush=True)
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sources", type=int, default=1400, help="local sources (default 1,400)")
     parser.add_argument("--pages", type=int, default=20, help="article pages per source (default 20)")
     parser.add_argument("--at-once", default="8,32,128", help="sources crawled at once, comma-separated")
+    parser.add_argument("--compare-sources", type=int, default=128,
+                        help="sources of the at-once comparison (default 128; the first of the N)")
     parser.add_argument("--delay", type=float, default=1.0, help="polite delay between a source's requests (s)")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--crawl", help=argparse.SUPPRESS)
@@ -146,22 +180,15 @@ def main() -> None:
         ports = json.loads(server.stdout.readline())
         print(f"{len(ports)} sources of {args.pages} pages each on one server process (pid {server.pid}), "
               f"delay {args.delay} s")
+        compared = ports[:args.compare_sources]
+        print(f"comparison: the first {len(compared)} sources at {args.at_once} at once")
+        walls = {}
         for at_once in [int(n) for n in args.at_once.split(",")]:
-            workdir = Path(tempfile.mkdtemp(prefix=f"shahrnameh-national-{at_once}-"))
-            done = subprocess.run([sys.executable, __file__, "--delay", str(args.delay),
-                                   "--crawl", json.dumps([ports, at_once, str(workdir)])],
-                                  capture_output=True, text=True)
-            if done.returncode != 0:
-                raise SystemExit(f"the run with {at_once} at once failed:\n{done.stderr[-3000:]}")
-            result = json.loads(done.stdout.strip().splitlines()[-1])
-            shutil.rmtree(workdir)
-            counts = result["counts"]
-            # Each source's requests are a delay apart; no more sources run at once than there are.
-            floor = len(ports) * (args.pages + 2) * args.delay / min(at_once, len(ports))
-            print(f"{at_once:>4} at once: wall {result['wall']:.1f} s (politeness floor {floor:.0f} s), "
-                  f"CPU {result['cpu']:.1f} s, peak {result['peak_mb']:.0f} MB; {result['status']}; "
-                  f"pages fetched {counts.get('pages_fetched')}, failed {counts.get('failed')}, articles new {counts.get('articles_new')}, "
-                  f"facts new {counts.get('facts_new')}")
+            walls[at_once] = _night(compared, at_once, args)["wall"]
+        if len(compared) < len(ports):
+            best = min(walls, key=walls.get)
+            print(f"the night: all {len(ports)} sources at {best} at once (the fastest of the comparison)")
+            _night(ports, best, args)
     finally:
         server.kill()
         server.wait()

@@ -21,7 +21,7 @@ from shahrnameh.nlp.facts import with_source_default
 from shahrnameh.nlp.records import ATTRIBUTED_BY, CATEGORIES, QUALIFIERS, Document
 from shahrnameh.spiders.records import OUTCOMES, FetchRecord
 from shahrnameh.warehouse import models, stories
-from shahrnameh.warehouse.db import WarehouseError, first_line
+from shahrnameh.warehouse.db import READ_ONLY, WarehouseError, first_line
 from shahrnameh.warehouse.entities import Entities, seed_once
 from shahrnameh.warehouse.models import (
     LARGEST_FACT_VALUE, RUN_STATUSES, Article, Failure, Fact, Page, Run, RunSource, Source, _to_sqlite_number,
@@ -137,12 +137,16 @@ def load_document(engine: Engine, run_id: int, *, page_id: int | None, source: s
     published = _published(document.published, url)
     _seed_entities(engine)
     text_sha256 = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
+    # Before the transaction: other loaders wait while it holds SQLite's write lock (or the
+    # PostgreSQL story lock), and the fingerprint is CPU work that needs no database. Not
+    # for a text already stored for this URL (a reparse's usual page), which needs none.
+    fingerprint = None if _text_stored(engine, url, text_sha256) else stories.fingerprint(document.text)
     with _transaction(engine, f"loading article {url}") as session:
         _run(session, run_id)
         source_id = _locked_source(session, source)
         _locked_url(session, url)
         return _store(session, Entities(session.connection()), run_id, source_id, page_id, url, document,
-                      published, text_sha256)
+                      published, text_sha256, fingerprint)
 
 
 def load_documents(engine: Engine, run_id: int, *, source: str,
@@ -254,7 +258,8 @@ def _locked_url(session: Session, url: str) -> None:
 
 
 def _store(session: Session, entities: Entities, run_id: int, source_id: int, page_id: int | None, url: str,
-           document: Document, published: date | None, text_sha256: str) -> tuple[int, str]:
+           document: Document, published: date | None, text_sha256: str,
+           fingerprint: stories.Fingerprint | None = None) -> tuple[int, str]:
     current = session.scalar(select(Article).where(Article.url == url, Article.superseded_by.is_(None)))
     same = session.scalar(select(Article).where(Article.url == url, Article.text_sha256 == text_sha256))
     if same is not None:
@@ -276,7 +281,7 @@ def _store(session: Session, entities: Entities, run_id: int, source_id: int, pa
     connection = session.connection()
     insert_facts(connection, _fact_rows(article.id, document.facts, url, entities, _number_for(connection),
                                         default_municipality=_source_municipality(session, source_id)))
-    stories.assign_story(session, article, current)
+    stories.assign_story(session, article, current, fingerprint)
     if current is not None:
         current.superseded_by = article.id
         session.flush()
@@ -406,6 +411,16 @@ def _seed_entities(engine: Engine) -> None:
         seed_once(engine)
     except SQLAlchemyError as error:
         raise WarehouseError(f"seeding municipalities and programmes: {first_line(error)}") from error
+
+
+def _text_stored(engine: Engine, url: str, text_sha256: str) -> bool:
+    """Whether `url` has a version with this text, by a read that takes no write lock."""
+    try:
+        with engine.connect().execution_options(**{READ_ONLY: True}) as connection:
+            return connection.execute(select(Article.id).where(
+                Article.url == url, Article.text_sha256 == text_sha256).limit(1)).first() is not None
+    except SQLAlchemyError as error:
+        raise WarehouseError(f"looking up article {url}: {first_line(error)}") from error
 
 
 @contextmanager
