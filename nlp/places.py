@@ -670,6 +670,8 @@ class Places:
                 if council is not None:
                     mention = Mention(start, end, council.name, "programme")
             word = _as_trigger(word)
+            if mention is None and word.replace(ZWNJ, "") in _EVENT_WORDS and not _after_number(folded, start):
+                mention = self._event(folded, i)
             if mention is None and word in _PROGRAMME_TRIGGERS and not _after_number(folded, start):
                 # («12 طرح برتر» counts schemes; it names none)
                 if found and self._previous_word(folded, i) in _DETERMINERS:
@@ -688,6 +690,7 @@ class Places:
                 found.append(mention)
                 same_word[word] = mention
                 taken_until = mention.end
+        found = self._named_again(folded, found)
         found = [m for m in _named_before(self._terms(folded, self._without_word(folded, found)))
                  if not _is_list_label(folded, m) and not _paired_with_a_body(folded, m)
                  and not _NOT_IN_IT.match(folded, m.end) and not (m.name not in _listed_names() and _MEETING_OF.search(folded, max(0, m.start - 30), m.start))]
@@ -700,6 +703,61 @@ class Places:
             if title is not None:
                 found.append(title)
         return found
+
+    def _event(self, folded: str, i: int) -> Mention | None:
+        """«اردوهای راهیان نور», «مسابقه فرهنگی هنری پرسش مهر»: a camp or a contest is the
+        programme its name gives, after the words that only say its kind."""
+        j = i + 1
+        while j < len(self.tokens) and (_is_adjective(self.tokens[j][2]) or self.tokens[j][2] == "و") \
+                and _GAP.fullmatch(folded, self.tokens[j - 1][1], self.tokens[j][0]):
+            j += 1
+        taken: list[str] = []
+        last_end = -1
+        for k in range(j, min(j + _MOST_NAME_WORDS, len(self.tokens))):
+            word_start, word_end, word = self.tokens[k]
+            following = self.tokens[k + 1][2] if k + 1 < len(self.tokens) else ""
+            if _GAP.fullmatch(folded, self.tokens[k - 1][1], word_start) is None or _is_stop(word) \
+                    or word in _PROGRAMME_TRIGGERS or word in _PLACE_WORDS or following in _light_verb_forms() \
+                    or (gazetteer().place(_spelled(word)) is not None and not gazetteer().is_ambiguous(word)) \
+                    or _is_adjective(word) or word in _COMPASS:
+                break
+            taken.append(word)
+            last_end = word_end
+        if len(taken) < 2 or taken[0] in _NO_EVENT_NAMES:
+            # «مسابقه فوتبال»: a kind of contest, a name has two words at least; «اردوی تیم ملی»: a
+            # team's training camp
+            return None
+        name = _programme_name(" ".join(taken))
+        return Mention(self.tokens[i][0], last_end, name, "programme", bare=" ".join(taken), role="event") \
+            if name else None
+
+    def _named_again(self, folded: str, found: list[Mention]) -> list[Mention]:
+        """A camp's or contest's name written again without its word («راهیان نور» after
+        «اردوهای راهیان نور») names it again."""
+        names = {m.bare: m.name for m in found if m.role == "event"}
+        if not names:
+            return found
+        # A name the text writes once is as often a person or a team as a programme («مسابقه
+        # … بهنام محمودی»): a camp's or contest's name counts where the text names it again.
+        again = Counter(self._joined(folded, i, len(bare.split())) for bare in names
+                        for i, token in enumerate(self.tokens) if token[2] == bare.split()[0])
+        found = [m for m in found if m.role != "event" or again[m.bare] >= 2]
+        names = {bare: name for bare, name in names.items() if again[bare] >= 2}
+        firsts = {bare.split()[0]: [] for bare in names}
+        for bare in names:
+            firsts[bare.split()[0]].append(bare)
+        spans = [(m.start, m.end) for m in found]
+        added = []
+        for i, (start, _, word) in enumerate(self.tokens):
+            for bare in firsts.get(word, ()):
+                size = len(bare.split())
+                if self._joined(folded, i, size) != bare:
+                    continue
+                end = self.tokens[i + size - 1][1]
+                if any(a <= start < b for a, b in spans):
+                    continue
+                added.append(Mention(start, end, names[bare], "programme"))
+        return sorted(found + added, key=lambda m: m.start) if added else found
 
     def _terms(self, folded: str, found: list[Mention]) -> list[Mention]:
         """The programme's own things in its terms: a city hall's organisation named «سازمان X …»
@@ -1324,6 +1382,9 @@ _ITEM_JOIN = re.compile(r"[ \u200c]و[ \u200c]+(?:" + "|".join(sorted(_PROGRAMME
 
 
 _NETWORK_TRIGGERS = frozenset({"ستاد"})
+# A camp or a contest: its name follows the words of its kind (`Places._event`).
+_NO_EVENT_NAMES = frozenset({"تیم", "آمادگی", "آماده\u200cسازی", "انتخابی", "تدارکاتی", "تیمهای", "تیم\u200cهای"})
+_EVENT_WORDS = frozenset({"اردو", "اردوی", "اردوهای", "اردوها", "مسابقه", "مسابقهی"})  # (ZWNJ taken out)
 
 
 def _as_trigger(word: str) -> str:

@@ -620,3 +620,18 @@ def test_one_common_word_written_alone_does_not_rename_a_scheme():
     # Fars items: «طرح استقبال …» and «استقبال مردم …»: the word alone is the common word.
     text = normalize("طرح استقبال در بجستان با نصب 20 تابلو آغاز شد. استقبال مردم از این تابلوها خوب بود.")
     assert [m.name for m in Places(text, [0]).programmes] == ["طرح استقبال"]
+
+
+def test_a_camp_or_contest_is_the_programme_its_name_gives_when_the_text_names_it_again():
+    # Fars items (fars-attribution-4): the camps of «راهیان نور», the contest «پرسش مهر».
+    camps = normalize("اردوهای راهیان نور شمالغرب از ۱۵ تیر آغاز می‌شود. در سال گذشته ۲۱۰ هزار نفر "
+                      "زائر در ایام راهیان نور از یادمان‌ها بازدید کردند.")
+    assert [m.name for m in Places(camps, [0]).programmes] == ["راهیان نور", "راهیان نور"]
+    assert [f.programme for f in extract_facts(camps) if f.category == "people"] == ["راهیان نور"]
+    contest = normalize("3 هزار و 500 دانش‌آموز استان قم در مسابقه فرهنگی هنری پرسش مهر شرکت کردند. "
+                        "مسابقه پرسش مهر در سه زمینه برگزار شده است.")
+    assert {m.name for m in Places(contest, [0]).programmes} == {"پرسش مهر"}
+    # A team's training camp, and a contest's name the text writes only once, name no programme.
+    assert Places(normalize("اردوی تیم ملی جودو از فردا در تهران برپا می‌شود و 20 ورزشکار در آن "
+                            "حضور دارند. تیم ملی جودو آماده است."), [0]).programmes == []
+    assert Places(normalize("در مسابقه پله‌نوردی برج میلاد 300 نفر شرکت کردند."), [0]).programmes == []
