@@ -84,6 +84,11 @@ def _task_runner(db_url: str, cluster: str | None, workers: int | None, *, threa
 
     if cluster:
         return DaskTaskRunner(address=cluster)
+    import dask
+
+    # Dask's statistical profiler samples every worker thread's stack every 10 ms for its
+    # dashboard, which a local cluster here does not serve: it cost the reparse per page.
+    dask.config.set({"distributed.worker.profile.enabled": False})
     # Processes, not threads: each worker has its own interpreter lock and its own crawl reactor.
     return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "processes": True,
                                           "threads_per_worker": threads_per_worker, "dashboard_address": None})
