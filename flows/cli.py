@@ -10,7 +10,8 @@ from typing import Annotated, Optional
 import typer
 
 from shahrnameh.flows.settings import (
-    DEFAULT_SOURCES, DEMO_CRAWL_SETTINGS, DEMO_PORT, DEMO_SOURCES, default_archive_root, quiet_prefect,
+    DEFAULT_SOURCES, DEMO_CRAWL_SETTINGS, DEMO_PORT, DEMO_SOURCES, SOURCES_AT_ONCE, default_archive_root,
+    quiet_prefect,
 )
 
 app = typer.Typer(
@@ -106,10 +107,14 @@ def run(
     archive: ArchiveOption = None,
     cluster: ClusterOption = None,
     workers: WorkersOption = None,
+    at_once: Annotated[int, typer.Option(
+        "--at-once", min=1, max=1024,
+        help="sources crawled at a time (default 8); a crawl mostly waits out its source's polite "
+             "delay, so a night of many sources wants more (benchmarks/national.py)")] = SOURCES_AT_ONCE,
 ) -> None:
     """One nightly run over every source: crawl, read, extract facts, load."""
     summary = _run_nightly(sources, db, archive, substitutions=None, crawl_settings=None, cluster=cluster,
-                           workers=workers)
+                           workers=workers, at_once=at_once)
     raise typer.Exit(0 if summary["status"] in COMPLETE_RUNS else 1)
 
 
@@ -325,7 +330,7 @@ def _connect(db_url: str | None, *, existing: bool = False):
 
 
 def _run_nightly(sources: Path, db_url: str | None, archive: Path | None, *, substitutions, crawl_settings,
-                 cluster: str | None = None, workers: int | None = None) -> dict:
+                 cluster: str | None = None, workers: int | None = None, at_once: int = SOURCES_AT_ONCE) -> dict:
     from shahrnameh import ingest
     from shahrnameh.flows import launch
     from shahrnameh.spiders.archive import ArchiveError
@@ -348,7 +353,8 @@ def _run_nightly(sources: Path, db_url: str | None, archive: Path | None, *, sub
         # Taken here (the run takes it again), so that a second run refuses before Prefect starts.
         with ingest.exclusive(db_url, archive_root):
             result = launch.nightly(sources, db_url, archive_root, substitutions=substitutions,
-                                    crawl_settings=crawl_settings, cluster=cluster, workers=workers)
+                                    crawl_settings=crawl_settings, cluster=cluster, workers=workers,
+                                    at_once=at_once)
     except (SourcesError, WarehouseError, ArchiveError, launch.LaunchError) as error:
         _err(str(error))
         raise typer.Exit(2)

@@ -34,15 +34,21 @@ def prefect_server() -> str | None:
 
 
 def nightly(sources, db_url: str, archive_root, *, substitutions: dict | None = None,
-            crawl_settings: dict | None = None, cluster: str | None = None, workers: int | None = None) -> dict:
-    """One nightly run; the run's summary (RunReport as a dict)."""
-    runner = _task_runner(db_url, cluster, workers, threads_per_worker=SOURCES_AT_ONCE)
+            crawl_settings: dict | None = None, cluster: str | None = None, workers: int | None = None,
+            at_once: int = SOURCES_AT_ONCE) -> dict:
+    """One nightly run, `at_once` sources crawled at a time (per worker on a local cluster; a
+    remote cluster's workers crawl as many as their threads); the run's summary (RunReport as a dict)."""
+    runner = _task_runner(db_url, cluster, workers, threads_per_worker=at_once)
     if runner is None and prefect_server() is None:
         return ingest.run_nightly(db_url, archive_root, sources, substitutions=substitutions,
-                                  crawl_settings=crawl_settings, sources_at_once=SOURCES_AT_ONCE,
+                                  crawl_settings=crawl_settings, sources_at_once=at_once,
                                   started=lambda run: _say(IN_PROCESS)).as_dict()
     from shahrnameh.flows.nightly import nightly as nightly_flow
 
+    if runner is None and at_once != SOURCES_AT_ONCE:
+        from prefect.task_runners import ThreadPoolTaskRunner
+
+        runner = ThreadPoolTaskRunner(max_workers=at_once)
     flow = nightly_flow if runner is None else nightly_flow.with_options(task_runner=runner)
     with _prefect_api(cluster, workers):
         return flow(str(sources), db_url, str(archive_root), substitutions=substitutions,

@@ -114,3 +114,31 @@ def test_a_crawl_in_this_process_hands_its_fetched_pages_over_in_memory(site, tm
     fetched = ingest.crawl_source(run, cityhall)
     assert len(fetched) >= 9 and {record.outcome for record in fetched} == {"new"}
     assert ingest.load(run, "demo-cityhall", fetched).articles_new >= 7
+
+
+def test_run_at_once_reaches_the_core_as_the_number_of_sources_crawled_at_a_time(tmp_path, monkeypatch):
+    # `shahrnameh run --at-once 3`: a night of many sources crawls more of them at a time
+    # (benchmarks/national.py: 128 at once, 1,400 sources in 10 minutes, 8 at once over an hour).
+    from typer.testing import CliRunner
+
+    from shahrnameh.flows import cli, launch
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    seen = {}
+
+    def run_nightly(db_url, archive_root, sources, *, sources_at_once, **_):
+        seen["at_once"] = sources_at_once
+        return ingest.RunReport(run_id=1, status="succeeded", counts={}, sources=[])
+
+    monkeypatch.setattr(ingest, "run_nightly", run_nightly)
+    monkeypatch.setattr(cli, "_print_summary", lambda result, db_url: None)
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(DEMO_SOURCES.read_text(encoding="utf-8").replace("{site}", "http://127.0.0.1:9"),
+                       encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'w.sqlite'}"
+    result = CliRunner().invoke(cli.app, ["run", "--sources", str(sources), "--db", url,
+                                          "--archive", str(tmp_path / "archive"), "--at-once", "3"])
+    assert seen == {"at_once": 3}, result.output
+    seen.clear()
+    launch.nightly(sources, url, tmp_path / "archive")
+    assert seen == {"at_once": 8}
