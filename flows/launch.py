@@ -92,9 +92,14 @@ def _task_runner(db_url: str, cluster: str | None, workers: int | None, *, threa
         return DaskTaskRunner(address=cluster)
     import dask
 
-    # Dask's statistical profiler samples every worker thread's stack every 10 ms for its
-    # dashboard, which a local cluster here does not serve: it cost the reparse per page.
-    dask.config.set({"distributed.worker.profile.enabled": False})
+    # Dask's statistical profiler (every worker thread's stack every 10 ms), its system
+    # monitor (every 0.5 s) and its memory monitor (every 0.1 s) feed a dashboard that a local
+    # cluster here does not serve, and each takes the interpreter lock from the task: together
+    # they made the reparse 10-19% slower per page on one worker than in process (measured:
+    # benchmarks/distributed.py; the memory limit is still kept, checked every second).
+    dask.config.set({"distributed.worker.profile.enabled": False,
+                     "distributed.admin.system-monitor.interval": "5s",
+                     "distributed.worker.memory.monitor-interval": "1s"})
     # Processes, not threads: each worker has its own interpreter lock and its own crawl reactor.
     return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "processes": True,
                                           "threads_per_worker": threads_per_worker, "dashboard_address": None})
