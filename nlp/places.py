@@ -704,6 +704,14 @@ class Places:
                 found.append(title)
         return found
 
+    def _name_cut(self, folded: str, k: int) -> bool:
+        """Whether a programme's name ends before token k: a gap of more than spaces, a
+        programme's or a place's word, or the first half of a compound verb."""
+        word_start, _, word = self.tokens[k]
+        following = self.tokens[k + 1][2] if k + 1 < len(self.tokens) else ""
+        return _GAP.fullmatch(folded, self.tokens[k - 1][1], word_start) is None or word in _PROGRAMME_TRIGGERS \
+            or word in _PLACE_WORDS or following in _light_verb_forms()
+
     def _event(self, folded: str, i: int) -> Mention | None:
         """«اردوهای راهیان نور», «مسابقه فرهنگی هنری پرسش مهر»: a camp or a contest is the
         programme its name gives, after the words that only say its kind."""
@@ -713,13 +721,11 @@ class Places:
             j += 1
         taken: list[str] = []
         last_end = -1
+        g = gazetteer()
         for k in range(j, min(j + _MOST_NAME_WORDS, len(self.tokens))):
-            word_start, word_end, word = self.tokens[k]
-            following = self.tokens[k + 1][2] if k + 1 < len(self.tokens) else ""
-            if _GAP.fullmatch(folded, self.tokens[k - 1][1], word_start) is None or _is_stop(word) \
-                    or word in _PROGRAMME_TRIGGERS or word in _PLACE_WORDS or following in _light_verb_forms() \
-                    or (gazetteer().place(_spelled(word)) is not None and not gazetteer().is_ambiguous(word)) \
-                    or _is_adjective(word) or word in _COMPASS:
+            _, word_end, word = self.tokens[k]
+            if self._name_cut(folded, k) or _is_stop(word) or _is_adjective(word) or word in _COMPASS \
+                    or (g.place(_spelled(word)) is not None and not g.is_ambiguous(word)):
                 break
             taken.append(word)
             last_end = word_end
@@ -737,25 +743,27 @@ class Places:
         names = {m.bare: m.name for m in found if m.role == "event"}
         if not names:
             return found
+        by_first: dict[str, list[str]] = {}
+        for bare in names:
+            by_first.setdefault(bare.split()[0], []).append(bare)
+        written: dict[str, list[tuple[int, int]]] = {bare: [] for bare in names}
+        for i, (start, _, word) in enumerate(self.tokens):
+            for bare in by_first.get(word, ()):
+                size = len(bare.split())
+                if self._joined(folded, i, size) == bare:
+                    written[bare].append((start, self.tokens[i + size - 1][1]))
         # A name the text writes once is as often a person or a team as a programme («مسابقه
         # … بهنام محمودی»): a camp's or contest's name counts where the text names it again.
-        again = Counter(self._joined(folded, i, len(bare.split())) for bare in names
-                        for i, token in enumerate(self.tokens) if token[2] == bare.split()[0])
-        found = [m for m in found if m.role != "event" or again[m.bare] >= 2]
-        names = {bare: name for bare, name in names.items() if again[bare] >= 2}
-        firsts = {bare.split()[0]: [] for bare in names}
-        for bare in names:
-            firsts[bare.split()[0]].append(bare)
-        spans = [(m.start, m.end) for m in found]
+        found = [m for m in found if m.role != "event" or len(written[m.bare]) >= 2]
+        starts = [m.start for m in found]
         added = []
-        for i, (start, _, word) in enumerate(self.tokens):
-            for bare in firsts.get(word, ()):
-                size = len(bare.split())
-                if self._joined(folded, i, size) != bare:
-                    continue
-                end = self.tokens[i + size - 1][1]
-                if any(a <= start < b for a, b in spans):
-                    continue
+        for bare, spans in written.items():
+            if len(spans) < 2:
+                continue
+            for start, end in spans:
+                at = bisect_right(starts, start)
+                if at and found[at - 1].end > start:
+                    continue  # the name found already, with its word
                 added.append(Mention(start, end, names[bare], "programme"))
         return sorted(found + added, key=lambda m: m.start) if added else found
 
@@ -816,12 +824,10 @@ class Places:
             first += 1  # «طرح های خلاقانه شهروندی»: the plural written apart
             last_end = self.tokens[i + 1][1]
         for j in range(first, min(first + _MOST_NAME_WORDS, len(self.tokens))):
-            before_end = self.tokens[j - 1][1]
-            word_start, word_end, word = self.tokens[j]
+            _, word_end, word = self.tokens[j]
             following = self.tokens[j + 1][2] if j + 1 < len(self.tokens) else ""
             joins = word == "و" and taken and following and not _is_stop(following)
-            if _GAP.fullmatch(folded, before_end, word_start) is None or (_is_stop(word) and not joins) \
-                    or word in _PROGRAMME_TRIGGERS or word in _PLACE_WORDS or following in _light_verb_forms():
+            if self._name_cut(folded, j) or (_is_stop(word) and not joins):
                 stop = word
                 break
             if g.place(_spelled(word)) is not None and not g.is_ambiguous(word):
