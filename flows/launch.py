@@ -43,13 +43,11 @@ def nightly(sources, db_url: str, archive_root, *, substitutions: dict | None = 
         return ingest.run_nightly(db_url, archive_root, sources, substitutions=substitutions,
                                   crawl_settings=crawl_settings, sources_at_once=at_once,
                                   started=lambda run: _say(IN_PROCESS)).as_dict()
+    from prefect.task_runners import ThreadPoolTaskRunner
+
     from shahrnameh.flows.nightly import nightly as nightly_flow
 
-    if runner is None and at_once != SOURCES_AT_ONCE:
-        from prefect.task_runners import ThreadPoolTaskRunner
-
-        runner = ThreadPoolTaskRunner(max_workers=at_once)
-    flow = nightly_flow if runner is None else nightly_flow.with_options(task_runner=runner)
+    flow = nightly_flow.with_options(task_runner=runner or ThreadPoolTaskRunner(max_workers=at_once))
     with _prefect_api(cluster, workers):
         return flow(str(sources), db_url, str(archive_root), substitutions=substitutions,
                     crawl_settings=crawl_settings)
