@@ -215,7 +215,7 @@ def refresh_facts(engine: Engine, run_id: int, *, url: str, document: Document) 
     with _transaction(engine, f"refreshing the facts of {url}") as session:
         _run(session, run_id)
         article = session.scalar(select(Article).where(
-            Article.url == url, Article.text_sha256 == text_sha256, Article.superseded_by.is_(None)))
+            *_version_with_text(url, text_sha256), Article.superseded_by.is_(None)))
         if article is None:
             return None
         live = session.scalars(select(Fact).where(Fact.article_id == article.id, Fact.retired_run_id.is_(None))
@@ -261,7 +261,7 @@ def _store(session: Session, entities: Entities, run_id: int, source_id: int, pa
            document: Document, published: date | None, text_sha256: str,
            fingerprint: stories.Fingerprint | None = None) -> tuple[int, str]:
     current = session.scalar(select(Article).where(Article.url == url, Article.superseded_by.is_(None)))
-    same = session.scalar(select(Article).where(Article.url == url, Article.text_sha256 == text_sha256))
+    same = session.scalar(select(Article).where(*_version_with_text(url, text_sha256)))
     if same is not None:
         if same.superseded_by is None:
             return same.id, "unchanged"
@@ -413,12 +413,17 @@ def _seed_entities(engine: Engine) -> None:
         raise WarehouseError(f"seeding municipalities and programmes: {first_line(error)}") from error
 
 
+def _version_with_text(url: str, text_sha256: str) -> tuple:
+    """The article version of `url` whose text has this digest, as WHERE conditions."""
+    return Article.url == url, Article.text_sha256 == text_sha256
+
+
 def _text_stored(engine: Engine, url: str, text_sha256: str) -> bool:
     """Whether `url` has a version with this text, by a read that takes no write lock."""
     try:
         with engine.connect().execution_options(**{READ_ONLY: True}) as connection:
-            return connection.execute(select(Article.id).where(
-                Article.url == url, Article.text_sha256 == text_sha256).limit(1)).first() is not None
+            return connection.execute(select(Article.id).where(*_version_with_text(url, text_sha256))
+                                      .limit(1)).first() is not None
     except SQLAlchemyError as error:
         raise WarehouseError(f"looking up article {url}: {first_line(error)}") from error
 
