@@ -143,10 +143,10 @@ def load_document(engine: Engine, run_id: int, *, page_id: int | None, source: s
     fingerprint = None if _text_stored(engine, url, text_sha256) else stories.fingerprint(document.text)
     with _transaction(engine, f"loading article {url}") as session:
         _run(session, run_id)
-        source_id = _locked_source(session, source)
+        source_id, default_municipality = _locked_source(session, source)
         _locked_url(session, url)
-        return _store(session, Entities(session.connection()), run_id, source_id, page_id, url, document,
-                      published, text_sha256, fingerprint)
+        return _store(session, Entities(session.connection()), run_id, (source_id, default_municipality), page_id,
+                      url, document, published, text_sha256, fingerprint)
 
 
 def load_documents(engine: Engine, run_id: int, *, source: str,
@@ -172,7 +172,7 @@ def load_documents(engine: Engine, run_id: int, *, source: str,
                             hashlib.sha256(document.text.encode("utf-8")).hexdigest()))
         with _transaction(engine, f"loading {len(checked)} articles of {source}") as session:
             _run(session, run_id)
-            source_id = _locked_source(session, source)
+            source_id, default = _locked_source(session, source)
             connection = session.connection()
             entities = Entities(connection)
             urls = {item[0] for item in checked}
@@ -186,7 +186,7 @@ def load_documents(engine: Engine, run_id: int, *, source: str,
             _bulk_insert(connection, Article.__table__, ARTICLE_COLUMNS, [
                 article_row(article_id, page_id, source_id, url, document, published, sha, run_id, created)
                 for article_id, (url, page_id, document, published, sha) in zip(ids, fresh)])
-            number, default = _number_for(connection), _source_municipality(session, source_id)
+            number = _number_for(connection)
             insert_facts(connection, [row for article_id, item in zip(ids, fresh)
                                       for row in _fact_rows(article_id, item[2].facts, item[0], entities, number,
                                                             default_municipality=default)])
@@ -196,7 +196,8 @@ def load_documents(engine: Engine, run_id: int, *, source: str,
             if fresh:
                 counts["new"] += len(fresh)
             for url, page_id, document, published, sha in again:
-                counts[_store(session, entities, run_id, source_id, page_id, url, document, published, sha)[1]] += 1
+                counts[_store(session, entities, run_id, (source_id, default), page_id, url, document, published,
+                              sha)[1]] += 1
     return counts
 
 
@@ -242,12 +243,17 @@ def _comparable(row) -> tuple:
     return (Decimal(row[2]), *row[3:8], row[9], row[11], row[12], row[15])
 
 
-def _locked_source(session: Session, source: str) -> int:
-    source_id = _source_id(session, source)
+def _locked_source(session: Session, source: str) -> tuple[int, str | None]:
+    """(id, default municipality) of the source called `source`, its row locked."""
     # Loads of one source wait for each other (PostgreSQL row lock; SQLite's BEGIN IMMEDIATE
-    # already serialises every writer), so a URL never gets two current versions.
-    session.execute(select(Source.id).where(Source.id == source_id).with_for_update())
-    return source_id
+    # already serialises every writer), so a URL never gets two current versions. One
+    # statement, not three: a reparse pays it for every page.
+    locked = select(Source.id, Source.municipality).where(Source.name == source).with_for_update()
+    row = session.execute(locked).first()
+    if row is None:
+        _source_id(session, source)  # a source the crawl knows and the warehouse not yet
+        row = session.execute(locked).one()
+    return row.id, row.municipality
 
 
 def _locked_url(session: Session, url: str) -> None:
@@ -257,9 +263,11 @@ def _locked_url(session: Session, url: str) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:url, 0))"), {"url": url})
 
 
-def _store(session: Session, entities: Entities, run_id: int, source_id: int, page_id: int | None, url: str,
-           document: Document, published: date | None, text_sha256: str,
+def _store(session: Session, entities: Entities, run_id: int, source: tuple[int, str | None], page_id: int | None,
+           url: str, document: Document, published: date | None, text_sha256: str,
            fingerprint: stories.Fingerprint | None = None) -> tuple[int, str]:
+    """`source`: the source's (id, default municipality), as `_locked_source` gives them."""
+    source_id, default_municipality = source
     current = session.scalar(select(Article).where(Article.url == url, Article.superseded_by.is_(None)))
     same = session.scalar(select(Article).where(*_version_with_text(url, text_sha256)))
     if same is not None:
@@ -280,7 +288,7 @@ def _store(session: Session, entities: Entities, run_id: int, source_id: int, pa
     session.flush()
     connection = session.connection()
     insert_facts(connection, _fact_rows(article.id, document.facts, url, entities, _number_for(connection),
-                                        default_municipality=_source_municipality(session, source_id)))
+                                        default_municipality=default_municipality))
     stories.assign_story(session, article, current, fingerprint)
     if current is not None:
         current.superseded_by = article.id
