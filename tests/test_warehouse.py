@@ -428,33 +428,40 @@ def test_two_threads_loading_at_once_both_succeed(engine, run_id):
     assert queries.table_counts(engine)["pages"] == 120
 
 
-def test_loads_of_one_source_run_side_by_side_and_a_bulk_load_of_it_waits(engine, run_id):
+@pytest.mark.skipif(not POSTGRES, reason="SHAHRNAMEH_TEST_POSTGRES is not set (SQLite's writers take turns)")
+def test_loads_of_one_source_run_side_by_side_and_a_bulk_load_of_it_waits():
     # A reparse's batches on two workers load pages of one source at once: neither waits for
     # the other (loads of one URL take turns by the URL's own lock). A bulk load
     # (load_documents), which writes its URLs without locking each, waits for every one.
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite's BEGIN IMMEDIATE serialises every writer")
     import threading
 
     from sqlalchemy.orm import Session
 
     document = _document(_seed_text())
-    with Session(engine) as session, session.begin():
-        load._locked_source(session, "seeds")  # a load of the source, under way
-        single = threading.Thread(target=load.load_document, args=(engine, run_id), kwargs=dict(
-            page_id=None, source="seeds", url=URL + "/beside", document=document))
-        single.start()
-        single.join(timeout=30)
-        assert not single.is_alive()  # it did not wait
+    with postgres_schema() as url:
+        engine = db.connect(url)
+        try:
+            load.upsert_source(engine, name="seeds", start_urls=["https://example.org/"],
+                               allowed_domains=["example.org"], municipality="تهران")
+            run_id = load.start_run(engine)
+            with Session(engine) as session, session.begin():
+                load._locked_source(session, "seeds")  # a load of the source, under way
+                single = threading.Thread(target=load.load_document, args=(engine, run_id), kwargs=dict(
+                    page_id=None, source="seeds", url=URL + "/beside", document=document))
+                single.start()
+                single.join(timeout=30)
+                assert not single.is_alive()  # it did not wait
 
-        bulk = threading.Thread(target=load.load_documents, args=(engine, run_id), kwargs=dict(
-            source="seeds", documents=[(URL + "/bulk", None, document)]))
-        bulk.start()
-        bulk.join(timeout=2)
-        assert bulk.is_alive()  # it waits for the load under way
-    bulk.join(timeout=30)
-    assert not bulk.is_alive()
-    assert queries.table_counts(engine)["articles"] == 2
+                bulk = threading.Thread(target=load.load_documents, args=(engine, run_id), kwargs=dict(
+                    source="seeds", documents=[(URL + "/bulk", None, document)]))
+                bulk.start()
+                bulk.join(timeout=2)
+                assert bulk.is_alive()  # it waits for the load under way
+            bulk.join(timeout=30)
+            assert not bulk.is_alive()
+            assert queries.table_counts(engine)["articles"] == 2
+        finally:
+            db.disconnect(url)
 
 
 _LOADER = """
