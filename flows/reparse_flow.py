@@ -22,7 +22,7 @@ from shahrnameh.warehouse import db  # noqa: E402
 # Pages per task: a Prefect task on a Dask worker costs ~0.1 s of the worker's CPU (two API
 # clients, each loading the CA bundle; the run's settings rebuilt) and as much again in
 # Prefect's server, which shares the machine with the workers (py-spy, 150 tasks of 20 pages:
-# +0.17 s a task). 1,000 pages (~15 s of reading) keep that under 1%; an archive too small
+# +0.17 s a task). 1,000 pages (~20 s of reading) keep that under 1%; an archive too small
 # for 16 such batches is cut into BATCHES_AT_LEAST batches of at least 10 pages, so that the
 # batches spread over every worker.
 PAGES_PER_BATCH = 1000
