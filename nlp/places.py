@@ -57,6 +57,8 @@ _OFFICE_WORDS = frozenset({
     # the meetings where a number is said («در جلسه قرارگاه … استان خوزستان»): venues
     "جلسه", "نشست", "همایش", "کمیسیون",
 })
+# Institutions that are sites too: «در» before one's name places the number there.
+_SITE_INSTITUTIONS = frozenset({"دانشگاه", "زندان"})
 _OFFICE_CUES = frozenset({"استاندار", "استانداری", "فرماندار", "فرمانداری", "بخشدار", "بخشداری"})
 # Named sites: a place's name after these is a street's, a road's, a site's («جاده ساوه»,
 # «گلزار شهدای حسین‌آباد ناظم», «بوستان تفریحی توریستی شاهد جوکار»), not a mention: the
@@ -72,6 +74,7 @@ _OFFICE_SCAN_WORDS = 8
 _ROAD_WORDS = frozenset({"جاده", "محور", "راه", "قطار", "خط", "راه\u200cآهن", "راه\u200cاهن", "آزادراه", "بزرگراه", "اتوبان", "مسیر"})
 _AND = re.compile(r"[ \u200c]+و[ \u200c]+")
 _MOST_TOGETHER = 12
+_LISTED_COUNTIES = 2
 # A number and what it counts, then «در» before a place: «260 مدرسه راهنمایی و دبیرستان در »
 _NUMBER_IN_X = re.compile(r"[0-9۰-۹][0-9۰-۹٬,.]*(?:[ \u200c]+[^\s\d۰-۹،,:.؛]+){1,5}[ \u200c]+در[ \u200c]+")
 _CLAUSE_BREAK = re.compile(r"[،,]|(?<![\w\u200c])(?:که|و)(?![\w\u200c])")
@@ -95,7 +98,9 @@ _BARE_PROVINCE_BEFORE = _BACK_DETERMINERS | frozenset({
 # number is («200 هزار نفر از سراسر کشور از مناطق عملیاتی آذربایجان‌غربی بازدید می‌کنند»); not
 # a part of it («در بسیاری از نقاط کشور»).
 _FROM_THE_COUNTRY = re.compile(r"(?<![\w\u200c])(?<!بسیاری )(?<!برخی )(?<!بعضی )(?<!بخشی )(?<!یکی )"
-                               r"از[ \u200c]+(?:(?:نقاط|جای[ \u200c]+جای)[ \u200c]+)?$")
+                               r"از[ \u200c]+(?:(?:نقاط|جای[ \u200c]+جای)[ \u200c]+"
+                               r"|(?:[0-9۰-۹]+[ \u200c]+)?(?:استان|شهر|شهرستان)(?:[ \u200c]*ها(?:ی)?)?[ \u200c]+)?$")
+_FROM_THE_COUNTRY_REACH = 30  # characters before the cue: «از ۲۸ استان »
 _NATIONAL = re.compile(r"(?<![\w\u200c])(?:در|سراسر|کل|سطح|تمام|همه|نقاط|مختلف|جمله)[ \u200c]+(?:کشور|ایران)(?![\w\u200c])")
 # A number counting provinces («19 استان») is no one place's; one counting cities, counties or
 # villages named together is their province's (FACTS.md rulings, «Several places»).
@@ -305,6 +310,7 @@ class Places:
         # The last sentence's clauses: (its start, clauses, whether each states a number, the
         # clauses' starts, whether it is a list); facts come sentence by sentence.
         self._clause_cache: tuple = (-1, [], [], [], False)
+        self._list_provinces: dict[int, str | None] = {}  # per sentence start: `_province_of_a_list`
         self._bind_districts()
         # Places the text names as where things are; offices' and officials' places and the
         # dateline apart, for numbers nothing else places.
@@ -321,7 +327,7 @@ class Places:
         self.commas = [i for i, ch in enumerate(text) if ch == "،"]
         self.national_cues = [m.start() for m in _NATIONAL.finditer(text)
                               if m.group(0).startswith("جمله")  # «از جمله ایران»: including it
-                              or not _FROM_THE_COUNTRY.search(text, max(0, m.start() - 16), m.start())]
+                              or not _FROM_THE_COUNTRY.search(text, max(0, m.start() - _FROM_THE_COUNTRY_REACH), m.start())]
         self.digits = [m.start() for m in _DIGIT_OR_NUMBER.finditer(text)]
         self.headline_cuts = [m.start() for m in _HEADLINE_CUT.finditer(text, 0, self.title_end)]
 
@@ -552,6 +558,11 @@ class Places:
                 return None
             word = self.tokens[j][2]
             if word in _OFFICE_WORDS:
+                if word in _SITE_INSTITUTIONS and j > 0 and self.tokens[j - 1][2] == "در" \
+                        and _GAP.fullmatch(folded, self.tokens[j - 1][1], self.tokens[j][0]) is not None:
+                    # «در دانشگاه آزاد اسلامی واحد اصفهان تدریس می‌شود»: where the number is, not
+                    # who speaks (FACTS.md rulings, «Named sites with a city in their name»).
+                    return None
                 return "office"
             if (word in _SITE_WORDS or _is_facility(word)) and i - j <= _NAME_SCAN_WORDS:
                 return "site"
@@ -1061,6 +1072,9 @@ class Places:
             if at > 0 and self.strong[at - 1].start >= body_start:
                 if nation > self.strong[at - 1].start:
                     return None, ""
+                listing = self._province_of_a_list(self.strong[at - 1].start)
+                if listing:
+                    return listing, "earlier"
                 return self._together(self.strong, at - 1, self._holders(sentence_start, sentence_end)).name, "earlier"
             if nation >= 0:
                 return None, ""
@@ -1173,6 +1187,23 @@ class Places:
         if len(provinces) == 1 and None not in provinces:
             return Mention(chosen.start, chosen.end, provinces.pop(), "province", chosen.role)
         return chosen
+
+    def _province_of_a_list(self, position: int) -> str | None:
+        """The province of the sentence at `position` when that sentence names places of several
+        of its counties («سردشت، پیرانشهر، نقده، اشنویه و ارومیه … میزبانی می‌کنند»), and only
+        cities and counties: a later number that names no place is not the last one listed's
+        but theirs together (FACTS.md rulings, «Several places»). Read once per sentence."""
+        start, end = self._sentence_of(position)
+        if start not in self._list_provinces:
+            named = self._between(self.strong_starts, self.strong, start, end)
+            g = gazetteer()
+            names = {m.name for m in named}
+            counties = {g.county_of(name) or name for name in names}
+            provinces = {g.province_of(name) for name in names}
+            local = all(m.kind in ("city", "county") for m in named)
+            self._list_provinces[start] = provinces.pop() if local and len(counties) >= _LISTED_COUNTIES \
+                and len(provinces) == 1 and None not in provinces else None
+        return self._list_provinces[start]
 
     def _local(self, mention: Mention, sentence_end: int) -> str:
         """A city's numbers that also cover its villages («بافت فرسوده دوگنبدان و روستاها») are its county's."""

@@ -635,3 +635,36 @@ def test_a_camp_or_contest_is_the_programme_its_name_gives_when_the_text_names_i
     assert Places(normalize("اردوی تیم ملی جودو از فردا در تهران برپا می‌شود و 20 ورزشکار در آن "
                             "حضور دارند. تیم ملی جودو آماده است."), [0]).programmes == []
     assert Places(normalize("در مسابقه پله‌نوردی برج میلاد 300 نفر شرکت کردند."), [0]).programmes == []
+
+
+def test_a_number_in_a_university_named_after_a_city_is_in_that_city():
+    # corpus/fars-attribution-4, fars_13970712000281: the fields are taught «در دانشگاه … واحد
+    # اصفهان», the city, though the sentence names the province first.
+    facts = _attributed("وی با بیان این‌که در استان اصفهان 28 واحد دانشگاه آزاد اسلامی دارد، بیان کرد: 210 رشته "
+                        "که 87 رشته آن دکترای تخصصی است در دانشگاه آزاد اسلامی واحد اصفهان تدریس می‌شود.")
+    assert [(value, place) for value, place, *_ in facts if value in (210, 87)] == [(210, "اصفهان"), (87, "اصفهان")]
+    # The university of the one who speaks still says who speaks, not where the number is.
+    assert _attributed("طرح توسعه بیمارستان‌ها در استان گلستان اجرا می‌شود. رئیس دانشگاه علوم پزشکی گرگان "
+                       "گفت: 300 تخت بیمارستانی افتتاح شد.")[0][:2] == (300, "استان گلستان")
+
+
+def test_visitors_from_many_provinces_of_the_country_leave_the_number_to_the_province():
+    # corpus/fars-attribution-4, fars_13970413000977: «از ۲۸ استان مختلف کشور» says where the
+    # visitors come from, as «از سراسر کشور» does; the growth is the province's.
+    facts = _attributed("یادمان‌های استان آذربایجان غربی میزبان زائران است. وحیدی با اشاره به اینکه هر ساله بین "
+                        "۱۰ تا ۲۰ درصد رشد در تعداد زائران وجود دارد، ابراز کرد: این زائران از ۲۸ استان مختلف "
+                        "کشور از یادمان‌ها بازدید کردند.")
+    assert [(value, place) for value, place, *_ in facts] == [
+        (10, "استان آذربایجان غربی"), (20, "استان آذربایجان غربی"), (28, None)]
+
+
+def test_a_number_after_a_sentence_listing_towns_of_several_counties_is_their_province_s():
+    # corpus/fars-attribution-4, fars_13970413000977: the battlefields of five towns, each with
+    # its memorials; the next numbers are the province's, not the last town's.
+    listing = ("وی تصریح کرد: این مناطق عملیاتی شامل ارومیه و یادمان شهدای گمنام، اشنویه و یادمان شهید "
+               "آبشناسان، نقده یادمان شهید بروجردی، مهاباد و یادمان خلبان شهید حیدری و نیز سردشت و شهدای "
+               "شیمیایی است. وی افزود: در سال گذشته بیش از ۲۲۲ هزار نفر از یادمان‌ها بازدید کردند.")
+    assert _attributed(listing)[0][:3] == (222_000, "استان آذربایجان غربی", "earlier")
+    # Towns of two provinces have no one province: the nearest keeps the number, as before.
+    assert _attributed("پروژه‌هایی در تبریز و ارومیه افتتاح شد. در این سفر 8 پروژه ورزشی افتتاح شد.")[0][:3] == (
+        8, "ارومیه", "earlier")
