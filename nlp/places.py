@@ -20,7 +20,7 @@ from shahrnameh.nlp.entities import (
     SEPARATOR, programme_aliases, programme_base_form, programme_key, programme_terms, programme_word_key,
     singular_word, spelling_key,
 )
-from shahrnameh.nlp.gazetteer import gazetteer
+from shahrnameh.nlp.gazetteer import Place, gazetteer
 from shahrnameh.nlp.letters import ARABIC_LETTERS, DIRECTION_MARKS, folding
 from shahrnameh.nlp.lexicon import hazm_data, words
 from shahrnameh.nlp.numbers import find_numbers
@@ -31,6 +31,8 @@ _GAP = re.compile(r"[ \u200c]*")
 # The word before a name that says what kind of place it is.
 _CITY_CUES = frozenset({"شهر", "شهرداری", "شهردار", "کلانشهر", "شاروالی", "شاروال", "بندر"})
 _COUNTY_CUES = frozenset({"شهرستان", "فرمانداری", "فرماندار"})
+_SECTION_CUES = frozenset({"بخش", "بخش\u200cهای", "بخشهای"})
+_MOST_SECTION_WORDS = 4
 _PROVINCE_CUES = frozenset({"استان", "استانداری", "استاندار"})
 _AFGHAN_PROVINCE_CUES = frozenset({"ولایت", "والی"})
 # A village has no municipality (FACTS.md rulings): a name after these is no mention; but
@@ -395,6 +397,17 @@ class Places:
                         break
             if place is None:
                 size, place = 1, g.place(_spelled(word))
+            section = None
+            if place is None and self._previous_word(folded, i) in _SECTION_CUES:
+                # «در بخش شادیان»: a county's section, named only after its word (FACTS.md
+                # rulings, «Places named together»: a number in one named بخش is that بخش).
+                for size in range(min(_MOST_SECTION_WORDS, n - i), 0, -1):
+                    phrase = self._joined(folded, i, size) if size > 1 else word
+                    if phrase and (section := g.section(spelling_key(phrase))):
+                        place, written = Place(section[0], "county", "IR"), phrase
+                        break
+                else:
+                    size = 1
             glued = None
             if place is None and word.startswith(_CITY_WORD) and len(word) >= len(_CITY_WORD) + 2:
                 # «شهرری»: «شهر» glued to a city's name; a name that is also a word only where
@@ -413,7 +426,7 @@ class Places:
                 i += 1
                 continue
             previous = self._previous_word(folded, i)
-            cue = glued or (previous if previous in _ALL_CUES else None)
+            cue = glued or (previous if previous in _ALL_CUES or section else None)
             key = spelling_key(written)
             name, kind = place.name, place.kind
             mention_start = self.tokens[i - 1][0] if cue and not glued else start
@@ -1026,16 +1039,16 @@ class Places:
             # «از 19 استان به 31 استان»: the country's; «شهرستان دماوند شاهراه چهار استان کشور
             # است» counts them for the county the sentence names.
             return None, ""
-        if name and number_end is not None and not name.startswith("استان ") and (
+        province = gazetteer().province_of(name.split(SEPARATOR)[0]) if name else None
+        if province and number_end is not None and not name.startswith("استان ") and (
                 _COUNTS_LOCALITIES.match(self.text, number_end) or (
                     _COUNTS_VILLAGES.match(self.text, number_end) and len({m.name for m in self._between(
                         self.strong_starts, self.strong, sentence_start, sentence_end)
-                        if m.kind in ("city", "county")}) > 1)):
-            # (places the sentence names as where things are: not the dateline's «از بابل»)
+                        if m.kind in ("city", "county") and gazetteer().province_of(m.name) == province}) > 1)):
+            # (places the sentence names as where things are: not the dateline's «از بابل»; of
+            # the province: «بخش مرکزی تایباد … 24 روستا … مرز افغانستان و استان هرات» is Taybad's)
             # «این سه شهرستان», «سه روستای تفرش، آشتیان و فراهان»: several places, their province.
-            province = gazetteer().province_of(name.split(SEPARATOR)[0])
-            if province:
-                return province, attribution
+            return province, attribution
         return name, attribution
 
     def _place(self, sentence_start: int, sentence_end: int, number_start: int) -> tuple[str | None, str]:

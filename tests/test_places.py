@@ -668,3 +668,24 @@ def test_a_number_after_a_sentence_listing_towns_of_several_counties_is_their_pr
     # Towns of two provinces have no one province: the nearest keeps the number, as before.
     assert _attributed("پروژه‌هایی در تبریز و ارومیه افتتاح شد. در این سفر 8 پروژه ورزشی افتتاح شد.")[0][:3] == (
         8, "ارومیه", "earlier")
+
+
+def test_a_number_in_a_named_section_of_a_county_is_that_section_s():
+    # corpus/fars-attribution-4, fars_13921112001863: «بخش شادیان» of Charoymaq is no city; the
+    # gazetteer knows the counties' sections (بخش) from the same data set, named after «بخش».
+    facts = _attributed("درپی تماس اهالی روستای ذاکر کندی مبنی بر مسدود بودن راه ارتباطی این روستا با مرکز شهرستان، "
+                        "یک دستگاه آمبولانس کمک دار با پشتیبانی دو دستگاه لودر و بلدوزر این اداره عازم منطقه در بخش "
+                        "شادیان شدند.")
+    assert [(value, place) for value, place, *_ in facts] == [(2, "شادیان")]
+    assert gazetteer().section("شادیان") == ("شادیان", "چاراویماق")
+    # Every county's «بخش مرکزی» names none, and a section's name without «بخش» is no place.
+    assert gazetteer().section("مرکزی") is None
+    assert _places("شادیان") == []
+
+
+def test_villages_counted_beside_a_place_of_another_province_are_the_county_s():
+    # corpus/fars-attribution-3, fars_8708040919: Herat, across the border, does not make the
+    # villages of Taybad's central section several places of one province.
+    facts = _attributed("بخشدار مرکزی تایباد گفت: بخش مرکزی تایباد دارای 24 روستا و جمعیتی بالغ بر 30 هزار نفر "
+                        "است که نزدیک‌ترین روستاها به مرز افغانستان و استان هرات هستند.")
+    assert [(value, place) for value, place, *_ in facts] == [(24, "تایباد"), (30_000, "تایباد")]
