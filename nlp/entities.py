@@ -25,6 +25,7 @@ _LETTER_FOLDS = str.maketrans(folds(ALL_LETTERS))
 # city/district slash: spacing and half-spaces are where spellings differ most.
 _DROPPED = re.compile(r"[\u064B-\u065F\u0670\u0640]|[^\w/]|_")
 _EZAFE_AFTER_HEH = re.compile(r"ه\u200cی(?=\s|$)")
+_HAMZA_AFTER_ALEF = re.compile(r"(?<=\w)اء(?=[^\W\d_])")
 _DOUBLED = re.compile(r"([^\W\d])\1+")
 _PLURAL = re.compile(r"(?:ها|های)$")
 _DISTRICT = re.compile(r"منطقه\s*(\d+)")
@@ -40,17 +41,23 @@ SYNONYMS = {
 
 def spelling_key(text: str) -> str:
     """A name as spelt, with only what no writer means apart folded: ي/ك, hamza seats, «آ»,
-    diacritics, ZWNJ and spaces. Unlike `alias_key` it keeps doubled letters and plurals and
-    joins no synonyms, so a word of running text («شده», «شهری») is never taken for a place
-    whose key it shares («ششده», «شهرری»)."""
-    text = _EZAFE_AFTER_HEH.sub("ه", text)
-    return _DROPPED.sub("", to_latin_digits(text).translate(_LETTER_FOLDS).lower())
+    a hamza on «ی» after «ا» («قائم‌شهر», «قایم شهر»), diacritics, ZWNJ and spaces. Unlike
+    `alias_key` it keeps doubled letters and plurals and joins no synonyms, so a word of
+    running text («شده», «شهری») is never taken for a place whose key it shares («ششده», «شهرری»)."""
+    return _letters_key(text)
 
 
-def _folded_key(text: str) -> str:
+def _letters_key(text: str) -> str:
     # The ezafe after «ه» is written «ۀ» (folded to «ه» below), «هٔ» or «ه‌ی»: all are «ه».
     text = _EZAFE_AFTER_HEH.sub("ه", text)
     key = _DROPPED.sub("", to_latin_digits(text).translate(_LETTER_FOLDS).lower())
+    # «ائ» and «ای» inside a word are one spelling («قائن», «قاین»; «پائین», «پایین»), which
+    # the one-letter folds cannot join: «ئ» is a hamza seat there, «ی» is not.
+    return _HAMZA_AFTER_ALEF.sub("ای", key)
+
+
+def _folded_key(text: str) -> str:
+    key = _letters_key(text)
     # «شورای‌یاری» writes the ezafe ی that «شورایاری» merges: a letter doubled is one letter
     # (digits are not: «منطقه 11» is not «منطقه 1»).
     key = _DOUBLED.sub(r"\1", key)

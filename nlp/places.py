@@ -476,7 +476,7 @@ class Places:
                 role = "office"
             elif cue is None and previous in _COMPASS:
                 role = "office"  # «روستای شهیدآباد قلعه‌گنج در جنوب کرمان»: a region, if nothing nearer
-            elif cue is None and found and found[-1].role != "place" and _AND.fullmatch(folded, found[-1].end, start):
+            elif cue is None and found and found[-1].role != "place" and _JOINED.fullmatch(folded, found[-1].end, start):
                 # «مدیر منابع آب شهرستان فارسان و کوهرنگ»: the office's second place is its too.
                 role = found[-1].role
             if cue in _PROVINCE_CUES and key in g.provinces:

@@ -142,3 +142,27 @@ def test_the_migrations_render_as_an_sql_script_for_postgresql():
     assert "f.retired_run_id IS NULL" in script
     assert "ALTER TABLE articles ALTER COLUMN text SET COMPRESSION lz4" in script  # 0005
     assert "NUMERIC(24, 4)" in script and "archive_offset BIGINT" in script and "AUTOINCREMENT" not in script
+
+
+def test_upgrading_to_0010_rekeys_names_written_with_a_hamza_after_alef(warehouse_url):
+    # 0009 keyed «قائم‌شهر» apart from the gazetteer's «قایم شهر»; 0010's keys join them, so
+    # a journalist typing either finds the city.
+    _migrate(warehouse_url, "0009")
+    engine = sa.create_engine(warehouse_url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("INSERT INTO municipalities (id, name, kind) VALUES (1, 'قایم شهر', 'city')")
+        connection.exec_driver_sql("INSERT INTO municipality_aliases (alias, key, municipality_id) VALUES "
+                                   "('قائم‌شهر', 'قاءمشهر', 1), ('قایم شهر', 'قایمشهر', 1)")
+        connection.exec_driver_sql("INSERT INTO programmes (id, name) VALUES (1, 'پویش پائیز')")
+        connection.exec_driver_sql("INSERT INTO programme_aliases (alias, key, programme_id) VALUES "
+                                   "('پویش پائیز', 'پویشپاءیز', 1)")
+    engine.dispose()
+    _migrate(warehouse_url, "head")
+    engine = sa.create_engine(warehouse_url)
+    with engine.connect() as connection:
+        keys = dict(connection.exec_driver_sql("SELECT alias, key FROM municipality_aliases").all())
+        programme_keys = dict(connection.exec_driver_sql("SELECT alias, key FROM programme_aliases").all())
+    engine.dispose()
+    assert keys == {"قائم‌شهر": "قایمشهر", "قایم شهر": "قایمشهر"}
+    from shahrnameh.nlp.entities import programme_key
+    assert programme_keys == {"پویش پائیز": programme_key("پویش پاییز")}

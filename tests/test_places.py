@@ -689,3 +689,12 @@ def test_villages_counted_beside_a_place_of_another_province_are_the_county_s():
     facts = _attributed("بخشدار مرکزی تایباد گفت: بخش مرکزی تایباد دارای 24 روستا و جمعیتی بالغ بر 30 هزار نفر "
                         "است که نزدیک‌ترین روستاها به مرز افغانستان و استان هرات هستند.")
     assert [(value, place) for value, place, *_ in facts] == [(24, "تایباد"), (30_000, "تایباد")]
+
+
+def test_a_hamza_on_yeh_after_alef_is_the_gazetteer_s_yeh_and_an_office_s_listed_places_are_its_own():
+    # corpus/fars-attribution, fars_13951116001799: the news writes «قائم‌شهر», the data «قایم شهر»;
+    # the constituency an MP speaks for, a list of four towns, says who speaks, each of them.
+    assert _attributed("در قائم‌شهر 9 پروژه افتتاح شد.")[0][:2] == (9, "قایم شهر")
+    text = normalize("نماینده مردم قائم‌شهر، سوادکوه، جویبار و سیمرغ در مجلس گفت: 6 پروژه برق افتتاح شد.")
+    assert [(m.name, m.role) for m in Places(text, [0]).places] == [
+        ("قایم شهر", "office"), ("سوادکوه", "office"), ("جویبار", "office"), ("سیمرغ", "office")]
