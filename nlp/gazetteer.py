@@ -49,7 +49,7 @@ COMMON_WORD_FREQUENCY = 600_000
 # names: «یاسوج» N,NUM); any other
 # («محلات»: PL, «ری»: CL) says the word is used as something else.
 _NAME_TAGS = {"N", "AJ", "RES", "NUM"}
-_CACHE_FORMAT = 11  # (11: spelling_key reads «ائ» as «ای»)
+_CACHE_FORMAT = 12  # (11: spelling_key reads «ائ» as «ای»; 12: names' «و» and «آباد» apart)
 _ZONE = re.compile(r"^(.*?)\s*-?\s*([0-9]+)\s*-?$")
 _PERSIAN_ONLY = re.compile(r"^[\u0621-\u063A\u0641-\u064A\u067E\u0686\u0698\u06A9\u06AF\u06CC\u0622 \u200c]+$")
 
@@ -147,8 +147,16 @@ def _rows(path: Path) -> list[dict]:
 _fold = folding(ARABIC_YEH_KAF)
 
 
+# The data glues «و» to the word after it («سیستان وبلوچستان», «آران وبیدگل») and drops the
+# madda of «آباد» written apart («علی اباد»): names are shown as the news writes them. A
+# short word after «و» is the name's own («مه ولات», «چاه ورز»). Keys ignore both.
+_GLUED_AND = re.compile(r"(?<= )و(?=\S{4,})")
+_ABAD_APART = re.compile(r"(?<= )اباد(?= |$)")
+
+
 def _clean(name: str) -> str:
-    return " ".join(_fold(name).split())
+    name = " ".join(_fold(name).split())
+    return _ABAD_APART.sub("آباد", _GLUED_AND.sub("و ", name))
 
 
 def _build() -> dict:

@@ -103,7 +103,10 @@ _FROM_THE_COUNTRY = re.compile(r"(?<![\w\u200c])(?<!بسیاری )(?<!برخی )
                                r"از[ \u200c]+(?:(?:نقاط|جای[ \u200c]+جای)[ \u200c]+"
                                r"|(?:[0-9۰-۹]+[ \u200c]+)?(?:استان|شهر|شهرستان)(?:[ \u200c]*ها(?:ی)?)?[ \u200c]+)?$")
 _FROM_THE_COUNTRY_REACH = 30  # characters before the cue: «از ۲۸ استان »
-_NATIONAL = re.compile(r"(?<![\w\u200c])(?:در|سراسر|کل|سطح|تمام|همه|نقاط|مختلف|جمله)[ \u200c]+(?:کشور|ایران)(?![\w\u200c])")
+_NATIONAL = re.compile(r"(?<![\w\u200c])(?:در|سراسر|کل|سطح|تمام|همه|نقاط|مختلف|جمله"
+                       # «در مناطق سیل‌زده کشور», «در شهرهای کشور»: the country's places of a kind
+                       r"|در[ \u200c]+(?:مناطق|نقاط|شهرهای|روستاهای|استان[ \u200c]*های|شهرستان[ \u200c]*های)"
+                       r"(?:[ \u200c]+[\w\u200c]+){0,2}?)[ \u200c]+(?:کشور|ایران)(?![\w\u200c])")
 # A number counting provinces («19 استان») is no one place's; one counting cities, counties or
 # villages named together is their province's (FACTS.md rulings, «Several places»).
 _COUNTS_PROVINCES = re.compile(r"[ \u200c]*(?:استان)(?![\w\u200c])")

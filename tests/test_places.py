@@ -6,7 +6,7 @@ the Fars News sample of ../shared/corpus/fars-news (Apache-2.0, see corpus/MANIF
 import time
 from datetime import date
 
-from shahrnameh.nlp.entities import programme_key
+from shahrnameh.nlp.entities import programme_key, spelling_key
 from shahrnameh.nlp.facts import extract_facts, with_source_default
 from shahrnameh.nlp.gazetteer import gazetteer
 from shahrnameh.nlp.normalize import normalize
@@ -29,8 +29,13 @@ def test_the_gazetteer_holds_every_city_its_districts_and_afghan_cities():
     assert places.place("تهران").kind == "city" and places.has_district("تهران", 22)
     assert places.has_district("گرگان", 7) is False and places.has_district("دوگنبدان", 1) is None
     assert places.place("کابل").country == "AF"
+    # Names are shown as the news writes them, not glued as the data writes some («سیستان
+    # وبلوچستان», «علی اباد»); a short word after «و» is the name's own («چاه ورز»).
+    assert places.place(spelling_key("سیستان و بلوچستان")).name == "استان سیستان و بلوچستان"
+    assert places.place(spelling_key("علی‌آباد")).name == "علی آباد"
+    assert places.place(spelling_key("چاه ورز")).name == "چاه ورز"
     # Spelling variants are one city; running words are no city whose key they would share.
-    assert places.place("خرم‌آباد") == places.place("خرم آباد")
+    assert places.place(spelling_key("خرم‌آباد")) == places.place(spelling_key("خرم آباد")) is not None
     assert places.place("شده") is None
 
 
@@ -46,11 +51,11 @@ def test_names_that_are_common_words_are_places_only_in_context():
                    "تجليل از خيران نيكوكار شهرستان نور سخن گفت") == ["نور"]
     # corpus/html/voa-dari/article_7986115: «سر و کار» is no town «سرو»; a province keeps its «و».
     assert _places("که با تصاویر آزار جنسی کودکان در انترنت سر و کار دارند") == []
-    assert _places("در استان سیستان و بلوچستان") == ["استان سیستان وبلوچستان"]
+    assert _places("در استان سیستان و بلوچستان") == ["استان سیستان و بلوچستان"]
     # A compound the data writes as one word, parted by the writer (corpus/fars-attribution-2,
     # fars_8504250302); «به شهر» and «در میان» are words, not the towns «بهشهر» and «درمیان».
     assert _places("مدير كل هواشناسي گفت: در سفر هيئت دولت به استان چهار محال و بختياري، 10 ميليارد "
-                   "ريال اعتبار اختصاص يافت") == ["استان چهارمحال وبختیاری"]
+                   "ريال اعتبار اختصاص يافت") == ["استان چهارمحال و بختیاری"]
     assert _places("پاکسازی ورودی‌ها به شهر در میان مردم انجام شد") == []
     # A counted or pointed-at noun is no place: corpus/text/fars_8408210230 («27 بوستان شهر تهران»).
     assert _places("امنيت 27 بوستان شهر تهران توسط يگانهاي اجرائيات تامين مي‌شود") == ["تهران"]
@@ -77,14 +82,14 @@ def test_a_district_belongs_to_the_article_s_city_else_tehran():
 
 
 def test_each_fact_keeps_how_its_place_was_found():
-    # Title, then body (the gazetteer spells «فرون اباد»): the title's place for a body sentence
+    # Title, then body (the gazetteer spells «فرون آباد»): the title's place for a body sentence
     # naming none before it; the
     # sentence's own place; the nearest earlier one.
     text = ("افتتاح 6 پروژه مدیریت شهری در فرون‌آباد\n"
             "این پروژه‌ها با اعتبار 40 میلیارد ریال اجرا شد. شهردار پاکدشت گفت 3 پارک ساخته شد. "
             "همچنین 2 مدرسه ساخته شد.")
     assert [(f[1], f[2]) for f in _attributed(text)] == [
-        ("فرون اباد", "sentence"), ("فرون اباد", "title"), ("پاکدشت", "sentence"), ("پاکدشت", "earlier")]
+        ("فرون آباد", "sentence"), ("فرون آباد", "title"), ("پاکدشت", "sentence"), ("پاکدشت", "earlier")]
     # No place: the source's municipality is the default, not an override.
     (fact,) = extract_facts(normalize("همچنین 2 مدرسه ساخته شد"))
     assert fact.attribution == "" and with_source_default([fact], "مشهد")[0].attribution == "source"
@@ -511,7 +516,7 @@ def test_a_list_said_after_the_speaker_s_colon_takes_the_place_the_speaker_frame
     assert {municipality for _, municipality, _, _ in _attributed(
         "مدیر منابع آب شهرستان فارسان و کوهرنگ با اشاره به میانگین 30 متری افت سطح ایستابی در دشت‌های "
         "استان چهارمحال و بختیاری، افزود: از سال 73 تاکنون دشت خانمیرزا 25 متر، دشت شهرکرد 17 متر، دشت "
-        "کیار 23 متر افت داشته است.")} == {"استان چهارمحال وبختیاری"}
+        "کیار 23 متر افت داشته است.")} == {"استان چهارمحال و بختیاری"}
 
 
 def test_a_name_set_apart_in_guillemets_is_a_place_though_it_is_also_a_word():
@@ -698,3 +703,13 @@ def test_a_hamza_on_yeh_after_alef_is_the_gazetteer_s_yeh_and_an_office_s_listed
     text = normalize("نماینده مردم قائم‌شهر، سوادکوه، جویبار و سیمرغ در مجلس گفت: 6 پروژه برق افتتاح شد.")
     assert [(m.name, m.role) for m in Places(text, [0]).places] == [
         ("قایم شهر", "office"), ("سوادکوه", "office"), ("جویبار", "office"), ("سیمرغ", "office")]
+
+
+def test_the_country_s_places_of_a_kind_make_a_number_the_country_s():
+    # corpus/fars-attribution, fars_13980230000427: «در مناطق سیل‌زده کشور», as «در شهرهای
+    # کشور» or «در مناطق محروم کشور» (Fars items), is the whole country, whatever the dateline.
+    assert _attributed("به گزارش خبرگزاری فارس از اهواز، وی با اشاره به ارزیابی حدود ۱۶۹ هزار واحد مسکونی شهری "
+                       "و روستایی در مناطق سیل‌زده کشور، گفت: کار ادامه دارد.")[0][:2] == (169_000, None)
+    # One place of the country named so is still that place («یکی از مناطق محروم کشور»).
+    assert _attributed("سیستان و بلوچستان یکی از مناطق محروم کشور است و 300 مدرسه در آن ساخته شد.")[0][1] == (
+        "استان سیستان و بلوچستان")
