@@ -153,6 +153,7 @@ _LIGHT_VERBS = ("شد", "کرد", "گردید", "نمود", "داشت", "یاف�
 # Words that make the next one a common noun («این بوستان», «27 بوستان»), not a place.
 _DETERMINERS = frozenset({"این", "آن", "هر", "همین", "همان", "چند", "چندین", "کدام"})
 _MOST_NAME_WORDS = 4
+_EDITION = "دوره"
 _YEAR_DIGITS = re.compile(r"[ \u200c]*[1۱][34۳۴][0-9۰-۹]{2}(?![0-9۰-۹])")
 _GUILLEMETS = re.compile(r"«([^«»\n]{2,60})»")
 # A title in guillemets right after a trigger, or after up to two words («پویش رقابتی «…»»).
@@ -733,11 +734,13 @@ class Places:
 
     def _name_cut(self, folded: str, k: int) -> bool:
         """Whether a programme's name ends before token k: a gap of more than spaces, a
-        programme's or a place's word, or the first half of a compound verb."""
+        programme's or a place's word, the first half of a compound verb, or an edition's
+        ordinal («ستاد خبری هشتمین جشنواره …», «انتخابات دوره هشتم»: the next name's, or no name's)."""
         word_start, _, word = self.tokens[k]
         following = self.tokens[k + 1][2] if k + 1 < len(self.tokens) else ""
         return _GAP.fullmatch(folded, self.tokens[k - 1][1], word_start) is None or word in _PROGRAMME_TRIGGERS \
-            or word in _PLACE_WORDS or following in _light_verb_forms()
+            or word in _PLACE_WORDS or following in _light_verb_forms() or _is_ordinal(word) \
+            or (word == _EDITION and _is_ordinal(following))
 
     def _event(self, folded: str, i: int) -> Mention | None:
         """«اردوهای راهیان نور», «مسابقه فرهنگی هنری پرسش مهر»: a camp or a contest is the
@@ -850,6 +853,11 @@ class Places:
                 and _GAP.fullmatch(folded, end, self.tokens[first][0]):
             first += 1  # «طرح های خلاقانه شهروندی»: the plural written apart
             last_end = self.tokens[i + 1][1]
+        if first + 1 < len(self.tokens) and _is_ordinal(self.tokens[first][2]) \
+                and _GAP.fullmatch(folded, self.tokens[first - 1][1], self.tokens[first][0]):
+            # «جشنواره یازدهم تئاتر عروسکی دانشجویان»: the edition is no part of the festival's name
+            first += 1
+            last_end = self.tokens[first - 1][1]
         for j in range(first, min(first + _MOST_NAME_WORDS, len(self.tokens))):
             _, word_end, word = self.tokens[j]
             following = self.tokens[j + 1][2] if j + 1 < len(self.tokens) else ""
@@ -1410,6 +1418,17 @@ def _named_before(found: list[Mention]) -> list[Mention]:
                 break
     for known, name in fuller.items():
         shorter.setdefault(known, name)
+    # «جشنواره بین‌المللی تئاتر عروسکی دانشجویان», then «جشنواره یازدهم تئاتر عروسکی دانشجویان»
+    # (its edition left out): the full name less one word of its description is its short form.
+    less_one: dict[str, str] = {}
+    for name in first:
+        words_ = name.split()
+        for k in range(1, len(words_)):
+            less_one.setdefault(" ".join(words_[:k] + words_[k + 1:]), name)
+    for name in first:
+        full = less_one.get(name)
+        if full is not None and name not in shorter and first[full] < first[name]:
+            shorter[name] = full
     renamed = []
     for m in found:
         name, seen = m.name, set()

@@ -713,3 +713,24 @@ def test_the_country_s_places_of_a_kind_make_a_number_the_country_s():
     # One place of the country named so is still that place («یکی از مناطق محروم کشور»).
     assert _attributed("سیستان و بلوچستان یکی از مناطق محروم کشور است و 300 مدرسه در آن ساخته شد.")[0][1] == (
         "استان سیستان و بلوچستان")
+
+
+def test_an_edition_s_ordinal_is_no_part_of_a_programme_s_name():
+    # corpus/fars-attribution-3, fars_8808090805: «جشنواره یازدهم تئاتر عروسکی دانشجویان» is the
+    # festival named in full before, less its edition and its adjective.
+    text = normalize("خبرگزاری فارس: سازمان فرهنگی هنری شهرداری تهران از یازدهمین جشنواره بین‌المللی تئاتر "
+                     "عروسکی دانشجویان ایران حمایت می‌کند. این سازمان علاوه بر انجام تبلیغات شهری جشنواره یازدهم "
+                     "تئاتر عروسکی دانشجویان، از دو اثر برگزیده این جشنواره نیز حمایت خواهد کرد.")
+    assert {m.name for m in Places(text, [0]).programmes} == {
+        "سازمان فرهنگی هنری", "جشنواره بین‌المللی تئاتر عروسکی دانشجویان"}
+    # Fars items: an ordinal ends a name; the next one begins there («ستاد خبری هشتمین جشنواره …»,
+    # «طرح تجمیع انتخابات دوره هشتم مجلس»).
+    text = normalize("به نقل از ستاد خبری هشتمین جشنواره فیلم کوتاه، 300 فیلم رسید. بررسی طرح تجمیع انتخابات "
+                     "دوره هشتم مجلس در 3 جلسه انجام شد.")
+    names = {m.name for m in Places(text, [0]).programmes}
+    assert "ستاد خبری" in names and "طرح تجمیع انتخابات" in names
+    assert not any(_is_ordinal_in(name) for name in names)
+
+
+def _is_ordinal_in(name: str) -> bool:
+    return any(word in ("هشتمین", "هشتم", "دوره", "یازدهم") for word in name.split())
