@@ -102,6 +102,7 @@ _BARE_PROVINCE_BEFORE = _BACK_DETERMINERS | frozenset({
 _FROM_THE_COUNTRY = re.compile(r"(?<![\w\u200c])(?<!بسیاری )(?<!برخی )(?<!بعضی )(?<!بخشی )(?<!یکی )"
                                r"از[ \u200c]+(?:(?:نقاط|جای[ \u200c]+جای)[ \u200c]+"
                                r"|(?:[0-9۰-۹]+[ \u200c]+)?(?:استان|شهر|شهرستان)(?:[ \u200c]*ها(?:ی)?)?[ \u200c]+)?$")
+_OF_THESE = re.compile(r"از[ \u200c]+(?:این|آن)[ \u200c]+(?:تعداد|میزان|مبلغ|رقم)")
 _FROM_THE_COUNTRY_REACH = 30  # characters before the cue: «از ۲۸ استان »
 _NATIONAL = re.compile(r"(?<![\w\u200c])(?:در|سراسر|کل|سطح|تمام|همه|نقاط|مختلف|جمله"
                        # «در مناطق سیل‌زده کشور», «در شهرهای کشور»: the country's places of a kind
@@ -1087,7 +1088,13 @@ class Places:
         # The country named in the sentence (before a speaker's colon too: «… متاثر از سیل در کل
         # کشور عنوان کرد: ۶۲ هزار …») or in the sentence before, when that one states numbers of it.
         nation = _last_before(self.national_cues, sentence_start, sentence_end)
-        if nation < 0:
+        between = _last_before(self.digits, nation, number_start) if 0 <= nation < number_start else -1
+        if between >= 0 and not _OF_THESE.search(self.text, nation, number_start):
+            # Another number stands between: the country's is that one («… افزایش اعتبارات عمرانی در
+            # کل کشور حدود ۱۱ درصد است …، در خصوص این جاده … ۳۳ میلیارد تومان»), not this; unless
+            # this one is a part of it («۶۲ هزار واحد در کل کشور … که از این تعداد، ۱۱ هزار …»).
+            nation = -2
+        if nation == -1:
             previous_start, _ = self._sentence_of(max(0, sentence_start - 1))
             cue = _last_before(self.national_cues, max(previous_start, body_start), sentence_start)
             if cue >= 0 and _DIGIT_OR_NUMBER.search(self.text, previous_start, sentence_start):

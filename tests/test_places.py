@@ -734,3 +734,16 @@ def test_an_edition_s_ordinal_is_no_part_of_a_programme_s_name():
 
 def _is_ordinal_in(name: str) -> bool:
     return any(word in ("هشتمین", "هشتم", "دوره", "یازدهم") for word in name.split())
+
+
+def test_the_country_named_for_one_number_of_a_sentence_is_not_the_next_number_s():
+    # corpus/fars-attribution, fars_13991112000660: the country's budget and growth come first,
+    # then the road's own money; «از این تعداد» still breaks the country's count down
+    # (fars_13980230000427).
+    facts = _attributed("پروژه جاده آزادشهر در استان گلستان ادامه دارد. کوهساری بیان کرد: در لایحه ۱۴۰۰ با توجه "
+                        "به اینکه افزایش اعتبارات عمرانی در کل کشور حدود ۱۱ درصد است، در خصوص این جاده در ابتدا "
+                        "مبنای وزارت راه بر این بود تا ۳۳ میلیارد تومان در نظر گرفته شود.")
+    assert [(value, place) for value, place, *_ in facts] == [(11, None), (33_000_000_000, "استان گلستان")]
+    facts = _attributed("سیل در استان خوزستان خسارت زد. وی عنوان کرد: ۶۲ هزار واحد در کل کشور مورد ارزیابی قرار "
+                        "گرفته که از این تعداد، ۱۱ هزار واحد احداثی شهری و ۵۶ هزار واحد احداثی روستایی است.")
+    assert [place for _, place, *_ in facts] == [None, None, None]
