@@ -256,7 +256,7 @@ _NUMBERS_STORED_SINCE = f"""
            a.created_at AS stored, t.url, t.source, t.evidence, t.fact_id, t.article_id
     FROM programme_timeline t
     JOIN articles a ON a.id = t.article_id
-    WHERE a.created_at >= :since
+    WHERE a.created_at >= since_date(:since)
       AND (:programme = '' OR t.programme = {PROGRAMME_NAMED})
       AND (:municipality = '' OR t.municipality IN {MUNICIPALITIES_NAMED})"""
 
@@ -334,7 +334,8 @@ def metadata(database: str) -> dict:
                     },
                     "whatsnew": {
                         "title": "تازه‌ها · What's new since a date",
-                        "description": "Numbers stored since a date (YYYY-MM-DD): new ones, and changed ones "
+                        "description": "Numbers stored since a date (Gregorian or Jalali: 2026-11-20, "
+                                       "1405-08-29 or ۲۹ آبان ۱۴۰۵): new ones, and changed ones "
                                        "with their previous value; optionally of one programme and one "
                                        "municipality (a city with its districts), any spelling.",
                         "sql": WHATSNEW_QUERY.strip(),
@@ -349,6 +350,20 @@ def metadata(database: str) -> dict:
 def prepare_connection(conn):
     # deterministic: SQLite may then use it in indexes' expressions and cache results.
     conn.create_function("alias_key", 1, _alias_key_or_null, deterministic=True)
+    conn.create_function("since_date", 1, since_date, deterministic=True)
+
+
+def since_date(value) -> str:
+    """A typed :since as the ISO day it means, read by the command line's one date reader
+    (nlp.dates.read_date: 1403-01-01 is Jalali, 2024-03-20 Gregorian); '' (none given) stays ''
+    (every number). Compared as text with `created_at`, a Jalali «1405-…» or Persian digits
+    would otherwise sort before or after every stored «2026-…» and answer silently wrong.
+    Raises DateError: flows/web.py refuses such a date with its message before the query runs."""
+    from shahrnameh.nlp.dates import read_date
+
+    if value is None or not str(value).strip():
+        return ""
+    return read_date(str(value)).isoformat()
 
 
 def _alias_key_or_null(value):
