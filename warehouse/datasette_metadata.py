@@ -334,8 +334,8 @@ def metadata(database: str) -> dict:
                     },
                     "whatsnew": {
                         "title": "تازه‌ها · What's new since a date",
-                        "description": "Numbers stored since a date (Gregorian or Jalali: 2026-11-20, "
-                                       "1405-08-29 or ۲۹ آبان ۱۴۰۵): new ones, and changed ones "
+                        "description": "Numbers stored since a date (Gregorian or Jalali, Latin or Persian "
+                                       "digits: 2026-11-20 or 1405-08-29): new ones, and changed ones "
                                        "with their previous value; optionally of one programme and one "
                                        "municipality (a city with its districts), any spelling.",
                         "sql": WHATSNEW_QUERY.strip(),
