@@ -352,6 +352,21 @@ def test_the_feeds_read_in_a_feed_parser(served):
     assert f'<a href="{link}">' in page and f'type="application/atom+xml" title="What\'s new · رفسنجان" href="{link}"' in page
 
 
+@pytest.mark.parametrize("rey", ["شهر ری", "شهرری", "ری"])
+def test_the_feed_and_the_canned_whatsnew_find_shahr_e_rey_as_tehrans_district_20(served, rey):
+    # The news calls district 20 by the town it was; nlp stores it as the district, the alias
+    # tables keep the town's names for it.
+    import feedparser
+
+    base, warehouse = served
+    feed = feedparser.parse(f"{base}/-/feed.atom?" + urllib.parse.urlencode({"municipality": rey}))
+    assert feed.get("status") == 200 and feed.bozo == 0 and feed.feed.title.endswith("· تهران / منطقه 20")
+    assert feed.entries and {tag.term for entry in feed.entries for tag in entry.tags} & {"تهران / منطقه 20"}
+    rows = _get_json(f"{base}/{warehouse.stem}/whatsnew.json?_shape=array&since=2000-01-01&"
+                     + urllib.parse.urlencode({"municipality": rey}))
+    assert rows and {row["municipality"] for row in rows} == {"تهران / منطقه 20"}
+
+
 @pytest.mark.parametrize("path", ["/{db}/timeline?programme=x", "/{db}/whatsnew?since=2000-01-01", "/{db}/facts",
                                   "/{db}", "/-/feed.atom"])
 def test_a_post_is_refused_with_405_not_a_server_error(served, path):
