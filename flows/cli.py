@@ -164,8 +164,8 @@ def print_holdings(console, held: dict, where: str) -> None:
 
     console.print(f"Warehouse: {where}", markup=False, soft_wrap=True)
     console.print(f"sources {held['sources']}, pages {held['pages']}, articles {held['articles']}, "
-                  f"facts {held['facts']}, failures {held['failures']} (pages that could not be read "
-                  "or are no article; table failures)", soft_wrap=True)
+                  f"facts {held['facts']}, not articles {held['not_articles']}, failures {held['failures']} "
+                  "(both listed in table failures)", soft_wrap=True)
     if held["facts_by_category"]:
         table = Table(title="facts by category", title_justify="left")
         table.add_column("category")
