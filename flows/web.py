@@ -4,6 +4,8 @@ registers, with the templates in `flows/templates/`.
 - Persian right to left: a cell with Persian letters is wrapped in `dir="auto"`, and
   headings, paragraphs and cells take the direction of their first letter (CSS
   `unicode-bidi: plaintext`), so Persian reads right to left and English left to right.
+  A Persian name inside an English description is isolated in a <bdi> (the filter
+  `isolate_persian`; the metadata's `description_html`), so that two names keep their order.
 - The front page is the journalist's questions (`templates/database.html`); `/` leads there.
 - `/-/feed.atom[?programme=…][&municipality=…]`: what's new as an Atom feed.
 - `/-/timeline.png?programme=…[&municipality=…]`: a programme's chart, shown on its page.
@@ -57,6 +59,12 @@ def render_cell(value):
     if isinstance(value, str) and _RTL_LETTER.search(value) and not is_url(value.strip()):
         return Markup('<div dir="auto">{}</div>').format(value)
     return None
+
+
+@hookimpl
+def prepare_jinja2_environment(env):
+    # For the templates' English texts that name Persian ones (descriptions): each name in a <bdi>.
+    env.filters["isolate_persian"] = lambda text: Markup(queries.isolate_persian(str(text)))
 
 
 @hookimpl
