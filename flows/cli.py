@@ -164,8 +164,8 @@ def print_holdings(console, held: dict, where: str) -> None:
 
     console.print(f"Warehouse: {where}", markup=False, soft_wrap=True)
     console.print(f"sources {held['sources']}, pages {held['pages']}, articles {held['articles']}, "
-                  f"facts {held['facts']}, failures {held['failures']} (pages that could not be read "
-                  "or are no article; table failures)", soft_wrap=True)
+                  f"facts {held['facts']}, not articles {held['not_articles']}, failures {held['failures']} "
+                  "(both listed in table failures)", soft_wrap=True)
     if held["facts_by_category"]:
         table = Table(title="facts by category", title_justify="left")
         table.add_column("category")
@@ -331,9 +331,6 @@ def _connect(db_url: str | None, *, existing: bool = False):
 
 def _run_nightly(sources: Path, db_url: str | None, archive: Path | None, *, substitutions, crawl_settings,
                  cluster: str | None = None, workers: int | None = None, at_once: int = SOURCES_AT_ONCE) -> dict:
-    from shahrnameh import ingest
-    from shahrnameh.flows import launch
-    from shahrnameh.spiders.archive import ArchiveError
     from shahrnameh.spiders.sources import SourcesError, load_sources
 
     try:
@@ -344,6 +341,11 @@ def _run_nightly(sources: Path, db_url: str | None, archive: Path | None, *, sub
         for line in str(error).splitlines():
             _err(line)
         raise typer.Exit(2)
+    # Imported only once the sources file is good: the pipeline takes ~0.7 s to import
+    # (trafilatura, scrapy, hazm), more than the whole refusal of a bad file may take.
+    from shahrnameh import ingest
+    from shahrnameh.flows import launch
+    from shahrnameh.spiders.archive import ArchiveError
     from shahrnameh.warehouse.db import WarehouseError, default_url
 
     db_url = db_url or default_url()

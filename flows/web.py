@@ -4,6 +4,8 @@ registers, with the templates in `flows/templates/`.
 - Persian right to left: a cell with Persian letters is wrapped in `dir="auto"`, and
   headings, paragraphs and cells take the direction of their first letter (CSS
   `unicode-bidi: plaintext`), so Persian reads right to left and English left to right.
+  A Persian name inside an English description is isolated in a <bdi> (the filter
+  `isolate_persian`; the metadata's `description_html`), so that two names keep their order.
 - The front page is the journalist's questions (`templates/database.html`); `/` leads there.
 - `/-/feed.atom[?programme=…][&municipality=…]`: what's new as an Atom feed.
 - `/-/timeline.png?programme=…[&municipality=…]`: a programme's chart, shown on its page.
@@ -60,6 +62,12 @@ def render_cell(value):
 
 
 @hookimpl
+def prepare_jinja2_environment(env):
+    # For the templates' English texts that name Persian ones (descriptions): each name in a <bdi>.
+    env.filters["isolate_persian"] = lambda text: Markup(queries.isolate_persian(str(text)))
+
+
+@hookimpl
 def extra_css_urls():
     return ["/-/shahrnameh.css"]
 
@@ -75,9 +83,34 @@ def asgi_wrapper(datasette):
                     f"405 Method Not Allowed: {scope['method']}: the Shahrnameh web view only reads (use GET)",
                     status=405, headers={"Allow": "GET, HEAD"}).asgi_send(send)
                 return
+            refused = _unreadable_since(scope)
+            if refused:
+                await Response.text(refused, status=400).asgi_send(send)
+                return
             await app(scope, receive, send)
         return read_only
     return wrap
+
+
+_WHATSNEW_PAGE = re.compile(r"^/[^/]+/whatsnew(\.[a-z]+)?$")
+
+
+def _unreadable_since(scope) -> str | None:
+    """The canned what's-new query's :since that the one date reader cannot read (or reads two
+    ways): its one-line message, as the command line's `--since` says it; else None. Inside
+    the SQL (`since_date`) such a date could only fail as SQLite's "user-defined function
+    raised exception"."""
+    from shahrnameh.nlp.dates import DateError
+
+    if scope["type"] != "http" or not _WHATSNEW_PAGE.match(scope["path"]):
+        return None
+    query = urllib.parse.parse_qs(scope.get("query_string", b"").decode("utf-8", "replace"))
+    try:
+        for since in query.get("since", []):
+            queries.since_date(since)
+    except DateError as error:
+        return f"since: {error}\n"
+    return None
 
 
 @hookimpl

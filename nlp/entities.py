@@ -38,6 +38,14 @@ SYNONYMS = {
     "ری": "شهرری",
 }
 
+# Towns a city's municipality has made one of its numbered districts, and which the news still
+# names as towns: Rey is Tehran's district 20. nlp.places makes such a town the district when
+# the text does (FACTS.md), so «شهرری» may never be stored as written; the warehouse keeps every
+# spelling of the town (its SYNONYMS) as an alias of the district, so that «شهر ری» finds it.
+DISTRICT_TOWNS = {
+    "شهرری": "تهران / منطقه 20",
+}
+
 
 def spelling_key(text: str) -> str:
     """A name as spelt, with only what no writer means apart folded: ي/ك, hamza seats, «آ»,
@@ -161,6 +169,13 @@ def canonical_name(text: str) -> str:
     key = _folded_key(text.strip())
     canonical = _synonym_keys().get(key, (None, None))[1]
     return canonical or " ".join(text.split())
+
+
+def district_towns() -> dict[str, str]:
+    """Every spelling of a town that is a city's district → the district's name:
+    «شهرری», «شهر ری» and «ری» → «تهران / منطقه 20»."""
+    return {written: district for town, district in DISTRICT_TOWNS.items()
+            for written in (town, *(other for other, canonical in SYNONYMS.items() if canonical == town))}
 
 
 def municipality_parts(text: str) -> list[tuple[str, str]]:

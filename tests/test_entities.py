@@ -148,6 +148,23 @@ def test_an_unknown_name_becomes_a_new_entity_once(engine, run_id):
     assert len(ids) == 1
 
 
+def test_shahr_e_rey_is_tehrans_district_20_under_every_name_the_news_gives_it(engine, run_id):
+    # Rey is a town in the gazetteer and district 20 in Tehran's municipality: nlp places a number
+    # on «ری» when no district is said, on «تهران / منطقه 20» when one is. Both are one entity,
+    # and a name that once made Rey a city with districts does not make a district of a district.
+    document = _with_names(_document(_seed_text()), [
+        ("ری", None), ("تهران / منطقه 20", None), ("شهرری / منطقه 20", None)])
+    load.load_document(engine, run_id, page_id=None, source="seeds", url=URL, document=document)
+    rows = _rows(engine, "SELECT m.name, m.kind, parent.name FROM facts f JOIN municipalities m "
+                         "ON m.id = f.municipality_id LEFT JOIN municipalities parent ON parent.id = m.parent_id "
+                         "ORDER BY f.ordinal")
+    assert rows == [("تهران / منطقه 20", "district", "تهران")] * 3
+    aliases = {a for (a,) in _rows(engine, "SELECT a.alias FROM municipality_aliases a JOIN municipalities m "
+                                           "ON m.id = a.municipality_id WHERE m.name = :n", n="تهران / منطقه 20")}
+    assert {"شهرری", "شهر ری", "ری"} <= aliases
+    assert not _rows(engine, "SELECT name FROM municipalities WHERE name LIKE :rey", rey="%شهرری%")
+
+
 def test_programme_timeline_counts_a_syndicated_copy_once(engine, run_id):
     text_ = _seed_text()
     names = [("تهران", "شورای محله")] * 3

@@ -94,20 +94,44 @@ def test_a_warehouse_that_is_there_is_read(engine_name, tmp_path):
             check(url)
 
 
-def test_summary_is_a_readable_table_and_its_json_is_behind_json(loaded, warehouse_url):
+@pytest.fixture
+def read_with_failures(loaded):
+    """The loaded warehouse, its run having met two pages that are no article (a video page, a
+    bot challenge) and one real failure (a robots.txt refusal), as the demo run meets them."""
+    from shahrnameh.warehouse import load, queries
+
+    run_id = queries.summary(loaded)["last_run"]["id"]
+    for url, stage, message in (
+            ("https://www.farsnews.ir/video.html", "classify", "not_article: only 99 characters of body text"),
+            ("https://www.farsnews.ir/challenge.html", "classify", "block_page: ArvanCloud bot challenge"),
+            ("https://www.farsnews.ir/private/drafts.html", "fetch", "IgnoreRequest: Forbidden by robots.txt")):
+        load.record_failure(loaded, run_id, source="fars", url=url, stage=stage, message=message)
+    return loaded
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_summary_is_a_readable_table_and_its_json_is_behind_json(read_with_failures, warehouse_url, width):
     import json
 
     from shahrnameh.warehouse import queries
 
-    held = queries.summary(loaded)
-    printed = CliRunner().invoke(app, ["summary", "--db", warehouse_url], env={"COLUMNS": "80"})
+    held = queries.summary(read_with_failures)
+    printed = CliRunner().invoke(app, ["summary", "--db", warehouse_url], env={"COLUMNS": str(width)})
     assert printed.exit_code == 0, printed.output
     assert "{" not in printed.stdout
-    assert f"articles {held['articles']}, facts {held['facts']}, failures {held['failures']}" in printed.stdout
+    # Pages that are no article are named so and counted apart from what went wrong, as `run`
+    # and `reparse` say it: nothing went wrong with a video page.
+    assert (held["not_articles"], held["failures"]) == (2, 1)
+    assert (f"articles {held['articles']}, facts {held['facts']}, not articles 2, failures 1 "
+            in printed.stdout)
     lines = printed.stdout.splitlines()
+    table = [line for line in lines if line[:1] in "┏┃┡│└"]
+    assert table and all(len(line) <= width for line in table)
     for category, count in held["facts_by_category"].items():
         assert any(line.split("│")[1:3] and [c.strip() for c in line.split("│")[1:3]] == [category, str(count)]
-                   for line in lines), category
+                   for line in table), category
+    # A line longer than the terminal is left for it to wrap: one line, never cut in two.
+    assert any(line.startswith("sources ") and line.endswith(")") for line in lines)
     assert f"Last run: {held['last_run']['id']} (nightly), {held['last_run']['status']}" in printed.stdout
 
     as_json = CliRunner().invoke(app, ["summary", "--json", "--db", warehouse_url])

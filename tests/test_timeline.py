@@ -4,6 +4,7 @@ warehouse loaded from real corpus articles."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import re
 from pathlib import Path
@@ -127,6 +128,24 @@ def test_a_municipality_narrows_the_timeline_and_a_city_takes_its_districts(ware
     assert any(line.strip().startswith("سرای محله in تهران, تهران / منطقه 20, تهران / منطقه 3: ")
                for line in tehran.output.splitlines())
     assert "تهران / منطقه 20" in tehran.output
+
+
+@pytest.mark.parametrize("rey", ["شهر ری", "شهرری", "ری", "شهر ري"])
+def test_shahr_e_rey_in_any_spelling_is_tehrans_district_20(warehouse, rey):
+    # The news still calls district 20 by the town it was: the article names «شهرری» and «شهر ری»,
+    # and nlp makes both the district. A reader typing the town's name must find its numbers,
+    # not «no municipality matches».
+    timeline = _run("timeline", "سرای محله", "-m", rey, "--db", warehouse)
+    assert timeline.exit_code == 0, timeline.output
+    places = {line.rsplit("·", 1)[1].strip() for line in timeline.output.splitlines() if line.count("·") == 2}
+    assert places == {"تهران / منطقه 20"}
+    whatsnew = _run("whatsnew", "--since", "2000-01-01", "-m", rey, "--db", warehouse)
+    assert whatsnew.exit_code == 0, whatsnew.output
+    assert [line for line in whatsnew.output.splitlines() if line.startswith("## ")] == ["## تهران / منطقه 20"]
+    exported = _run("export", "--format", "jsonl", "--municipality", rey, "--db", warehouse)
+    assert exported.exit_code == 0, exported.output
+    rows = [json.loads(line) for line in exported.stdout.splitlines()]
+    assert rows and {row["municipality_name"] for row in rows} == {"تهران / منطقه 20"}
 
 
 def test_the_chart_is_a_png_with_persian_text_and_both_calendars(warehouse, tmp_path, persian_font):

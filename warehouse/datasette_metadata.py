@@ -1,11 +1,15 @@
 """Datasette's view of the warehouse: titles (Persian and English), every table's and column's
-description (from docs/schema.md), the canned journalist queries, and the `alias_key()` SQL
-function they match names with (a Datasette plugin hook).
+description (from docs/schema.md; as HTML, each Persian name in an English description in a
+<bdi>), the canned journalist queries, and the `alias_key()` SQL function they match names
+with (a Datasette plugin hook).
 
 Data, not logic: `shahrnameh serve` writes `metadata(name)` to a file for Datasette.
 """
 
 from __future__ import annotations
+
+import html
+import re
 
 from datasette import hookimpl
 
@@ -18,6 +22,27 @@ DESCRIPTION_EN = ("Numbers of municipal programmes from Persian news, each with 
 DESCRIPTION = f"{DESCRIPTION_FA} · {DESCRIPTION_EN}"
 # One paragraph per language, so that each is laid out in its own direction.
 DESCRIPTION_HTML = f'<p dir="rtl" lang="fa">{DESCRIPTION_FA}</p><p dir="ltr" lang="en">{DESCRIPTION_EN}</p>'
+
+_PERSIAN = "\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff"
+# A Persian name or phrase in English text: Arabic-script letters and digits, with the spaces,
+# half-spaces, Latin digits and «/ . -» between them that names hold («تهران / منطقه 3», «۱.۵
+# میلیارد»), but not the quotes, commas and brackets that separate two names.
+_PERSIAN_RUN = re.compile(f"[{_PERSIAN}](?:[{_PERSIAN}\u200c\u200d\\s0-9/.\\-]*[{_PERSIAN}])?(?: ?[0-9]+)?")
+
+
+def isolate_persian(text: str) -> str:
+    """`text` as HTML, each Persian run in a <bdi>. In an English sentence two Persian names
+    with only punctuation between them are one right-to-left run to the browser, which lays
+    «(«سامانه من شهردارم», «شورای محله»)» out with the second name first; a name that starts
+    the text makes the whole of it right to left. Isolated, each name reads right to left in its
+    place, and the English around them left to right."""
+    parts, end = [], 0
+    for run in _PERSIAN_RUN.finditer(text):
+        parts += [html.escape(text[end:run.start()]), f"<bdi>{html.escape(run.group())}</bdi>"]
+        end = run.end()
+    parts.append(html.escape(text[end:]))
+    return "".join(parts)
+
 
 # Generated from docs/schema.md (one entry per table, the columns of its table), then the
 # tables and columns added after it was written.
@@ -256,7 +281,7 @@ _NUMBERS_STORED_SINCE = f"""
            a.created_at AS stored, t.url, t.source, t.evidence, t.fact_id, t.article_id
     FROM programme_timeline t
     JOIN articles a ON a.id = t.article_id
-    WHERE a.created_at >= :since
+    WHERE a.created_at >= since_date(:since)
       AND (:programme = '' OR t.programme = {PROGRAMME_NAMED})
       AND (:municipality = '' OR t.municipality IN {MUNICIPALITIES_NAMED})"""
 
@@ -296,6 +321,24 @@ WHERE status != 'same'
 ORDER BY stored DESC, fact_id DESC
 """
 
+# The canned journalist queries, each with its description as HTML (Persian names isolated).
+QUERIES = {
+    "timeline": {
+        "title": "روند زمانی یک برنامه · Timeline of a programme",
+        "description": "Every number of one programme by date, with its source and sentence. "
+                       "Any spelling of the name works: with or without ZWNJ, Arabic ي or Persian ی.",
+        "sql": TIMELINE_QUERY.strip(),
+    },
+    "whatsnew": {
+        "title": "تازه‌ها · What's new since a date",
+        "description": "Numbers stored since a date (Gregorian or Jalali, Latin or Persian "
+                       "digits: 2026-11-20 or 1405-08-29): new ones, and changed ones "
+                       "with their previous value; optionally of one programme and one "
+                       "municipality (a city with its districts), any spelling.",
+        "sql": WHATSNEW_QUERY.strip(),
+    },
+}
+
 # The canonical name a typed name (any spelling) stands for; no row / NULL: it names none.
 PROGRAMME_NAME = f"SELECT {PROGRAMME_NAMED} AS name"
 MUNICIPALITY_NAME = f"SELECT m.name FROM municipalities m WHERE m.id = {_MUNICIPALITY_ID}"
@@ -311,6 +354,7 @@ def metadata(database: str) -> dict:
     """Datasette metadata for the warehouse served under the name `database` (the file's stem)."""
     tables = {
         name: {"title": f"{PERSIAN_TITLES.get(name, name)} · {name}", "description": table["description"],
+               "description_html": isolate_persian(table["description"]),
                "columns": dict(table["columns"]), **({"hidden": True} if name in HIDDEN_TABLES else {})}
         for name, table in TABLES.items()
     }
@@ -325,21 +369,8 @@ def metadata(database: str) -> dict:
                 "description": DESCRIPTION,
                 "description_html": DESCRIPTION_HTML,
                 "tables": tables,
-                "queries": {
-                    "timeline": {
-                        "title": "روند زمانی یک برنامه · Timeline of a programme",
-                        "description": "Every number of one programme by date, with its source and sentence. "
-                                       "Any spelling of the name works: with or without ZWNJ, Arabic ي or Persian ی.",
-                        "sql": TIMELINE_QUERY.strip(),
-                    },
-                    "whatsnew": {
-                        "title": "تازه‌ها · What's new since a date",
-                        "description": "Numbers stored since a date (YYYY-MM-DD): new ones, and changed ones "
-                                       "with their previous value; optionally of one programme and one "
-                                       "municipality (a city with its districts), any spelling.",
-                        "sql": WHATSNEW_QUERY.strip(),
-                    },
-                },
+                "queries": {name: {**query, "description_html": isolate_persian(query["description"])}
+                            for name, query in QUERIES.items()},
             }
         },
     }
@@ -349,6 +380,20 @@ def metadata(database: str) -> dict:
 def prepare_connection(conn):
     # deterministic: SQLite may then use it in indexes' expressions and cache results.
     conn.create_function("alias_key", 1, _alias_key_or_null, deterministic=True)
+    conn.create_function("since_date", 1, since_date, deterministic=True)
+
+
+def since_date(value) -> str:
+    """A typed :since as the ISO day it means, read by the command line's one date reader
+    (nlp.dates.read_date: 1403-01-01 is Jalali, 2024-03-20 Gregorian); '' (none given) stays ''
+    (every number). Compared as text with `created_at`, a Jalali «1405-…» or Persian digits
+    would otherwise sort before or after every stored «2026-…» and answer silently wrong.
+    Raises DateError: flows/web.py refuses such a date with its message before the query runs."""
+    from shahrnameh.nlp.dates import read_date
+
+    if value is None or not str(value).strip():
+        return ""
+    return read_date(str(value)).isoformat()
 
 
 def _alias_key_or_null(value):

@@ -15,7 +15,8 @@ from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from shahrnameh.nlp.entities import (
-    SEPARATOR, alias_key, canonical_name, municipality_parts, programme_key, seed_cities, seed_programmes,
+    SEPARATOR, alias_key, canonical_name, district_towns, municipality_parts, programme_key, seed_cities,
+    seed_programmes,
 )
 from shahrnameh.warehouse.models import Municipality, MunicipalityAlias, Programme, ProgrammeAlias
 
@@ -82,6 +83,10 @@ class Entities:
             if part_kind == "city" and parent is None:
                 parent = result = self._resolve(kind, part, {"kind": "city", "parent_id": None})
             elif part_kind == "district":
+                if parent is not None and SEPARATOR in kind.names[parent]:
+                    # The «city» was a town that is a city's district («شهرری / منطقه 20»): a
+                    # district has no districts, the town's district is the place.
+                    break
                 full = f"{kind.names[parent]}{SEPARATOR}{part}" if parent else part
                 result = self._resolve(kind, full, {"kind": "district", "parent_id": parent})
                 break
@@ -134,11 +139,16 @@ class Entities:
         self._locked = True
 
     def seed(self) -> None:
-        """The cities and programmes of nlp/data, each an entity; known spellings are left as they are."""
+        """The cities and programmes of nlp/data, each an entity, and the towns that are a city's
+        district as aliases of that district; known spellings are left as they are (a warehouse
+        that stored «شهرری» as a city of its own keeps it)."""
         for name in seed_programmes():
             self.programme_id(name)
         for name in seed_cities():
             self.municipality_id(name)
+        kind = self._kind("municipality")
+        for town, district in district_towns().items():
+            self._add_alias(kind, town, kind.key(town), self.municipality_id(district))
 
 
 def seed_once(engine: Engine) -> None:

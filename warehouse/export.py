@@ -2,8 +2,9 @@
 
 Rows are read in batches from a streaming cursor (a server-side cursor on PostgreSQL) and
 written as they come, so memory stays flat however large the table. Filters go through the
-alias tables: «--municipality شهر ری» finds «شهرری» and its districts. Everything the user
-types reaches SQL only as a bound parameter; table names are checked against the schema.
+alias tables: «--municipality تهران» finds Tehran and its districts, «--municipality شهر ری»
+Tehran's district 20. Everything the user types reaches SQL only as a bound parameter; table
+names are checked against the schema.
 """
 
 from __future__ import annotations

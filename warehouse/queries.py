@@ -18,6 +18,9 @@ from shahrnameh.warehouse.models import Article, Base, Fact, Failure, Page, Run,
 _READING_STATEMENTS = ("SELECT", "WITH", "EXPLAIN")
 _LEADING_COMMENTS = re.compile(r"^(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/|\()*", re.DOTALL)
 
+# The failures table's stage of the pages read that turned out to be no article (ingest.steps).
+NOT_ARTICLE_STAGE = "classify"
+
 FACT_COLUMNS = ("ordinal", "value", "category", "unit", "qualifier", "evidence", "municipality", "programme",
                 "sentence_start", "sentence_end", "number_start", "number_end", "attribution")
 
@@ -26,6 +29,7 @@ def summary(engine: Engine) -> dict:
     """Counts of what the warehouse holds (current article versions and their facts) and the last run."""
     current = Article.superseded_by.is_(None)
     live = Fact.retired_run_id.is_(None)
+    not_article = Failure.stage == NOT_ARTICLE_STAGE
     with _reading(engine, "summarising the warehouse") as connection:
         def count(statement) -> int:
             return connection.scalar(statement) or 0
@@ -41,7 +45,10 @@ def summary(engine: Engine) -> dict:
             "articles": count(select(func.count()).select_from(Article).where(current)),
             "facts": count(select(func.count()).select_from(Fact)
                            .join(Article, Article.id == Fact.article_id).where(current, live)),
-            "failures": count(select(func.count()).select_from(Failure)),
+            # Pages read that are no article (a video page, a bot challenge) are kept in the
+            # failures table at stage classify, but nothing went wrong: counted apart.
+            "not_articles": count(select(func.count()).select_from(Failure).where(not_article)),
+            "failures": count(select(func.count()).select_from(Failure).where(~not_article)),
             "facts_by_category": {category: n for category, n in by_category},
             "last_run": None if last_run is None else {k: _plain_value(v) for k, v in last_run.items()},
         }
