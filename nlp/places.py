@@ -1088,11 +1088,15 @@ class Places:
         # The country named in the sentence (before a speaker's colon too: «… متاثر از سیل در کل
         # کشور عنوان کرد: ۶۲ هزار …») or in the sentence before, when that one states numbers of it.
         nation = _last_before(self.national_cues, sentence_start, sentence_end)
-        between = _last_before(self.digits, nation, number_start) if 0 <= nation < number_start else -1
-        if between >= 0 and not _OF_THESE.search(self.text, nation, number_start):
-            # Another number stands between: the country's is that one («… افزایش اعتبارات عمرانی در
-            # کل کشور حدود ۱۱ درصد است …، در خصوص این جاده … ۳۳ میلیارد تومان»), not this; unless
-            # this one is a part of it («۶۲ هزار واحد در کل کشور … که از این تعداد، ۱۱ هزار …»).
+        after_cue = bisect_left(self.digits, nation) if 0 <= nation < number_start else len(self.digits)
+        between = self.digits[after_cue] if after_cue < len(self.digits) and self.digits[after_cue] < number_start else -1
+        if between >= 0 and _last_before(self.commas, between, number_start) >= 0 \
+                and not _OF_THESE.search(self.text, nation, number_start):
+            # Another number stands between, in a clause of its own: the country's is that one
+            # («… افزایش اعتبارات عمرانی در کل کشور حدود ۱۱ درصد است …، در خصوص این جاده … ۳۳
+            # میلیارد تومان»), not this; unless this one is a part of it («۶۲ هزار واحد در کل کشور
+            # … که از این تعداد، ۱۱ هزار …») or goes on the same clause («در تمام کشور … ۳۶ نفر …
+            # شهید شده و ۴۰ تن دیگر زخمی»).
             nation = -2
         if nation == -1:
             previous_start, _ = self._sentence_of(max(0, sentence_start - 1))

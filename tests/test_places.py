@@ -747,3 +747,7 @@ def test_the_country_named_for_one_number_of_a_sentence_is_not_the_next_number_s
     facts = _attributed("سیل در استان خوزستان خسارت زد. وی عنوان کرد: ۶۲ هزار واحد در کل کشور مورد ارزیابی قرار "
                         "گرفته که از این تعداد، ۱۱ هزار واحد احداثی شهری و ۵۶ هزار واحد احداثی روستایی است.")
     assert [place for _, place, *_ in facts] == [None, None, None]
+    # corpus/html/voa-dari/article_7988528: the country's dead and, in the same clause, its injured.
+    facts = _attributed("سایق افزود: در تمام کشور در اثر حوادث طبیعی، بدبختانه حدود ۳۶ نفر از هم‌وطنان ما شهید شده "
+                        "و ۴۰ تن دیگر زخمی شده‌اند.")
+    assert [place for _, place, *_ in facts] == [None, None]
