@@ -102,6 +102,7 @@ _BARE_PROVINCE_BEFORE = _BACK_DETERMINERS | frozenset({
 _FROM_THE_COUNTRY = re.compile(r"(?<![\w\u200c])(?<!بسیاری )(?<!برخی )(?<!بعضی )(?<!بخشی )(?<!یکی )"
                                r"از[ \u200c]+(?:(?:نقاط|جای[ \u200c]+جای)[ \u200c]+"
                                r"|(?:[0-9۰-۹]+[ \u200c]+)?(?:استان|شهر|شهرستان)(?:[ \u200c]*ها(?:ی)?)?[ \u200c]+)?$")
+_A_YEAR = re.compile(r"(?<![\w\u200c])سال[ \u200c]*$")
 _OF_THESE = re.compile(r"از[ \u200c]+(?:این|آن)[ \u200c]+(?:تعداد|میزان|مبلغ|رقم)")
 _FROM_THE_COUNTRY_REACH = 30  # characters before the cue: «از ۲۸ استان »
 _NATIONAL = re.compile(r"(?<![\w\u200c])(?:در|سراسر|کل|سطح|تمام|همه|نقاط|مختلف|جمله"
@@ -1091,12 +1092,14 @@ class Places:
         after_cue = bisect_left(self.digits, nation) if 0 <= nation < number_start else len(self.digits)
         between = self.digits[after_cue] if after_cue < len(self.digits) and self.digits[after_cue] < number_start else -1
         if between >= 0 and _last_before(self.commas, between, number_start) >= 0 \
+                and not _A_YEAR.search(self.text, max(0, between - 8), between) \
                 and not _OF_THESE.search(self.text, nation, number_start):
             # Another number stands between, in a clause of its own: the country's is that one
             # («… افزایش اعتبارات عمرانی در کل کشور حدود ۱۱ درصد است …، در خصوص این جاده … ۳۳
             # میلیارد تومان»), not this; unless this one is a part of it («۶۲ هزار واحد در کل کشور
             # … که از این تعداد، ۱۱ هزار …») or goes on the same clause («در تمام کشور … ۳۶ نفر …
-            # شهید شده و ۴۰ تن دیگر زخمی»).
+            # شهید شده و ۴۰ تن دیگر زخمی»); a year is no number of its own («… در سراسر کشور داشتیم
+            # که نسبت به سال 83، 21 درصد رشد داشت»).
             nation = -2
         if nation == -1:
             previous_start, _ = self._sentence_of(max(0, sentence_start - 1))

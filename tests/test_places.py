@@ -751,3 +751,7 @@ def test_the_country_named_for_one_number_of_a_sentence_is_not_the_next_number_s
     facts = _attributed("سایق افزود: در تمام کشور در اثر حوادث طبیعی، بدبختانه حدود ۳۶ نفر از هم‌وطنان ما شهید شده "
                         "و ۴۰ تن دیگر زخمی شده‌اند.")
     assert [place for _, place, *_ in facts] == [None, None]
+    # A Fars item (Iran Insurance in Rasht): the year between is no number of its own.
+    facts = _attributed("به گزارش خبرگزاری فارس از رشت، وی افزود: طبق آخرین آمار در سال 84، 11 هزار و 788 میلیارد "
+                        "ریال حق بیمه در سراسر کشور داشتیم که نسبت به سال 83، 21 درصد رشد داشت.")
+    assert [(value, place) for value, place, *_ in facts] == [(11_788_000_000_000, None), (21, None)]
