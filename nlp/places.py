@@ -102,6 +102,7 @@ _BARE_PROVINCE_BEFORE = _BACK_DETERMINERS | frozenset({
 _FROM_THE_COUNTRY = re.compile(r"(?<![\w\u200c])(?<!بسیاری )(?<!برخی )(?<!بعضی )(?<!بخشی )(?<!یکی )"
                                r"از[ \u200c]+(?:(?:نقاط|جای[ \u200c]+جای)[ \u200c]+"
                                r"|(?:[0-9۰-۹]+[ \u200c]+)?(?:استان|شهر|شهرستان)(?:[ \u200c]*ها(?:ی)?)?[ \u200c]+)?$")
+_IN_BEFORE = re.compile(r"(?<![\w\u200c])در[ \u200c]+$")
 _A_YEAR = re.compile(r"(?<![\w\u200c])سال[ \u200c]*$")
 _OF_THESE = re.compile(r"از[ \u200c]+(?:این|آن)[ \u200c]+(?:تعداد|میزان|مبلغ|رقم)")
 _FROM_THE_COUNTRY_REACH = 30  # characters before the cue: «از ۲۸ استان »
@@ -1110,7 +1111,11 @@ class Places:
             if at > 0 and self.strong[at - 1].start >= body_start:
                 if nation > self.strong[at - 1].start:
                     return None, ""
-                listing = self._province_of_a_list(self.strong[at - 1].start)
+                # (not over a place the list's sentence puts things «in»: «… از شهرستان‌های چرام،
+                # لنده، … در گچساران برگزار می‌شود» holds the contest in Gachsaran)
+                listing = None if _IN_BEFORE.search(self.text, max(0, self.strong[at - 1].start - 4),
+                                                    self.strong[at - 1].start) \
+                    else self._province_of_a_list(self.strong[at - 1].start)
                 if listing:
                     return listing, "earlier"
                 return self._together(self.strong, at - 1, self._holders(sentence_start, sentence_end)).name, "earlier"

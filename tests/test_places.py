@@ -670,6 +670,11 @@ def test_a_number_after_a_sentence_listing_towns_of_several_counties_is_their_pr
                "آبشناسان، نقده یادمان شهید بروجردی، مهاباد و یادمان خلبان شهید حیدری و نیز سردشت و شهدای "
                "شیمیایی است. وی افزود: در سال گذشته بیش از ۲۲۲ هزار نفر از یادمان‌ها بازدید کردند.")
     assert _attributed(listing)[0][:3] == (222_000, "استان آذربایجان غربی", "earlier")
+    # A Fars item: pupils of eleven counties at a contest held «در گچساران»: the contest's
+    # numbers are the town's where it is held.
+    held = ("این مسابقات با حضور 500 دانش‌آموز از شهرستان‌های چرام، لنده، گچساران، بویراحمد، باشت، بهمئی، "
+            "کهگیلویه، دنا و لوداب در گچساران برگزار می‌شود. زارع‌پور یادآور شد: این مسابقات در 10 رشته برگزار می‌شود.")
+    assert _attributed(held)[-1][:2] == (10, "گچساران")
     # Towns of two provinces have no one province: the nearest keeps the number, as before.
     assert _attributed("پروژه‌هایی در تبریز و ارومیه افتتاح شد. در این سفر 8 پروژه ورزشی افتتاح شد.")[0][:3] == (
         8, "ارومیه", "earlier")
