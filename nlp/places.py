@@ -1136,7 +1136,7 @@ class Places:
             return None, ""
         at = bisect_left(self.weak_starts, sentence_start)
         if at > 0:
-            return self.weak[at - 1].name, "earlier"
+            return self._together(self.weak, at - 1, []).name, "earlier"
         if self.weak:
             return _most_specific(self.weak)[0].name, "earlier"
         if self.datelines:

@@ -760,3 +760,11 @@ def test_the_country_named_for_one_number_of_a_sentence_is_not_the_next_number_s
     facts = _attributed("به گزارش خبرگزاری فارس از رشت، وی افزود: طبق آخرین آمار در سال 84، 11 هزار و 788 میلیارد "
                         "ریال حق بیمه در سراسر کشور داشتیم که نسبت به سال 83، 21 درصد رشد داشت.")
     assert [(value, place) for value, place, *_ in facts] == [(11_788_000_000_000, None), (21, None)]
+
+
+def test_a_number_only_an_office_of_several_towns_places_is_the_towns_together():
+    # A Fars item: the MP of three towns of Fars speaks of the budget bill; nothing else places
+    # the number, and it is not the last town's.
+    facts = _attributed("نماینده مردم آباده، بوانات و خرمبید گفت: مجلس لایحه بودجه را بررسی کرد. وی افزود: "
+                        "دولت نرخ ارز گمرک را ۴ هزار و ۲۰۰ تومان در نظر گرفته است.")
+    assert facts[-1][:3] == (4200, "استان فارس", "earlier")
