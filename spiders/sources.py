@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import socket
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -241,27 +242,44 @@ def host_problem(host: str) -> str | None:
     """Why a crawl must not go to `host`, or None. An address of the operator's own network
     (private, link-local such as a cloud's 169.254.169.254 metadata service, multicast,
     unspecified) is refused; loopback stays allowed, for the local demo and test sites."""
-    try:
-        address = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
+    address = _address(host)
+    if address is None:
         return None if "." in host or host == "localhost" else f"{host!r} is not a full host name"
     if address.is_loopback:
         return None
     if address.is_link_local or address.is_private or address.is_multicast or address.is_unspecified \
             or address.is_reserved:
-        return f"{host} is a private, link-local or reserved address: not a news site to crawl"
+        shown = host if str(address) == host.strip("[]") else f"{host} ({address})"
+        return f"{shown} is a private, link-local or reserved address: not a news site to crawl"
+    if "." not in host and ":" not in host:  # 134744072 is 8.8.8.8 to the resolver, and no site's name
+        return f"{host!r} is not a full host name"
     return None
+
+
+# An IPv4 address as the system's resolver also reads it (inet_aton, which getaddrinfo and
+# so the crawl use): one to four parts, each decimal, octal (leading 0) or hex (0x).
+# «169.254.43518», «0251.0376.0251.0376» and «2852039166» are all 169.254.169.254.
+_NUMERIC_HOST = re.compile(r"(?:0x[0-9a-f]*|[0-9]+)(?:\.(?:0x[0-9a-f]*|[0-9]+)){0,3}\.?", re.IGNORECASE)
+
+
+def _address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address `host` names without a DNS lookup, or None for a host name."""
+    try:
+        return ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        pass
+    if not _NUMERIC_HOST.fullmatch(host):
+        return None
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host.removesuffix(".")))
+    except OSError:  # a part out of range («999.1»): no address, and no host name either
+        return None
 
 
 def whole_suffix(domain: str) -> str | None:
     """Why an allowed domain is too wide: a public suffix (com, ir, gov.ir, co.uk) would let
     the crawl follow links to every site under it."""
-    try:
-        ipaddress.ip_address(domain.strip("[]"))
-        return None
-    except ValueError:
-        pass
-    if domain == "localhost":
+    if _address(domain) is not None or domain == "localhost":
         return None
     extracted = _public_suffixes()(domain)
     if not extracted.domain:

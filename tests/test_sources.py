@@ -129,6 +129,18 @@ LOCAL = "  - name: local\n    start_urls: [http://127.0.0.1:9/news/]\n"
     ("  - name: local\n    start_urls: ['http://[fe80::1]/']\n", r"start_urls: .*fe80::1 is a private, link-local"),
     ("  - name: local\n    start_urls: [https://www.tehran.ir/]\n    allowed_domains: [tehran.ir, 10.0.0.5]\n",
      r"allowed_domains: 10.0.0.5 is a private, link-local"),
+    # The same addresses as the resolver also reads them (inet_aton): fewer parts, octal, hex.
+    ("  - name: local\n    start_urls: [http://169.254.43518/latest/meta-data/]\n",
+     r"start_urls: http://169.254.43518/latest/meta-data/: 169.254.43518 \(169.254.169.254\) is a private"),
+    ("  - name: local\n    start_urls: [http://10.1/]\n", r"start_urls: .*10.1 \(10.0.0.1\) is a private"),
+    ("  - name: local\n    start_urls: [http://0xa9.0xfe.0xa9.0xfe/]\n",
+     r"start_urls: .*0xa9.0xfe.0xa9.0xfe \(169.254.169.254\) is a private"),
+    ("  - name: local\n    start_urls: [http://0251.0376.0251.0376/]\n",
+     r"start_urls: .*0251.0376.0251.0376 \(169.254.169.254\) is a private"),
+    ("  - name: local\n    start_urls: [http://2852039166/]\n",
+     r"start_urls: .*2852039166 \(169.254.169.254\) is a private"),
+    ("  - name: local\n    start_urls: [https://www.tehran.ir/]\n    allowed_domains: [tehran.ir, 012.0.0.5]\n",
+     r"allowed_domains: 012.0.0.5 \(10.0.0.5\) is a private, link-local"),
     # Exponential backtracking on one URL: the crawl would stall on it.
     (LOCAL + "    article_url_pattern: '(a+)+$'\n", r"article_url_pattern: '\(a\+\)\+\$' repeats a repetition"),
     (LOCAL + "    article_url_pattern: '/(\\d*)*/'\n", r"article_url_pattern: .* repeats a repetition"),
