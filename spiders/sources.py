@@ -18,7 +18,7 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 
 class SourcesError(ValueError):
@@ -90,41 +90,38 @@ class SourceSettings(BaseModel):
 SOURCE_SETTINGS = tuple(SourceSettings.model_fields)
 
 
+def _checked_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"bad URL {url!r}: expected http(s)://host/…")
+    problem = host_problem(parts.hostname)
+    if problem:
+        raise ValueError(f"{url}: {problem}")
+    return url
+
+
+def _checked_domain(domain: str) -> str:
+    host = domain.lower().split(":")[0].strip(".")
+    problem = whole_suffix(host) or host_problem(host)
+    if problem:
+        raise ValueError(problem)
+    return domain
+
+
 class SourceEntry(BaseModel):
     """One entry of the sources file, placeholders already filled in."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
     name: Annotated[str, Field(min_length=1)]
-    start_urls: Annotated[list[str], Field(min_length=1)]
-    allowed_domains: list[str] = []
+    # Each item checked on its own, so that every bad one is a line of the error, not the first.
+    start_urls: Annotated[list[Annotated[str, AfterValidator(_checked_url)]], Field(min_length=1)]
+    allowed_domains: list[Annotated[str, AfterValidator(_checked_domain)]] = []
     municipality: str | None = None
     article_url_pattern: str | None = None
     max_pages: Annotated[int, Field(ge=1, le=MAX_PAGES_LIMIT)] = 200
     max_depth: Annotated[int, Field(ge=0, le=MAX_DEPTH_LIMIT)] = 3
     settings: SourceSettings | None = None
-
-    @field_validator("start_urls")
-    @classmethod
-    def _urls(cls, urls: list[str]) -> list[str]:
-        for url in urls:
-            parts = urlsplit(url)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
-                raise ValueError(f"bad URL {url!r}: expected http(s)://host/…")
-            problem = host_problem(parts.hostname)
-            if problem:
-                raise ValueError(f"{url}: {problem}")
-        return urls
-
-    @field_validator("allowed_domains")
-    @classmethod
-    def _domains(cls, domains: list[str]) -> list[str]:
-        for domain in domains:
-            host = domain.lower().split(":")[0].strip(".")
-            problem = whole_suffix(host) or host_problem(host)
-            if problem:
-                raise ValueError(problem)
-        return domains
 
     @field_validator("article_url_pattern")
     @classmethod
@@ -222,7 +219,8 @@ def _parse_entry(path: Path, index: int, entry, substitutions: dict[str, str], p
 
 
 def _key(location: tuple) -> str:
-    return ".".join(str(part) for part in location) or "entry"
+    # A list item's index is left out: its message names the item (the URL, the domain, the value).
+    return ".".join(str(part) for part in location if not isinstance(part, int)) or "entry"
 
 
 def _message(problem: dict) -> str:

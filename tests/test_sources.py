@@ -175,3 +175,24 @@ def test_a_file_that_is_not_utf8_is_one_line(tmp_path):
     path.write_bytes("sources:\n  - name: شهرداري\n    start_urls: [http://127.0.0.1:9/]\n".encode("cp1256"))
     with pytest.raises(SourcesError, match=rf"^{path}: not UTF-8 text \(byte 0x[0-9a-f]{{2}} at offset 19\)"):
         load_sources(path)
+
+
+def test_every_bad_item_of_a_list_is_a_line_of_its_own(tmp_path):
+    # Not only the first: a file fixed one mistake at a time takes as many runs as it has mistakes.
+    path = write(tmp_path, "sources:\n  - name: local\n"
+                           "    start_urls: [http://10.0.0.5/, 'http://169.254.169.254/', 7]\n"
+                           "    allowed_domains: [com, gov.ir, 10.0.0.5, 169.254.169.254]\n")
+    with pytest.raises(SourcesError) as error:
+        load_sources(path)
+    assert [line.split(": ", 3)[2:] for line in str(error.value).splitlines()] == [
+        ["start_urls", "http://10.0.0.5/: 10.0.0.5 is a private, link-local or reserved address: not a news "
+                       "site to crawl"],
+        ["start_urls", "http://169.254.169.254/: 169.254.169.254 is a private, link-local or reserved address: "
+                       "not a news site to crawl"],
+        ["start_urls", "Input should be a valid string, not 7"],
+        ["allowed_domains", "'com' is a public suffix, shared by every site under it: name the site's own domain"],
+        ["allowed_domains", "'gov.ir' is a public suffix, shared by every site under it: name the site's own "
+                            "domain"],
+        ["allowed_domains", "10.0.0.5 is a private, link-local or reserved address: not a news site to crawl"],
+        ["allowed_domains", "169.254.169.254 is a private, link-local or reserved address: not a news site to "
+                            "crawl"]]
