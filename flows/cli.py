@@ -207,6 +207,8 @@ def sql(
         help="stop the query after this many seconds [default: 60]", min=0.1)] = None,
     max_rows: Annotated[Optional[int], typer.Option(help="stop the query past this many rows [default: 100000]",
                                                     min=1)] = None,
+    max_memory: Annotated[Optional[int], typer.Option(
+        help="stop the query past this many MB of memory [default: 256]", min=1)] = None,
 ) -> None:
     """Run a read-only SQL query on the warehouse and print the rows as tab-separated text."""
     from shahrnameh.warehouse import queries
@@ -214,7 +216,8 @@ def sql(
 
     engine = _connect(db, existing=True)
     try:
-        limits = {name: value for name, value in (("timeout_s", timeout), ("max_rows", max_rows)) if value is not None}
+        limits = {name: value for name, value in (("timeout_s", timeout), ("max_rows", max_rows),
+                                                  ("max_megabytes", max_memory)) if value is not None}
         columns, rows = queries.run_sql(engine, query, **limits)
     except WarehouseError as error:
         _err(str(error))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import socket
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 
 class SourcesError(ValueError):
@@ -89,41 +90,38 @@ class SourceSettings(BaseModel):
 SOURCE_SETTINGS = tuple(SourceSettings.model_fields)
 
 
+def _checked_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"bad URL {url!r}: expected http(s)://host/…")
+    problem = host_problem(parts.hostname)
+    if problem:
+        raise ValueError(f"{url}: {problem}")
+    return url
+
+
+def _checked_domain(domain: str) -> str:
+    host = domain.lower().split(":")[0].strip(".")
+    problem = whole_suffix(host) or host_problem(host)
+    if problem:
+        raise ValueError(problem)
+    return domain
+
+
 class SourceEntry(BaseModel):
     """One entry of the sources file, placeholders already filled in."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
     name: Annotated[str, Field(min_length=1)]
-    start_urls: Annotated[list[str], Field(min_length=1)]
-    allowed_domains: list[str] = []
+    # Each item checked on its own, so that every bad one is a line of the error, not the first.
+    start_urls: Annotated[list[Annotated[str, AfterValidator(_checked_url)]], Field(min_length=1)]
+    allowed_domains: list[Annotated[str, AfterValidator(_checked_domain)]] = []
     municipality: str | None = None
     article_url_pattern: str | None = None
     max_pages: Annotated[int, Field(ge=1, le=MAX_PAGES_LIMIT)] = 200
     max_depth: Annotated[int, Field(ge=0, le=MAX_DEPTH_LIMIT)] = 3
     settings: SourceSettings | None = None
-
-    @field_validator("start_urls")
-    @classmethod
-    def _urls(cls, urls: list[str]) -> list[str]:
-        for url in urls:
-            parts = urlsplit(url)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
-                raise ValueError(f"bad URL {url!r}: expected http(s)://host/…")
-            problem = host_problem(parts.hostname)
-            if problem:
-                raise ValueError(f"{url}: {problem}")
-        return urls
-
-    @field_validator("allowed_domains")
-    @classmethod
-    def _domains(cls, domains: list[str]) -> list[str]:
-        for domain in domains:
-            host = domain.lower().split(":")[0].strip(".")
-            problem = whole_suffix(host) or host_problem(host)
-            if problem:
-                raise ValueError(problem)
-        return domains
 
     @field_validator("article_url_pattern")
     @classmethod
@@ -221,7 +219,8 @@ def _parse_entry(path: Path, index: int, entry, substitutions: dict[str, str], p
 
 
 def _key(location: tuple) -> str:
-    return ".".join(str(part) for part in location) or "entry"
+    # A list item's index is left out: its message names the item (the URL, the domain, the value).
+    return ".".join(str(part) for part in location if not isinstance(part, int)) or "entry"
 
 
 def _message(problem: dict) -> str:
@@ -241,27 +240,44 @@ def host_problem(host: str) -> str | None:
     """Why a crawl must not go to `host`, or None. An address of the operator's own network
     (private, link-local such as a cloud's 169.254.169.254 metadata service, multicast,
     unspecified) is refused; loopback stays allowed, for the local demo and test sites."""
-    try:
-        address = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
+    address = _address(host)
+    if address is None:
         return None if "." in host or host == "localhost" else f"{host!r} is not a full host name"
     if address.is_loopback:
         return None
     if address.is_link_local or address.is_private or address.is_multicast or address.is_unspecified \
             or address.is_reserved:
-        return f"{host} is a private, link-local or reserved address: not a news site to crawl"
+        shown = host if str(address) == host.strip("[]") else f"{host} ({address})"
+        return f"{shown} is a private, link-local or reserved address: not a news site to crawl"
+    if "." not in host and ":" not in host:  # 134744072 is 8.8.8.8 to the resolver, and no site's name
+        return f"{host!r} is not a full host name"
     return None
+
+
+# An IPv4 address as the system's resolver also reads it (inet_aton, which getaddrinfo and
+# so the crawl use): one to four parts, each decimal, octal (leading 0) or hex (0x).
+# «169.254.43518», «0251.0376.0251.0376» and «2852039166» are all 169.254.169.254.
+_NUMERIC_HOST = re.compile(r"(?:0x[0-9a-f]*|[0-9]+)(?:\.(?:0x[0-9a-f]*|[0-9]+)){0,3}\.?", re.IGNORECASE)
+
+
+def _address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address `host` names without a DNS lookup, or None for a host name."""
+    try:
+        return ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        pass
+    if not _NUMERIC_HOST.fullmatch(host):
+        return None
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host.removesuffix(".")))
+    except OSError:  # a part out of range («999.1»): no address, and no host name either
+        return None
 
 
 def whole_suffix(domain: str) -> str | None:
     """Why an allowed domain is too wide: a public suffix (com, ir, gov.ir, co.uk) would let
     the crawl follow links to every site under it."""
-    try:
-        ipaddress.ip_address(domain.strip("[]"))
-        return None
-    except ValueError:
-        pass
-    if domain == "localhost":
+    if _address(domain) is not None or domain == "localhost":
         return None
     extracted = _public_suffixes()(domain)
     if not extracted.domain:

@@ -2,8 +2,9 @@
 
 Every page it serves is a real page from corpus/ (see corpus/MANIFEST.md); the hostility is
 at the HTTP level (status codes, redirects, delays, sizes, encodings, cut bodies), except in
-two pages that attack the reader (issue 13): a real page with a number of DIGITS_RUN digits
-put in its body, and a real page inside NESTING unclosed <div>s. The generated parts are
+the pages that attack the reader (issue 13): a real page with a number of DIGITS_RUN digits
+put in its body, a real page inside NESTING unclosed <div>s, a real UTF-8 page with one
+stray 0xFF byte, and NOISE_BYTES of random bytes with no NUL. The generated parts are
 navigation only: robots.txt, a sitemap and one listing page linking to everything, as any
 news site has.
 
@@ -22,6 +23,10 @@ news site has.
   /news/moved-<id>.html → 302 to http://localhost:<port>/…: offsite (another host name)
   /news/digits-<id>.html             a real article with a 120,000-digit number «… نفر» in its body
   /news/nested-<id>.html             a real article inside 28,000 unclosed <div>s (194 KB)
+  /news/strayff-aryanews.html        a real UTF-8 article with one 0xFF byte in its body, no
+                                     charset in the header (was read whole as windows-1256)
+  /news/noise.html                   20 KB of random bytes, no NUL, served as text/html
+                                     (was stored as a Persian article)
   a link to http://localhost:<port>/… (offsite) and to /news/drafts/ (robots.txt disallows it)
 
 The site logs every request with its Host header, so a test can assert what was never asked
@@ -67,9 +72,11 @@ TRUNCATED = "aryanews-120200622120908039"
 HUGE = "yjc-7349926"
 DIGITS = "article_6730477"
 NESTED = "article_6861700"
+STRAY_BYTE = "aryanews-120200622120908039"
 # Under the hostile sources' DOWNLOAD_MAXSIZE (200,000 bytes), so that the reader gets them.
 DIGITS_RUN = 120_000
 NESTING = 28_000
+NOISE_BYTES = 20_000
 
 
 class HostileSiteError(RuntimeError):
@@ -174,6 +181,9 @@ def build_responses(corpus: Path, base_url: str, offsite_url: str) -> dict[str, 
     inside_body = nested.index(b">", nested.index(b"<body")) + 1
     responses[f"/news/nested-{NESTED}.html"] = Response(
         200, "text/html; charset=utf-8", nested[:inside_body] + b"<div>" * NESTING + nested[inside_body:])
+    responses["/news/strayff-aryanews.html"] = Response(200, "text/html", with_a_stray_byte(
+        (corpus / "html" / "persian-news" / f"{STRAY_BYTE}.html").read_bytes()))
+    responses["/news/noise.html"] = Response(200, "text/html", noise(NOISE_BYTES))
 
     linked = sorted(set(responses) - {"/news/loop-b.html"})
     responses["/news/"] = Response(200, "text/html; charset=utf-8", _listing(linked, offsite_url).encode("utf-8"))
@@ -190,6 +200,20 @@ def cut_inside_a_character(body: bytes) -> bytes:
     while cut < len(body) and body[cut - 1] < 0xC0:  # end right after a lead byte
         cut += 1
     return body[:cut]
+
+
+def with_a_stray_byte(body: bytes) -> bytes:
+    """A UTF-8 page with one 0xFF put before a Persian word in the second half of its body."""
+    middle = body.index("نقدینگی".encode(), len(body) // 2)
+    return body[:middle] + b"\xff" + body[middle:]
+
+
+def noise(size: int) -> bytes:
+    """Random bytes without NUL (a NUL alone would mark them binary), the same every run."""
+    import random
+
+    chooser = random.Random(13)
+    return bytes(chooser.choice(range(1, 256)) for _ in range(size))
 
 
 def zipped(path: Path) -> bytes:

@@ -15,8 +15,8 @@ from warcio.archiveiterator import ArchiveIterator
 
 from conftest import CORPUS
 from hostilesite import (
-    ARABIC, ARTICLES, BUSY, DIGITS, DISALLOWED, CP1256, ERROR, HUGE, MISSING, MOVED, NESTED, SLOW, TRUNCATED, ZIPPED,
-    HostileSite, cut_inside_a_character,
+    ARABIC, ARTICLES, BUSY, DIGITS, DISALLOWED, CP1256, ERROR, HUGE, MISSING, MOVED, NESTED, SLOW, STRAY_BYTE,
+    TRUNCATED, ZIPPED, HostileSite, cut_inside_a_character,
 )
 from shahrnameh.nlp.document import decode_page, read_document
 from shahrnameh.warehouse import db, queries
@@ -36,10 +36,11 @@ EXPECTED_FAILURES = {
     # Read at once, not after minutes: refused, or stored without the impossible number.
     f"/news/nested-{NESTED}.html": "not_article: markup nested more than 512 elements deep",
     f"/news/digits-{DIGITS}.html": "fact dropped: the number «111",
+    "/news/noise.html": "not_article: not language: ",
 }
 EXPECTED_ARTICLES = {f"/news/{name}.html" for name in ARTICLES} | {
     f"/news/busy-{BUSY}.html", f"/news/arabic-{ARABIC}.html", "/news/cp1256-khabaronline.html",
-    "/news/truncated-aryanews.html", f"/news/digits-{DIGITS}.html"}
+    "/news/truncated-aryanews.html", f"/news/digits-{DIGITS}.html", "/news/strayff-aryanews.html"}
 
 
 def rows(engine, sql):
@@ -139,6 +140,10 @@ def test_articles_are_stored_once_each_and_read_right(hostile_run):
     # Cut inside a UTF-8 character: still UTF-8, no mojibake.
     truncated = articles["/news/truncated-aryanews.html"]
     assert truncated[0] == "fa" and "ط±" not in truncated[1] and "ظˆ" not in truncated[1]  # «ر», «و» misread
+    # One stray 0xFF in a UTF-8 page: the clean page's text and facts, not windows-1256 mojibake.
+    clean = (CORPUS / "html" / "persian-news" / f"{STRAY_BYTE}.html").read_bytes()
+    expected = read_document(decode_page(clean), is_html=True, url=base + "/news/strayff-aryanews.html")
+    assert articles["/news/strayff-aryanews.html"] == ("fa", expected.text, len(expected.facts))
     # Arabic: stored as Arabic, and no Persian facts taken from it.
     assert articles[f"/news/arabic-{ARABIC}.html"][0] == "ar" and articles[f"/news/arabic-{ARABIC}.html"][2] == 0
     # ArvanCloud's challenge never became an article.

@@ -129,6 +129,18 @@ LOCAL = "  - name: local\n    start_urls: [http://127.0.0.1:9/news/]\n"
     ("  - name: local\n    start_urls: ['http://[fe80::1]/']\n", r"start_urls: .*fe80::1 is a private, link-local"),
     ("  - name: local\n    start_urls: [https://www.tehran.ir/]\n    allowed_domains: [tehran.ir, 10.0.0.5]\n",
      r"allowed_domains: 10.0.0.5 is a private, link-local"),
+    # The same addresses as the resolver also reads them (inet_aton): fewer parts, octal, hex.
+    ("  - name: local\n    start_urls: [http://169.254.43518/latest/meta-data/]\n",
+     r"start_urls: http://169.254.43518/latest/meta-data/: 169.254.43518 \(169.254.169.254\) is a private"),
+    ("  - name: local\n    start_urls: [http://10.1/]\n", r"start_urls: .*10.1 \(10.0.0.1\) is a private"),
+    ("  - name: local\n    start_urls: [http://0xa9.0xfe.0xa9.0xfe/]\n",
+     r"start_urls: .*0xa9.0xfe.0xa9.0xfe \(169.254.169.254\) is a private"),
+    ("  - name: local\n    start_urls: [http://0251.0376.0251.0376/]\n",
+     r"start_urls: .*0251.0376.0251.0376 \(169.254.169.254\) is a private"),
+    ("  - name: local\n    start_urls: [http://2852039166/]\n",
+     r"start_urls: .*2852039166 \(169.254.169.254\) is a private"),
+    ("  - name: local\n    start_urls: [https://www.tehran.ir/]\n    allowed_domains: [tehran.ir, 012.0.0.5]\n",
+     r"allowed_domains: 012.0.0.5 \(10.0.0.5\) is a private, link-local"),
     # Exponential backtracking on one URL: the crawl would stall on it.
     (LOCAL + "    article_url_pattern: '(a+)+$'\n", r"article_url_pattern: '\(a\+\)\+\$' repeats a repetition"),
     (LOCAL + "    article_url_pattern: '/(\\d*)*/'\n", r"article_url_pattern: .* repeats a repetition"),
@@ -163,3 +175,24 @@ def test_a_file_that_is_not_utf8_is_one_line(tmp_path):
     path.write_bytes("sources:\n  - name: شهرداري\n    start_urls: [http://127.0.0.1:9/]\n".encode("cp1256"))
     with pytest.raises(SourcesError, match=rf"^{path}: not UTF-8 text \(byte 0x[0-9a-f]{{2}} at offset 19\)"):
         load_sources(path)
+
+
+def test_every_bad_item_of_a_list_is_a_line_of_its_own(tmp_path):
+    # Not only the first: a file fixed one mistake at a time takes as many runs as it has mistakes.
+    path = write(tmp_path, "sources:\n  - name: local\n"
+                           "    start_urls: [http://10.0.0.5/, 'http://169.254.169.254/', 7]\n"
+                           "    allowed_domains: [com, gov.ir, 10.0.0.5, 169.254.169.254]\n")
+    with pytest.raises(SourcesError) as error:
+        load_sources(path)
+    assert [line.split(": ", 3)[2:] for line in str(error.value).splitlines()] == [
+        ["start_urls", "http://10.0.0.5/: 10.0.0.5 is a private, link-local or reserved address: not a news "
+                       "site to crawl"],
+        ["start_urls", "http://169.254.169.254/: 169.254.169.254 is a private, link-local or reserved address: "
+                       "not a news site to crawl"],
+        ["start_urls", "Input should be a valid string, not 7"],
+        ["allowed_domains", "'com' is a public suffix, shared by every site under it: name the site's own domain"],
+        ["allowed_domains", "'gov.ir' is a public suffix, shared by every site under it: name the site's own "
+                            "domain"],
+        ["allowed_domains", "10.0.0.5 is a private, link-local or reserved address: not a news site to crawl"],
+        ["allowed_domains", "169.254.169.254 is a private, link-local or reserved address: not a news site to "
+                            "crawl"]]

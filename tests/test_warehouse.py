@@ -350,6 +350,24 @@ def test_a_query_past_its_row_limit_is_stopped_not_held_in_memory(engine, run_id
     assert len(queries.run_sql(engine, _RUNAWAY + "SELECT n FROM r LIMIT 1000", max_rows=1000)[1]) == 1000
 
 
+def test_a_query_past_its_memory_limit_is_stopped(engine, run_id):
+    # Few rows, each large: the row limit alone let them pile up until the time limit (GBs).
+    big = "printf('%.*c', 100000, 'x')" if engine.dialect.name == "sqlite" else "repeat('x', 100000)"
+    bounded = _RUNAWAY.replace("FROM r)", "FROM r WHERE n < 50000)")
+    with pytest.raises(db.WarehouseError, match=r"^query stopped: it needed more than 8 MB of memory \(narrow"):
+        queries.run_sql(engine, _RUNAWAY + f"SELECT n, {big} FROM r", max_megabytes=8)
+    if engine.dialect.name == "sqlite":
+        # No row at all, and SQLite's own memory grows: one group_concat of 50 MB (a runaway
+        # recursive one took 1 GB in 15 s, stopped only by the time limit).
+        with pytest.raises(db.WarehouseError, match=r"^query stopped: it needed more than 8 MB of memory"):
+            queries.run_sql(engine, bounded + "SELECT length(group_concat(printf('%.*c', 1000, 'x'))) FROM r",
+                            max_megabytes=8)
+    # The limit is the query's only: the same connection reads and writes as before.
+    assert queries.run_sql(engine, f"SELECT length({big.replace('100000', '20000000')})")[1] == [(20_000_000,)]
+    assert queries.run_sql(engine, bounded + "SELECT count(*) FROM r")[1] == [(50000,)]
+    load.upsert_source(engine, name="after", start_urls=[], allowed_domains=[], municipality=None)
+
+
 def test_the_sql_command_takes_a_literal_colon_and_stops_a_runaway_query(engine, warehouse_url, run_id):
     from typer.testing import CliRunner
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -74,21 +75,25 @@ def facts_for_article(engine: Engine, url: str) -> list[dict]:
 
 
 # What one `sql` query may take: a runaway recursive query otherwise runs, and grows, until
-# the machine gives out (560 MB in 20 s, measured).
+# the machine gives out (560 MB in 20 s, measured). The row limit alone does not bound memory:
+# a few rows of 100 MB each, or one group_concat that never ends (1 GB in 15 s), pass it.
 SQL_TIMEOUT_S = 60.0
 SQL_MAX_ROWS = 100_000
+SQL_MAX_MEGABYTES = 256
 
 
 def run_sql(engine: Engine, sql: str, params: dict | None = None, *, timeout_s: float = SQL_TIMEOUT_S,
-            max_rows: int = SQL_MAX_ROWS) -> tuple[list[str], list[tuple]]:
+            max_rows: int = SQL_MAX_ROWS, max_megabytes: int = SQL_MAX_MEGABYTES) -> tuple[list[str], list[tuple]]:
     """Column names and rows of one read-only query.
 
     Without `params` the text goes to the database as it is: a colon or percent sign in a
     string literal (LIKE '%:ساعت%') is text, not a bind parameter. With `params`, bind
     parameters are written `:name`. Only SELECT, WITH and EXPLAIN are accepted, and the
     query runs in a transaction the database itself keeps read-only (a WITH can hide a
-    DELETE on PostgreSQL), then rolled back. A query running longer than `timeout_s`, or
-    returning more than `max_rows` rows, is stopped with a WarehouseError saying so.
+    DELETE on PostgreSQL), then rolled back. A query running longer than `timeout_s`,
+    returning more than `max_rows` rows, or needing more than `max_megabytes` (its rows' text
+    held here; on SQLite also any one string or blob it builds) is stopped with a
+    WarehouseError saying so. PostgreSQL's server bounds its own memory.
     """
     statement = _LEADING_COMMENTS.sub("", sql)
     keyword = statement.split(None, 1)[0].upper() if statement.strip() else ""
@@ -100,6 +105,10 @@ def run_sql(engine: Engine, sql: str, params: dict | None = None, *, timeout_s: 
         raise WarehouseError(f"read-only queries are not supported on {dialect}")
     deadline = time.monotonic() + timeout_s
     too_long = f"query stopped: it ran longer than {timeout_s:g} s (give --timeout for more)"
+    too_big = (f"query stopped: it needed more than {max_megabytes} MB of memory (narrow it, give --max-memory "
+               "for more, or use `export` for whole tables)")
+    budget = max_megabytes * 2**20
+    length_limit = None
     with _reading(engine, "query failed") as connection:
         raw = connection.connection.dbapi_connection
         try:
@@ -107,6 +116,11 @@ def run_sql(engine: Engine, sql: str, params: dict | None = None, *, timeout_s: 
                 connection.exec_driver_sql("PRAGMA query_only = ON")
                 # Called every few thousand SQLite instructions; non-zero stops the query.
                 raw.set_progress_handler(lambda: time.monotonic() > deadline, 10_000)
+                # No string or blob of this connection may pass the budget (set back afterwards):
+                # a group_concat that never ends stops growing there until the time limit ends
+                # the query; one that ends is "string or blob too big". (SQLite's heap limit
+                # would be the whole process's, and its PRAGMA can never raise it again.)
+                length_limit = raw.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, budget)
             else:
                 connection.exec_driver_sql("SET TRANSACTION READ ONLY")
                 connection.exec_driver_sql(f"SET LOCAL statement_timeout = {max(1, int(timeout_s * 1000))}")
@@ -119,7 +133,7 @@ def run_sql(engine: Engine, sql: str, params: dict | None = None, *, timeout_s: 
                 else:
                     result = connection.execute(text(sql), params)
                 columns = list(result.keys()) if result.returns_rows else []
-                rows = []
+                rows, held = [], 0
                 for row in (result if result.returns_rows else ()):
                     if len(rows) == max_rows:
                         raise WarehouseError(f"query stopped: more than {max_rows} rows (narrow it, give "
@@ -127,13 +141,22 @@ def run_sql(engine: Engine, sql: str, params: dict | None = None, *, timeout_s: 
                     if time.monotonic() > deadline:
                         raise WarehouseError(too_long)
                     rows.append(tuple(_plain_value(value) for value in row))
+                    held += sum(len(value) if isinstance(value, (str, bytes)) else 8 for value in rows[-1])
+                    if held > budget:
+                        raise WarehouseError(too_big)
+            except MemoryError:
+                raise WarehouseError(too_big) from None
             except SQLAlchemyError as error:
                 if time.monotonic() > deadline or _cancelled_by_timeout(error):
                     raise WarehouseError(too_long) from error
+                if "string or blob too big" in str(getattr(error, "orig", error)):
+                    raise WarehouseError(too_big) from error
                 raise WarehouseError(f"query failed: {first_line(error)}") from error
         finally:
             if dialect == "sqlite":
                 raw.set_progress_handler(None, 0)
+                if length_limit is not None:
+                    raw.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, length_limit)
             connection.rollback()
             if dialect == "sqlite":
                 # The pooled connection is reused by writers.
