@@ -408,13 +408,11 @@ class Places:
             if place is None and self._previous_word(folded, i) in _SECTION_CUES:
                 # «در بخش شادیان»: a county's section, named only after its word (FACTS.md
                 # rulings, «Places named together»: a number in one named بخش is that بخش).
-                for size in range(min(_MOST_SECTION_WORDS, n - i), 0, -1):
+                for size in range(min(_MOST_SECTION_WORDS, n - i), 0, -1):  # (ends at 1 if none)
                     phrase = self._joined(folded, i, size) if size > 1 else word
                     if phrase and (section := g.section(spelling_key(phrase))):
                         place, written = Place(section[0], "county", "IR"), phrase
                         break
-                else:
-                    size = 1
             glued = None
             if place is None and word.startswith(_CITY_WORD) and len(word) >= len(_CITY_WORD) + 2:
                 # «شهرری»: «شهر» glued to a city's name; a name that is also a word only where
@@ -1087,35 +1085,12 @@ class Places:
             county_at = bisect_left(self.county_starts, sentence_start)
             if county_at and self.county_starts[county_at - 1] >= body_start:
                 return self.counties[county_at - 1].name, "earlier"
-        # The country named in the sentence (before a speaker's colon too: «… متاثر از سیل در کل
-        # کشور عنوان کرد: ۶۲ هزار …») or in the sentence before, when that one states numbers of it.
-        nation = _last_before(self.national_cues, sentence_start, sentence_end)
-        after_cue = bisect_left(self.digits, nation) if 0 <= nation < number_start else len(self.digits)
-        between = self.digits[after_cue] if after_cue < len(self.digits) and self.digits[after_cue] < number_start else -1
-        if between >= 0 and _last_before(self.commas, between, number_start) >= 0 \
-                and not _A_YEAR.search(self.text, max(0, between - 8), between) \
-                and not _OF_THESE.search(self.text, nation, number_start):
-            # Another number stands between, in a clause of its own: the country's is that one
-            # («… افزایش اعتبارات عمرانی در کل کشور حدود ۱۱ درصد است …، در خصوص این جاده … ۳۳
-            # میلیارد تومان»), not this; unless this one is a part of it («۶۲ هزار واحد در کل کشور
-            # … که از این تعداد، ۱۱ هزار …») or goes on the same clause («در تمام کشور … ۳۶ نفر …
-            # شهید شده و ۴۰ تن دیگر زخمی»); a year is no number of its own («… در سراسر کشور داشتیم
-            # که نسبت به سال 83، 21 درصد رشد داشت»).
-            nation = -2
-        if nation == -1:
-            previous_start, _ = self._sentence_of(max(0, sentence_start - 1))
-            cue = _last_before(self.national_cues, max(previous_start, body_start), sentence_start)
-            if cue >= 0 and _DIGIT_OR_NUMBER.search(self.text, previous_start, sentence_start):
-                nation = cue
+        nation = self._country_named(sentence_start, sentence_end, number_start, body_start)
         if not in_title:
             if at > 0 and self.strong[at - 1].start >= body_start:
                 if nation > self.strong[at - 1].start:
                     return None, ""
-                # (not over a place the list's sentence puts things «in»: «… از شهرستان‌های چرام،
-                # لنده، … در گچساران برگزار می‌شود» holds the contest in Gachsaran)
-                listing = None if _IN_BEFORE.search(self.text, max(0, self.strong[at - 1].start - 4),
-                                                    self.strong[at - 1].start) \
-                    else self._province_of_a_list(self.strong[at - 1].start)
+                listing = self._province_of_a_list(self.strong[at - 1])
                 if listing:
                     return listing, "earlier"
                 return self._together(self.strong, at - 1, self._holders(sentence_start, sentence_end)).name, "earlier"
@@ -1142,6 +1117,30 @@ class Places:
         if self.datelines:
             return self.datelines[0].name, "earlier"
         return None, ""
+
+    def _country_named(self, sentence_start: int, sentence_end: int, number_start: int, body_start: int) -> int:
+        """Where the text names the whole country for the number, else -1: in its sentence (before
+        a speaker's colon too: «… متاثر از سیل در کل کشور عنوان کرد: ۶۲ هزار …»), or in the sentence
+        before, when that one states numbers of it. Not when another number stands between, in a
+        clause of its own: the country's is that one («… افزایش اعتبارات عمرانی در کل کشور حدود ۱۱
+        درصد است …، در خصوص این جاده … ۳۳ میلیارد تومان»); unless this one is a part of it («۶۲ هزار
+        واحد در کل کشور … که از این تعداد، ۱۱ هزار …») or goes on the same clause («در تمام کشور …
+        ۳۶ نفر … شهید شده و ۴۰ تن دیگر زخمی»); a year is no number of its own («… در سراسر کشور
+        داشتیم که نسبت به سال 83، 21 درصد رشد داشت»)."""
+        nation = _last_before(self.national_cues, sentence_start, sentence_end)
+        if 0 <= nation < number_start:
+            after_cue = bisect_left(self.digits, nation)
+            between = self.digits[after_cue] if after_cue < len(self.digits) and self.digits[after_cue] < number_start \
+                else -1
+            if between >= 0 and _last_before(self.commas, between, number_start) >= 0 \
+                    and not _A_YEAR.search(self.text, max(0, between - 8), between) \
+                    and not _OF_THESE.search(self.text, nation, number_start):
+                return -1
+        if nation >= 0:
+            return nation
+        previous_start, _ = self._sentence_of(max(0, sentence_start - 1))
+        cue = _last_before(self.national_cues, max(previous_start, body_start), sentence_start)
+        return cue if cue >= 0 and _DIGIT_OR_NUMBER.search(self.text, previous_start, sentence_start) else -1
 
     def _own(self, starts: list[int], found: list[Mention], clauses: list[tuple[int, int]], sentence_start: int,
              sentence_end: int, number_start: int) -> list[Mention]:
@@ -1231,12 +1230,16 @@ class Places:
             return Mention(chosen.start, chosen.end, provinces.pop(), "province", chosen.role)
         return chosen
 
-    def _province_of_a_list(self, position: int) -> str | None:
-        """The province of the sentence at `position` when that sentence names places of several
-        of its counties («سردشت، پیرانشهر، نقده، اشنویه و ارومیه … میزبانی می‌کنند»), and only
-        cities and counties: a later number that names no place is not the last one listed's
-        but theirs together (FACTS.md rulings, «Several places»). Read once per sentence."""
-        start, end = self._sentence_of(position)
+    def _province_of_a_list(self, last: Mention) -> str | None:
+        """The province of the sentence of `last`, the place a later number would take, when that
+        sentence names places of several of its counties, and only cities and counties («شامل
+        ارومیه و یادمان شهدای گمنام، اشنویه و یادمان …، نقده یادمان …»): the number is not the last
+        one listed's but theirs together (FACTS.md rulings, «Several places»). Not when the
+        sentence puts things in `last` («… از شهرستان‌های چرام، لنده، … در گچساران برگزار می‌شود»:
+        the contest is Gachsaran's). Read once per sentence."""
+        if _IN_BEFORE.search(self.text, max(0, last.start - 4), last.start):
+            return None
+        start, end = self._sentence_of(last.start)
         if start not in self._list_provinces:
             named = self._between(self.strong_starts, self.strong, start, end)
             g = gazetteer()
