@@ -80,6 +80,8 @@ def extract(files: Annotated[list[Path], typer.Argument(metavar="FILE", help=".h
         record = {
             "source": str(path),
             "kind": document.kind,
+            # Why a page is no article ("ArvanCloud bot challenge"), as a crawl's classify failure says; else null.
+            "reason": None if document.kind in ("article", "report") else document.reason,
             "title": document.title,
             "published": document.published,
             "language": document.language,
