@@ -61,6 +61,7 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 # Upper bounds: a night's crawl of one site, not a typo that crawls for a month.
 MAX_PAGES_LIMIT = 100_000
 MAX_DEPTH_LIMIT = 100
+NAME_LIMIT = 200
 _HOUR = 3600.0
 
 Seconds = Annotated[float, Field(ge=0, le=_HOUR, allow_inf_nan=False)]
@@ -112,7 +113,8 @@ class SourceEntry(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    name: Annotated[str, Field(min_length=1)]
+    # What the warehouse's sources.name holds (PostgreSQL refuses longer at the run's start).
+    name: Annotated[str, Field(min_length=1, max_length=NAME_LIMIT)]
     # Each item checked on its own, so that every bad one is a line of the error, not the first.
     start_urls: Annotated[list[Annotated[str, AfterValidator(_checked_url)]], Field(min_length=1)]
     allowed_domains: list[Annotated[str, AfterValidator(_checked_domain)]] = []
@@ -254,6 +256,8 @@ def _message(problem: dict) -> str:
     message = problem["msg"].removeprefix("Value error, ")
     if problem["type"] == "value_error":
         return message
+    if problem["type"] == "string_too_long":  # the line names it already: its length is what matters
+        return f"{message}, not {len(problem['input'])}"
     return f"{message}, not {problem['input']!r}"
 
 

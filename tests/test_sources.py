@@ -198,6 +198,17 @@ def test_every_mistake_of_a_file_is_one_line_of_the_error(tmp_path):
         ["source 'other'", "municipality: Input should be a valid string, not [1, 2]"]]
 
 
+def test_a_name_longer_than_the_warehouse_keeps_is_refused_before_the_run(tmp_path):
+    # sources.name holds 200 characters: PostgreSQL refused a longer one only once the run
+    # had started, when the source was registered.
+    long = "k" * 201
+    path = write(tmp_path, f"sources:\n  - name: {long}\n    start_urls: [http://127.0.0.1:9/]\n"
+                           f"  - name: {long[:200]}\n    start_urls: [http://127.0.0.1:9/]\n")
+    with pytest.raises(SourcesError) as error:
+        load_sources(path)
+    assert str(error.value) == f"{path}: source '{long}': name: String should have at most 200 characters, not 201"
+
+
 def test_a_file_that_is_not_utf8_is_one_line(tmp_path):
     path = tmp_path / "sources.yaml"
     path.write_bytes("sources:\n  - name: شهرداري\n    start_urls: [http://127.0.0.1:9/]\n".encode("cp1256"))
