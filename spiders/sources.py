@@ -100,8 +100,18 @@ def _checked_url(url: str) -> str:
     return url
 
 
+def _domain_host(domain: str) -> str:
+    """An allowed domain's host: lower case, without a port or an IPv6 address's brackets."""
+    domain = domain.strip().lower()
+    if domain.startswith("["):
+        return domain[1:].split("]", 1)[0]
+    if domain.count(":") > 1:  # an IPv6 address («::ffff:10.0.0.1»): its colons are no port
+        return domain
+    return domain.split(":")[0].strip(".")
+
+
 def _checked_domain(domain: str) -> str:
-    host = domain.lower().split(":")[0].strip(".")
+    host = _domain_host(domain)
     problem = whole_suffix(host) or host_problem(host)
     if problem:
         raise ValueError(problem)
@@ -268,6 +278,8 @@ def host_problem(host: str) -> str | None:
     address = _address(host)
     if address is None:
         return None if "." in host or host == "localhost" else f"{host!r} is not a full host name"
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped  # «::ffff:10.0.0.1» reaches 10.0.0.1
     if address.is_loopback:
         return None
     if address.is_link_local or address.is_private or address.is_multicast or address.is_unspecified \
@@ -319,6 +331,6 @@ def _public_suffixes():
 
 
 def _host_in_domain(host: str, domain: str) -> bool:
-    domain = domain.lower().split(":")[0]
+    domain = _domain_host(domain)
     host = host.lower()
     return host == domain or host.endswith("." + domain)

@@ -144,6 +144,14 @@ LOCAL = "  - name: local\n    start_urls: [http://127.0.0.1:9/news/]\n"
      r"start_urls: .*2852039166 \(169.254.169.254\) is a private"),
     ("  - name: local\n    start_urls: [https://www.tehran.ir/]\n    allowed_domains: [tehran.ir, 012.0.0.5]\n",
      r"allowed_domains: 012.0.0.5 \(10.0.0.5\) is a private, link-local"),
+    # An IPv6 address is no domain to cut a port from (it said "'' is a public suffix"); an
+    # IPv4 address mapped into IPv6 is that IPv4 address to the system.
+    ("  - name: local\n    start_urls: [https://www.tehran.ir/]\n    allowed_domains: [tehran.ir, '::ffff:10.0.0.1']\n",
+     r"allowed_domains: ::ffff:10.0.0.1 \(10.0.0.1\) is a private, link-local or reserved address"),
+    ("  - name: local\n    start_urls: [https://www.tehran.ir/]\n    allowed_domains: [tehran.ir, '[fe80::1]']\n",
+     r"allowed_domains: fe80::1 is a private, link-local or reserved address"),
+    ("  - name: local\n    start_urls: ['http://[::ffff:169.254.169.254]/']\n",
+     r"start_urls: .*::ffff:169.254.169.254 \(169.254.169.254\) is a private, link-local"),
     # What only a backtracking engine can do: RE2, which every pattern is matched with, has none of it.
     (LOCAL + "    article_url_pattern: '/news/(\\d+)/\\1'\n",
      r"article_url_pattern: '/news/.*' needs what RE2, .* does not have \(invalid escape sequence: \\1\)"),
@@ -161,8 +169,10 @@ def test_hostile_values_are_refused_with_source_and_key(tmp_path, capfd, entry, 
 
 def test_safe_patterns_and_loopback_stay_allowed(tmp_path):
     path = write(tmp_path, "sources:\n" + LOCAL + "    article_url_pattern: '(?i)/(news|fa/news)/\\d+([a-z]+)+'\n"
-                           "  - name: named\n    start_urls: [http://localhost:9/]\n")
-    assert [s.article_url_pattern for s in load_sources(path)] == ["(?i)/(news|fa/news)/\\d+([a-z]+)+", None]
+                           "  - name: named\n    start_urls: [http://localhost:9/]\n"
+                           "  - name: six\n    start_urls: ['http://[::1]:9/']\n    allowed_domains: ['::1']\n")
+    sources = load_sources(path)
+    assert [s.article_url_pattern for s in sources] == ["(?i)/(news|fa/news)/\\d+([a-z]+)+", None, None]
 
 
 # Python's re backtracks: '(a|a)*$' took 0.56 s on a 22-character URL, and twice as long for
