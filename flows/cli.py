@@ -80,6 +80,8 @@ def extract(files: Annotated[list[Path], typer.Argument(metavar="FILE", help=".h
         record = {
             "source": str(path),
             "kind": document.kind,
+            # Why a page is no article ("ArvanCloud bot challenge"), as a crawl's classify failure says; else null.
+            "reason": None if document.kind in ("article", "report") else document.reason,
             "title": document.title,
             "published": document.published,
             "language": document.language,
@@ -145,7 +147,7 @@ def summary(
     db: DbOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="print it as one JSON object, for scripts")] = False,
 ) -> None:
-    """What the warehouse holds: counts, facts by category, the last run."""
+    """What the warehouse holds: counts, facts by category, the last run and the runs it closed as interrupted."""
     from rich.console import Console
 
     from shahrnameh.warehouse import queries
@@ -159,7 +161,8 @@ def summary(
 
 
 def print_holdings(console, held: dict, where: str) -> None:
-    """`summary` for a person: the counts, facts by category as a table, the last run in words."""
+    """`summary` for a person: the counts, facts by category as a table, the last run in words
+    with the runs it closed as interrupted."""
     from rich.table import Table
 
     console.print(f"Warehouse: {where}", markup=False, soft_wrap=True)
@@ -188,6 +191,10 @@ def print_holdings(console, held: dict, where: str) -> None:
         took = f", took {seconds:.0f} s"
     console.print(f"Last run: {run['id']} ({kind}), {run['status']}, started {run['started_at'][:19].replace('T', ' ')}"
                   f"{took}", markup=False, soft_wrap=True)
+    for closed in held["interrupted_closed_by_last_run"]:
+        console.print(f"  run {closed['run_id']} was interrupted (last seen alive at "
+                      f"{closed['last_seen_at'][:19].replace('T', ' ')} UTC): closed by this run",
+                      markup=False, soft_wrap=True)
     if counts:
         console.print("  " + ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in counts.items()),
                       markup=False, soft_wrap=True)

@@ -37,8 +37,10 @@ ENCODING_FIELD = "Shahrnameh-Encoding"
 # Scrapy hands us decoded bodies: headers describing the wire encoding would lie.
 _WIRE_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
 _UNSAFE_CHARACTERS = re.compile(r"[^A-Za-z0-9_.-]+")
-# Names kept as they are: lower-case ASCII (distinct on a case-insensitive file system too).
-_PLAIN_NAME = re.compile(r"[a-z0-9_-][a-z0-9_.-]*")
+# Names kept as they are: lower-case ASCII (distinct on a case-insensitive file system too),
+# as long as a warehouse's source name may be (sources.name is 200 characters): with
+# ".warc.gz", well within the 255 bytes a file name may have.
+_PLAIN_NAME = re.compile(r"[a-z0-9_-][a-z0-9_.-]{0,199}")
 
 
 class ArchiveError(RuntimeError):
@@ -260,9 +262,10 @@ def holds_warc_files(root: Path) -> bool:
 def warc_name(source: str) -> str:
     """The WARC file name (without extension) of a source: unique for every source name.
 
-    A plain lower-case ASCII name is kept; any other becomes its ASCII part plus a hash of
-    the whole name after a "+", which no plain name contains: «شهرداری الف» and «شهرداری ب»
-    are "_+" and two different hashes, never one shared "_".
+    A plain lower-case ASCII name of up to 200 characters is kept; any other becomes the
+    first 60 characters of its ASCII part plus a hash of the whole name after a "+", which
+    no plain name contains: «شهرداری الف» and «شهرداری ب» are "_+" and two different
+    hashes, never one shared "_", and a name of 300 letters is not too long for a file name.
     """
     if _PLAIN_NAME.fullmatch(source):
         return source

@@ -20,7 +20,7 @@ from shahrnameh.spiders.archive import Archive
 from shahrnameh.spiders.middlewares import OffsiteRedirect
 from shahrnameh.spiders.pages import FetchedPage
 from shahrnameh.spiders.records import KnownFetches
-from shahrnameh.spiders.sources import Source
+from shahrnameh.spiders.sources import Source, url_pattern
 
 _XML_PARSER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
 _NEXT_TEXTS = {"next", "nextpage", "بعدی", "بعد", "صفحهبعد", "صفحهبعدی", "»", "›", ">"}
@@ -48,7 +48,8 @@ class NewsSpider(scrapy.Spider):
         # Where the FetchRecords go: a JSONL file (a crawl in a child process), or a list (in process).
         self.records_path = records_path
         self.records = records
-        self.article_pattern = re.compile(self.source.article_url_pattern) if self.source.article_url_pattern else None
+        # RE2: linear in the URL, so no pattern of a sources file can stall the crawl on one link.
+        self.article_pattern = url_pattern(self.source.article_url_pattern) if self.source.article_url_pattern else None
         # What the archive index knew of this source's URLs before the crawl (handed over by the
         # core, or as a JSON file to a crawl in a child process); the pipelines add this crawl's.
         if known_path:

@@ -139,6 +139,18 @@ def test_every_source_name_has_a_warc_file_of_its_own(tmp_path):
     assert all(path.startswith("run-1/") and path.endswith(".warc.gz") and path.isascii() for path in paths)
 
 
+def test_a_long_source_name_gets_a_file_name_the_file_system_takes(tmp_path):
+    # A file name is at most 255 bytes (ext4, xfs, btrfs): a plain ASCII name of 300
+    # characters could not be archived at all. Long names are cut and told apart by a hash.
+    archive = Archive(tmp_path, run_id=1)
+    names = ("k" * 300, "k" * 299 + "l", "k" * 200)
+    paths = [archive.write_response(name, f"{URL}/{i}", 200, HEADERS, PAGE, "2026-01-01T00:00:00Z")[0]
+             for i, name in enumerate(names)]
+    assert len(set(paths)) == len(paths)
+    assert all(len(path.removeprefix("run-1/").encode()) <= 255 for path in paths)
+    assert paths[2] == f"run-1/{'k' * 200}.warc.gz"  # as long as a warehouse's source name may be: kept
+
+
 def test_a_warc_file_has_one_writer_at_a_time(tmp_path):
     first = Archive(tmp_path, run_id=1)
     first.write_response("k", URL, 200, HEADERS, PAGE, "2026-01-01T00:00:00Z")

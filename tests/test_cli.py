@@ -54,6 +54,23 @@ def test_extract_reports_a_missing_and_a_binary_file_and_goes_on(tmp_path):
     assert records[0]["published"] == "2020-05-10"
 
 
+def test_extract_says_why_a_page_is_no_article():
+    # The crawl records the reason as a classify failure; extract, which reads one file for a
+    # person, said only the kind, so a person could not tell a video page from a bot challenge.
+    pages = [CORPUS / "html" / "edge-cases" / "arvancloud-bot-challenge.html",
+             CORPUS / "html" / "edge-cases" / "shiraz-municipality-js-redirect.html",
+             CORPUS / "html" / "voa-dari" / "article_7983351.html",
+             CORPUS / "html" / "persian-news" / "yjc-7349926.html"]
+    result = shahrnameh("extract", *map(str, pages))
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["kind"], r["reason"]) for r in records] == [
+        ("block_page", "ArvanCloud bot challenge"),
+        ("empty", "JavaScript or meta-refresh redirect, no content"),
+        ("not_article", "only 99 characters of body text: a media, snippet or index page"),
+        ("article", None)]
+
+
 def test_extract_without_files_names_the_argument_it_needs():
     result = shahrnameh("extract")
     assert result.returncode == 2

@@ -254,6 +254,8 @@ def killed_then_completed(tmp_path_factory):
         engine = db.connect(db_url)
         facts["after_kill"] = rows(engine, "SELECT id, status FROM runs")
         facts["done"] = subprocess.run(command, capture_output=True, text=True, timeout=240, env=env)
+        facts["summary"] = subprocess.run([sys.executable, "-m", "shahrnameh.flows", "summary", "--db", db_url],
+                                          capture_output=True, text=True, timeout=120, env=env)
         facts.update(engine=engine, base=site.base_url, killed_at=killed_at)
         yield facts
         db.disconnect(db_url)
@@ -298,6 +300,10 @@ def test_the_next_run_closes_a_killed_run_as_interrupted_with_when_it_was_last_s
     assert any(f"last seen alive at {str(last_seen)[:19]}" in error for error in json.loads(errors))
     assert f"run 1 was interrupted (last seen alive at {str(last_seen)[:19]} UTC): closed" in done.stdout
     assert rows(facts["engine"], "SELECT id, status FROM runs") == [(1, "interrupted"), (2, "succeeded")]
+    # And the summary read later says it too, under the run that closed it.
+    assert "Last run: 2 (nightly), succeeded" in facts["summary"].stdout
+    assert f"  run 1 was interrupted (last seen alive at {str(last_seen)[:19]} UTC): closed by this run\n" \
+        in facts["summary"].stdout
 
 
 @pytest.mark.slow

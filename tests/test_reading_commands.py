@@ -137,3 +137,39 @@ def test_summary_is_a_readable_table_and_its_json_is_behind_json(read_with_failu
     as_json = CliRunner().invoke(app, ["summary", "--json", "--db", warehouse_url])
     assert as_json.exit_code == 0
     assert json.loads(as_json.stdout) == json.loads(json.dumps(held, default=str))
+
+
+def test_summary_says_which_runs_the_last_run_closed_as_interrupted(engine, warehouse_url):
+    # After a kill -9 the next run closes the dead run's row; the summary read the morning
+    # after must say so, not only that the last run succeeded.
+    import json
+
+    from shahrnameh.warehouse import load
+
+    def close_and_finish(run_id):
+        closed = load.close_interrupted_runs(engine, run_id)
+        load.finish_run(engine, run_id, status="succeeded", counts={}, errors=[])
+        return closed
+
+    long_ago = load.start_run(engine)  # killed, then closed by the next run: old news
+    close_and_finish(load.start_run(engine))
+    killed = [load.start_run(engine), load.start_run(engine)]  # two killed in a row
+    for run_id in killed:
+        load.run_alive(engine, run_id)
+    last = load.start_run(engine)
+    seen = {run_id: f"{when:%Y-%m-%d %H:%M:%S}" for run_id, when in close_and_finish(last)}
+    assert sorted(seen) == killed
+
+    held = json.loads(CliRunner().invoke(app, ["summary", "--json", "--db", warehouse_url]).stdout)
+    assert held["last_run"]["id"] == last
+    assert [(r["run_id"], r["last_seen_at"][:19].replace("T", " ")) for r in held["interrupted_closed_by_last_run"]] \
+        == [(run_id, seen[run_id]) for run_id in killed]
+    assert long_ago not in [r["run_id"] for r in held["interrupted_closed_by_last_run"]]
+
+    printed = CliRunner().invoke(app, ["summary", "--db", warehouse_url], env={"COLUMNS": "80"})
+    lines = printed.stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith(f"Last run: {last} (nightly), succeeded"))
+    assert lines[at + 1:at + 3] == [
+        f"  run {run_id} was interrupted (last seen alive at {seen[run_id]} UTC): closed by this run"
+        for run_id in killed]
+    assert f"run {long_ago} " not in printed.stdout

@@ -1,5 +1,8 @@
 """sources.yaml validation: every mistake is named with its file and entry."""
 
+import json
+import time
+
 import pytest
 
 from shahrnameh.spiders.sources import Source, SourcesError, load_sources
@@ -141,21 +144,56 @@ LOCAL = "  - name: local\n    start_urls: [http://127.0.0.1:9/news/]\n"
      r"start_urls: .*2852039166 \(169.254.169.254\) is a private"),
     ("  - name: local\n    start_urls: [https://www.tehran.ir/]\n    allowed_domains: [tehran.ir, 012.0.0.5]\n",
      r"allowed_domains: 012.0.0.5 \(10.0.0.5\) is a private, link-local"),
-    # Exponential backtracking on one URL: the crawl would stall on it.
-    (LOCAL + "    article_url_pattern: '(a+)+$'\n", r"article_url_pattern: '\(a\+\)\+\$' repeats a repetition"),
-    (LOCAL + "    article_url_pattern: '/(\\d*)*/'\n", r"article_url_pattern: .* repeats a repetition"),
+    # An IPv6 address is no domain to cut a port from (it said "'' is a public suffix"); an
+    # IPv4 address mapped into IPv6 is that IPv4 address to the system.
+    ("  - name: local\n    start_urls: [https://www.tehran.ir/]\n    allowed_domains: [tehran.ir, '::ffff:10.0.0.1']\n",
+     r"allowed_domains: ::ffff:10.0.0.1 \(10.0.0.1\) is a private, link-local or reserved address"),
+    ("  - name: local\n    start_urls: [https://www.tehran.ir/]\n    allowed_domains: [tehran.ir, '[fe80::1]']\n",
+     r"allowed_domains: fe80::1 is a private, link-local or reserved address"),
+    ("  - name: local\n    start_urls: ['http://[::ffff:169.254.169.254]/']\n",
+     r"start_urls: .*::ffff:169.254.169.254 \(169.254.169.254\) is a private, link-local"),
+    # What only a backtracking engine can do: RE2, which every pattern is matched with, has none of it.
+    (LOCAL + "    article_url_pattern: '/news/(\\d+)/\\1'\n",
+     r"article_url_pattern: '/news/.*' needs what RE2, .* does not have \(invalid escape sequence: \\1\)"),
+    (LOCAL + "    article_url_pattern: '/news/(?!draft)'\n", r"article_url_pattern: .* does not have \(invalid perl operator: \(\?!\)"),
+    (LOCAL + "    article_url_pattern: '(?<=/news)/\\d+'\n", r"article_url_pattern: .* does not have \(invalid perl operator: \(\?<=\)"),
+    (LOCAL + "    article_url_pattern: '/news/(?>[a-z]+)+'\n", r"article_url_pattern: .* does not have \(invalid perl operator: \(\?>\)"),
 ])
-def test_hostile_values_are_refused_with_source_and_key(tmp_path, entry, message):
+def test_hostile_values_are_refused_with_source_and_key(tmp_path, capfd, entry, message):
     path = write(tmp_path, "sources:\n" + entry)
     with pytest.raises(SourcesError, match=rf"^{path}: source 'local': {message}") as error:
         load_sources(path)
     assert len(str(error.value).splitlines()) == 1
+    assert capfd.readouterr().err == ""  # RE2 logs its parse errors to stderr unless told not to
 
 
 def test_safe_patterns_and_loopback_stay_allowed(tmp_path):
-    path = write(tmp_path, "sources:\n" + LOCAL + "    article_url_pattern: '/(news|fa/news)/\\d+(?>[a-z]+)+'\n"
-                           "  - name: named\n    start_urls: [http://localhost:9/]\n")
-    assert [s.article_url_pattern for s in load_sources(path)] == ["/(news|fa/news)/\\d+(?>[a-z]+)+", None]
+    path = write(tmp_path, "sources:\n" + LOCAL + "    article_url_pattern: '(?i)/(news|fa/news)/\\d+([a-z]+)+'\n"
+                           "  - name: named\n    start_urls: [http://localhost:9/]\n"
+                           "  - name: six\n    start_urls: ['http://[::1]:9/']\n    allowed_domains: ['::1']\n")
+    sources = load_sources(path)
+    assert [s.article_url_pattern for s in sources] == ["(?i)/(news|fa/news)/\\d+([a-z]+)+", None, None]
+
+
+# Python's re backtracks: '(a|a)*$' took 0.56 s on a 22-character URL, and twice as long for
+# each character more; refusing a repetition inside a repetition did not catch it. RE2 runs
+# in time linear in the URL whatever the pattern, so these are no danger and are allowed.
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize("pattern, matches", [("(a|a)*$", True), ("(a+)+$", False), ("/(\\d*)*/x", False),
+                                              ("(.*a){12}$", False)])
+def test_every_url_pattern_is_matched_in_time_linear_in_the_url(tmp_path, pattern, matches):
+    from shahrnameh.spiders.news import NewsSpider
+
+    path = write(tmp_path, "sources:\n" + LOCAL + f"    article_url_pattern: '{pattern}'\n")
+    [source] = load_sources(path)
+    spider = NewsSpider(json.dumps(source.to_json()), str(tmp_path / "archive"), 1, records=[])
+    timings = []
+    for length in (20_000, 80_000):
+        url = "http://127.0.0.1:9/news/" + "1" * length + "/" + "a" * length + "!"
+        started = time.perf_counter()
+        assert spider._is_article(url, from_listing=True) is matches
+        timings.append(time.perf_counter() - started)
+    assert timings[1] < 1.0  # a few milliseconds
 
 
 def test_every_mistake_of_a_file_is_one_line_of_the_error(tmp_path):
@@ -168,6 +206,17 @@ def test_every_mistake_of_a_file_is_one_line_of_the_error(tmp_path):
         ["source 'local'", "max_pages: Input should be a valid integer, not 2.9"],
         ["source 'local'", "settings.DOWNLOAD_DELAY: Input should be a finite number, not nan"],
         ["source 'other'", "municipality: Input should be a valid string, not [1, 2]"]]
+
+
+def test_a_name_longer_than_the_warehouse_keeps_is_refused_before_the_run(tmp_path):
+    # sources.name holds 200 characters: PostgreSQL refused a longer one only once the run
+    # had started, when the source was registered.
+    long = "k" * 201
+    path = write(tmp_path, f"sources:\n  - name: {long}\n    start_urls: [http://127.0.0.1:9/]\n"
+                           f"  - name: {long[:200]}\n    start_urls: [http://127.0.0.1:9/]\n")
+    with pytest.raises(SourcesError) as error:
+        load_sources(path)
+    assert str(error.value) == f"{path}: source '{long}': name: String should have at most 200 characters, not 201"
 
 
 def test_a_file_that_is_not_utf8_is_one_line(tmp_path):

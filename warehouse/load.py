@@ -76,8 +76,7 @@ def close_interrupted_runs(engine: Engine, by_run_id: int) -> list[tuple[int, da
         for run in stale:
             run.last_seen_at = run.last_seen_at or run.started_at
             run.status, run.finished_at = "interrupted", run.last_seen_at
-            run.errors = [*run.errors, f"interrupted: the run stopped without finishing, last seen alive at "
-                                       f"{run.last_seen_at:%Y-%m-%d %H:%M:%S} UTC; closed by run {by_run_id}"]
+            run.errors = [*run.errors, models.interrupted_line(run.last_seen_at, by_run_id)]
         return [(run.id, run.last_seen_at) for run in stale]
 
 

@@ -6,6 +6,7 @@ simpler than converting at every read.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -17,6 +18,21 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 # "retried": every source loaded, but a step had to be tried again (its errors say which and why);
 # "interrupted": the run's process died (killed, power cut); the next run closed its row.
 RUN_STATUSES = ("running", "succeeded", "retried", "partial", "failed", "interrupted")
+# The last line of an interrupted run's errors (the same since revision 0008), which names the
+# run that closed it: `summary` reads it back to say what the last run closed.
+_CLOSED_BY = re.compile(r"interrupted: the run stopped without finishing, last seen alive at [^;]* UTC; "
+                        r"closed by run (\d+)")
+
+
+def interrupted_line(last_seen_at: datetime, by_run_id: int) -> str:
+    return (f"interrupted: the run stopped without finishing, last seen alive at {last_seen_at:%Y-%m-%d %H:%M:%S} "
+            f"UTC; closed by run {by_run_id}")
+
+
+def closed_by(errors: list | None) -> int | None:
+    """The run that closed an `interrupted` run as such (interrupted_line), or None."""
+    found = _CLOSED_BY.fullmatch(str(errors[-1])) if errors else None
+    return int(found.group(1)) if found else None
 
 
 # SQLite keeps integers exact only within 64 bits: larger fact values are refused at load time.

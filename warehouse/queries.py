@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Engine, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from shahrnameh.warehouse.db import READ_ONLY, WarehouseError, first_line
-from shahrnameh.warehouse.models import Article, Base, Fact, Failure, Page, Run, Source
+from shahrnameh.warehouse.models import Article, Base, Fact, Failure, Page, Run, Source, closed_by
 
 _READING_STATEMENTS = ("SELECT", "WITH", "EXPLAIN")
 _LEADING_COMMENTS = re.compile(r"^(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/|\()*", re.DOTALL)
@@ -27,7 +27,8 @@ FACT_COLUMNS = ("ordinal", "value", "category", "unit", "qualifier", "evidence",
 
 
 def summary(engine: Engine) -> dict:
-    """Counts of what the warehouse holds (current article versions and their facts) and the last run."""
+    """Counts of what the warehouse holds (current article versions and their facts), the last
+    run, and the runs it closed as interrupted (their process died; when last seen alive)."""
     current = Article.superseded_by.is_(None)
     live = Fact.retired_run_id.is_(None)
     not_article = Failure.stage == NOT_ARTICLE_STAGE
@@ -40,6 +41,10 @@ def summary(engine: Engine) -> dict:
             .where(current, live).group_by(Fact.category).order_by(func.count().desc(), Fact.category)
         ).all()
         last_run = connection.execute(select(Run).order_by(Run.id.desc()).limit(1)).mappings().first()
+        # A run killed with SIGKILL is closed as interrupted by the next run, which the summary names.
+        interrupted = [] if last_run is None else connection.execute(
+            select(Run.id, Run.started_at, Run.last_seen_at, Run.errors)
+            .where(Run.status == "interrupted", Run.id < last_run["id"]).order_by(Run.id)).all()
         return {
             "sources": count(select(func.count()).select_from(Source)),
             "pages": count(select(func.count()).select_from(Page)),
@@ -52,6 +57,10 @@ def summary(engine: Engine) -> dict:
             "failures": count(select(func.count()).select_from(Failure).where(~not_article)),
             "facts_by_category": {category: n for category, n in by_category},
             "last_run": None if last_run is None else {k: _plain_value(v) for k, v in last_run.items()},
+            "interrupted_closed_by_last_run": [
+                {"run_id": run.id, "started_at": _plain_value(run.started_at),
+                 "last_seen_at": _plain_value(run.last_seen_at)}
+                for run in interrupted if closed_by(run.errors) == last_run["id"]],
         }
 
 
