@@ -405,7 +405,8 @@ class Places:
             if place is None:
                 size, place = 1, g.place(_spelled(word))
             section = None
-            if place is None and self._previous_word(folded, i) in _SECTION_CUES:
+            if place is None and i and self.tokens[i - 1][2] in _SECTION_CUES \
+                    and self._previous_word(folded, i) is not None:
                 # «در بخش شادیان»: a county's section, named only after its word (FACTS.md
                 # rulings, «Places named together»: a number in one named بخش is that بخش).
                 for size in range(min(_MOST_SECTION_WORDS, n - i), 0, -1):  # (ends at 1 if none)
