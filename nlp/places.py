@@ -1220,15 +1220,15 @@ class Places:
         g = gazetteer()
         counties = {g.county_of(name) if g.place(spelling_key(name)).kind == "city" else name for name in group} \
             if all(g.place(spelling_key(name)) for name in group) else {None}
-        provinces = {g.province_of(name) for name in group}
+        province = _province_holding(group)
         for m in own:
             if m.name in group:
                 continue
-            if counties == {m.name} or (m.kind == "province" and provinces == {m.name}):
+            if counties == {m.name} or (m.kind == "province" and province == m.name):
                 # (the county's seat bears its name: «بسیج مقداد رشت» holds Rasht's towns)
                 return m
-        if len(provinces) == 1 and None not in provinces:
-            return Mention(chosen.start, chosen.end, provinces.pop(), "province", chosen.role)
+        if province:
+            return Mention(chosen.start, chosen.end, province, "province", chosen.role)
         return chosen
 
     def _province_of_a_list(self, last: Mention) -> str | None:
@@ -1243,13 +1243,11 @@ class Places:
         start, end = self._sentence_of(last.start)
         if start not in self._list_provinces:
             named = self._between(self.strong_starts, self.strong, start, end)
-            g = gazetteer()
             names = {m.name for m in named}
-            counties = {g.county_of(name) or name for name in names}
-            provinces = {g.province_of(name) for name in names}
+            counties = {gazetteer().county_of(name) or name for name in names}
             local = all(m.kind in ("city", "county") for m in named)
-            self._list_provinces[start] = provinces.pop() if local and len(counties) >= _LISTED_COUNTIES \
-                and len(provinces) == 1 and None not in provinces else None
+            self._list_provinces[start] = _province_holding(names) \
+                if local and len(counties) >= _LISTED_COUNTIES else None
         return self._list_provinces[start]
 
     def _local(self, mention: Mention, sentence_end: int) -> str:
@@ -1506,6 +1504,12 @@ def _window(sentence_start: int, sentence_end: int, number_start: int) -> tuple[
     if sentence_end - sentence_start <= 2 * SENTENCE_WINDOW:
         return sentence_start, sentence_end
     return max(sentence_start, number_start - SENTENCE_WINDOW), min(sentence_end, number_start + SENTENCE_WINDOW)
+
+
+def _province_holding(names) -> str | None:
+    """The one province («استان X») all of the places `names` lie in, else None."""
+    provinces = {gazetteer().province_of(name) for name in names}
+    return provinces.pop() if len(provinces) == 1 and None not in provinces else None
 
 
 def _last_before(positions: list[int], start: int, end: int) -> int:
