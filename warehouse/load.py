@@ -142,10 +142,10 @@ def load_document(engine: Engine, run_id: int, *, page_id: int | None, source: s
     fingerprint = None if _text_stored(engine, url, text_sha256) else stories.fingerprint(document.text)
     with _transaction(engine, f"loading article {url}") as session:
         _run(session, run_id)
-        source_id, default_municipality = _locked_source(session, source)
+        locked_source = _locked_source(session, source)
         _locked_url(session, url)
-        return _store(session, Entities(session.connection()), run_id, (source_id, default_municipality), page_id,
-                      url, document, published, text_sha256, fingerprint)
+        return _store(session, Entities(session.connection()), run_id, locked_source, page_id, url, document,
+                      published, text_sha256, fingerprint)
 
 
 def load_documents(engine: Engine, run_id: int, *, source: str,
