@@ -1310,9 +1310,9 @@ class Places:
         not for the money, shares and areas it decides on."""
         sentence_start, sentence_end = _window(sentence_start, sentence_end, number_start)
         name = self._programme(sentence_start, sentence_end, number_start, category)
-        if name is None and category != "duration" and sentence_start >= self.title_end:
-            # A body number nothing else ties is the reported event's (a length of time dates
-            # its own story, as for the sentence before).
+        if name is None and category != "duration":
+            # A number nothing else ties, in the title too, is the reported event's (a length of
+            # time dates its own story, as for the sentence before).
             name = self.reported_event
         if name in _DECIDING_BODIES and category in _DECIDED:
             return None

@@ -785,6 +785,8 @@ def test_the_body_numbers_of_an_event_s_report_are_the_event_s():
     lodging = "fars-attribution-3/fars_13960111000371_hormozgan_teachers_nowruz_lodging.txt"
     people = {f.value: f.programme for f in _corpus_facts(lodging) if f.category == "people"}
     assert people[1813] == people[1429] == people[666] == "ستاد اسکان فرهنگیان"
+    # So is the title's total («شمار مسافران نوروزی فرهنگیان هرمزگان به ۲۴۳ هزار و ۳۹۵ نفر رسید»).
+    assert people[243395] == "ستاد اسکان فرهنگیان"
     # A length of time dates the story, not the event («طی سه روز»).
     later = "\nمعاون توسعه مدیریت افزود: مسافران طی سه روز دیگر به شهرهای خود باز می‌گردند."
     assert [f.programme for f in _corpus_facts(lodging, later) if f.value == 3] == [None]
