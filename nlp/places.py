@@ -339,7 +339,6 @@ class Places:
                               or not _FROM_THE_COUNTRY.search(text, max(0, m.start() - _FROM_THE_COUNTRY_REACH), m.start())]
         self.digits = [m.start() for m in _DIGIT_OR_NUMBER.finditer(text)]
         self.headline_cuts = [m.start() for m in _HEADLINE_CUT.finditer(text, 0, self.title_end)]
-        self.reported_event = self._reported_event(folded)
 
     # --- finding -----------------------------------------------------------------------
 
@@ -1027,25 +1026,6 @@ class Places:
 
         return [as_district(m) for m in bound]
 
-    def _reported_event(self, folded: str) -> str | None:
-        """The festival, exhibition, campaign, drill, camp or headquarters the article reports
-        on: the programme its body names in the most sentences, at least three, alone at the
-        top, and introduced by such an event's word. Its report's numbers are its own (FACTS.md
-        rulings, «Events»); a standing body's or a plan's article speaks of much else."""
-        sentences: dict[str, set[int]] = {}
-        events = set()
-        for m in self.programmes:
-            if m.start < self.title_end:
-                continue
-            sentences.setdefault(m.name, set()).add(bisect_right(self.sentence_starts, m.start))
-            if m.role == "event" or _as_trigger(_token_at(self.tokens, m.start)) in _EVENT_TRIGGERS:
-                events.add(m.name)
-        counts = sorted(((len(found), name) for name, found in sentences.items()), reverse=True)
-        if not counts or counts[0][0] < _REPORTED_EVENT_SENTENCES \
-                or len(counts) > 1 and counts[1][0] == counts[0][0]:
-            return None
-        return counts[0][1] if counts[0][1] in events else None
-
     def _sentence_of(self, position: int) -> tuple[int, int]:
         index = bisect_right(self.sentence_starts, position) - 1
         start = self.sentence_starts[index] if index >= 0 else 0
@@ -1310,10 +1290,6 @@ class Places:
         not for the money, shares and areas it decides on."""
         sentence_start, sentence_end = _window(sentence_start, sentence_end, number_start)
         name = self._programme(sentence_start, sentence_end, number_start, category)
-        if name is None and category != "duration":
-            # A number nothing else ties, in the title too, is the reported event's (a length of
-            # time dates its own story, as for the sentence before).
-            name = self.reported_event
         if name in _DECIDING_BODIES and category in _DECIDED:
             return None
         return name
@@ -1499,10 +1475,6 @@ _ITEM_JOIN = re.compile(r"[ \u200c]و[ \u200c]+(?:" + "|".join(sorted(_PROGRAMME
 
 
 _NETWORK_TRIGGERS = frozenset({"ستاد"})
-# The words that introduce an event, a campaign or a headquarters (`Places._reported_event`),
-# and how many sentences of the body name the one an article reports on.
-_EVENT_TRIGGERS = frozenset({"جشنواره", "سوگواره", "نمایشگاه", "پویش", "رزمایش", "ستاد"})
-_REPORTED_EVENT_SENTENCES = 3
 # A camp or a contest: its name follows the words of its kind (`Places._event`).
 _NO_EVENT_NAMES = frozenset({"تیم", "آمادگی", "آماده\u200cسازی", "انتخابی", "تدارکاتی", "تیمهای", "تیم\u200cهای"})
 _EVENT_WORDS = frozenset({"اردو", "اردوی", "اردوهای", "اردوها", "مسابقه", "مسابقهی"})  # (ZWNJ taken out)
@@ -1515,11 +1487,6 @@ def _as_trigger(word: str) -> str:
         if word.endswith(suffix) and word[:-len(suffix)] in _NETWORK_TRIGGERS:
             return word[:-len(suffix)]
     return word
-
-
-def _token_at(tokens: list[tuple[int, int, str]], start: int) -> str:
-    at = bisect_left(tokens, (start,))
-    return tokens[at][2] if at < len(tokens) and tokens[at][0] == start else ""
 
 
 def _trigger_before(word: str | None) -> bool:

@@ -6,7 +6,6 @@ the Fars News sample of ../shared/corpus/fars-news (Apache-2.0, see corpus/MANIF
 import time
 from datetime import date
 
-from shahrnameh.nlp.document import read_document
 from shahrnameh.nlp.entities import programme_key, spelling_key
 from shahrnameh.nlp.facts import extract_facts, with_source_default
 from shahrnameh.nlp.gazetteer import gazetteer
@@ -769,37 +768,3 @@ def test_a_number_only_an_office_of_several_towns_places_is_the_towns_together()
     facts = _attributed("نماینده مردم آباده، بوانات و خرمبید گفت: مجلس لایحه بودجه را بررسی کرد. وی افزود: "
                         "دولت نرخ ارز گمرک را ۴ هزار و ۲۰۰ تومان در نظر گرفته است.")
     assert facts[-1][:3] == (4200, "استان فارس", "earlier")
-
-
-
-def _corpus_facts(name: str, extra: str = "") -> list:
-    """The facts of a corpus article as `evaluate` reads it (provenance header left out)."""
-    with open(f"corpus/{name}", encoding="utf-8") as file:
-        return read_document(file.read() + extra, is_html=False).facts
-
-
-def test_the_body_numbers_of_an_event_s_report_are_the_event_s():
-    # corpus/fars-attribution-3 (Fars News 13960111000371): the report of the teachers' Nowruz
-    # lodging headquarters names it in three sentences of its body; the day's counts per town
-    # («شهرستان قشم با یک هزار و ۸۱۳ نفر …») name it in neither their sentence nor the one before.
-    lodging = "fars-attribution-3/fars_13960111000371_hormozgan_teachers_nowruz_lodging.txt"
-    people = {f.value: f.programme for f in _corpus_facts(lodging) if f.category == "people"}
-    assert people[1813] == people[1429] == people[666] == "ستاد اسکان فرهنگیان"
-    # So is the title's total («شمار مسافران نوروزی فرهنگیان هرمزگان به ۲۴۳ هزار و ۳۹۵ نفر رسید»).
-    assert people[243395] == "ستاد اسکان فرهنگیان"
-    # A length of time dates the story, not the event («طی سه روز»).
-    later = "\nمعاون توسعه مدیریت افزود: مسافران طی سه روز دیگر به شهرهای خود باز می‌گردند."
-    assert [f.programme for f in _corpus_facts(lodging, later) if f.value == 3] == [None]
-    # A plan or a standing body named most is no event: the budget bill's road article
-    # (corpus/fars-attribution, 13991112000660) leaves its kilometres and years without one.
-    road = _corpus_facts("fars-attribution/fars_13991112000660_golestan_azadshahr_road_funds.txt")
-    assert {f.programme for f in road if f.category in ("area", "duration")} == {None}
-
-
-def test_an_event_named_in_fewer_than_three_sentences_of_the_body_lends_nothing():
-    # The lodging report cut after the sentence on Qeshm: its body names the headquarters once.
-    with open("corpus/fars-attribution-3/fars_13960111000371_hormozgan_teachers_nowruz_lodging.txt",
-              encoding="utf-8") as file:
-        raw = file.read()
-    cut = raw[:raw.index("معاون توسعه مدیریت و پشتیبانی آموزش و پرورش هرمزگان تأکید")]
-    assert [f.programme for f in read_document(cut, is_html=False).facts if f.value == 1813] == [None]
