@@ -65,6 +65,12 @@ _OFFICE_CUES = frozenset({"استاندار", "استانداری", "فرمان�
 # Named sites: a place's name after these is a street's, a road's, a site's («جاده ساوه»,
 # «گلزار شهدای حسین‌آباد ناظم», «بوستان تفریحی توریستی شاهد جوکار»), not a mention: the
 # number is in the city the text sets the site in (FACTS.md rulings).
+# A person named with the title after a comma («شرافت زمان امرخیل، سخنگوی این وزارت»,
+# «جلال جلالی، سرپرست وزارت»): a town's name opening such a name is the person's.
+_PERSON_AFTER = re.compile(
+    r"(?:[ \u200c]+[^\W\d][\w\u200c]*){1,2}[ \u200c]*[،,][ \u200c]*(?:سخنگوی|سخنگو|رئیس|رییس|معاون|مدیر|"
+    r"مدیرکل|مدیرعامل|وزیر|سرپرست|والی|شاروال|فرماندار|استاندار|نماینده|عضو|دبیر|فرمانده|شهردار|"
+    r"مسئول|مسوول|کارشناس|سفیر|رهبر|نویسنده|استاد)(?![\w\u200c])")
 _SITE_WORDS = frozenset({
     "خیابان", "میدان", "بلوار", "کوچه", "کوی", "بزرگراه", "اتوبان", "آزادراه", "جاده", "گلزار", "شهرک",
     "مجتمع", "امامزاده", "ورزشگاه", "محله", "پل", "تقاطع", "دروازه", "باغ", "کوه", "سد",
@@ -108,8 +114,10 @@ _OF_THESE = re.compile(r"از[ \u200c]+(?:این|آن)[ \u200c]+(?:تعداد|م
 _FROM_THE_COUNTRY_REACH = 30  # characters before the cue: «از ۲۸ استان »
 _NATIONAL = re.compile(r"(?<![\w\u200c])(?:در|سراسر|کل|سطح|تمام|همه|نقاط|مختلف|جمله"
                        # «در مناطق سیل‌زده کشور», «در شهرهای کشور»: the country's places of a kind
-                       r"|در[ \u200c]+(?:مناطق|نقاط|شهرهای|روستاهای|استان[ \u200c]*های|شهرستان[ \u200c]*های)"
-                       r"(?:[ \u200c]+[\w\u200c]+){0,2}?)[ \u200c]+(?:کشور|ایران)(?![\w\u200c])")
+                       r"|در[ \u200c]+(?:مناطق|نقاط|شهرهای|روستاهای|استان[ \u200c]*های|شهرستان[ \u200c]*های|ولایات)"
+                       # (the Dari sources' country is «افغانستان», its provinces «ولایات», «N ولایت»)
+                       r"(?:[ \u200c]+[\w\u200c]+){0,2}?|در[ \u200c]+\d+[ \u200c]+ولایت)"
+                       r"[ \u200c]+(?:کشور|ایران|افغانستان)(?![\w\u200c])")
 # A number counting provinces («19 استان») is no one place's; one counting cities, counties or
 # villages named together is their province's (FACTS.md rulings, «Several places»).
 _COUNTS_PROVINCES = re.compile(r"[ \u200c]*(?:استان)(?![\w\u200c])")
@@ -495,6 +503,9 @@ class Places:
                 name, kind = g.cities[key][0], "city"
             elif cue is None and (key in disproved or g.is_ambiguous(written) and key not in licensed):
                 i += size  # a common word, until the article ties it to a place word
+                continue
+            elif cue is None and _PERSON_AFTER.match(folded, self.tokens[i + size - 1][1]):
+                i += size  # «شرافت زمان امرخیل، سخنگوی این وزارت»: a person's name, then the title
                 continue
             if cue is not None:
                 licensed.add(key)
