@@ -69,8 +69,10 @@ _OFFICE_CUES = frozenset({"استاندار", "استانداری", "فرمان�
 # «جلال جلالی، سرپرست وزارت»): a town's name opening such a name is the person's.
 _PERSON_AFTER = re.compile(
     r"(?:[ \u200c]+[^\W\d][\w\u200c]*){1,2}[ \u200c]*[،,][ \u200c]*(?:سخنگوی|سخنگو|رئیس|رییس|معاون|مدیر|"
+    r"صدر|صدراعظم|نخست[ \u200c]?وزیر|رئیس[ \u200c]?جمهور|رییس[ \u200c]?جمهور|پادشاه|"
     r"مدیرکل|مدیرعامل|وزیر|سرپرست|والی|شاروال|فرماندار|استاندار|نماینده|عضو|دبیر|فرمانده|شهردار|"
     r"مسئول|مسوول|کارشناس|سفیر|رهبر|نویسنده|استاد)(?![\w\u200c])")
+_PREPOSITIONS = frozenset({"به", "در", "از", "تا"})
 _SITE_WORDS = frozenset({
     "خیابان", "میدان", "بلوار", "کوچه", "کوی", "بزرگراه", "اتوبان", "آزادراه", "جاده", "گلزار", "شهرک",
     "مجتمع", "امامزاده", "ورزشگاه", "محله", "پل", "تقاطع", "دروازه", "باغ", "کوه", "سد",
@@ -374,11 +376,12 @@ class Places:
         licensed: set[str] = {
             _spelled(word) for i, (_, _, word) in enumerate(self.tokens)
             if self._previous_word(folded, i) in _ALL_CUES and g.place(_spelled(word)) is not None}
-        # … or sets apart as a name, not a programme's («کالاهای ارسال‌شده به «بم»», not «پویش «بهار»»).
+        # … or sets apart as a name where a place goes, after a preposition («کالاهای ارسال‌شده به
+        # «بم»»; not «پویش «بهار»», nor «تمام «محلات» خود را ترک کند»: its premises).
         licensed.update(_spelled(inside) for match in _GUILLEMETS.finditer(folded)
                         if g.place(_spelled(inside := match.group(1).strip(" " + ZWNJ))) is not None
-                        and not set(_WORD.findall(folded, max(0, match.start() - 30), match.start())[-1:])
-                        & _QUOTE_TRIGGERS)
+                        and set(_WORD.findall(folded, max(0, match.start() - 30), match.start())[-1:])
+                        & _PREPOSITIONS)
         last: dict[tuple[str, str], Mention] = {}  # the last mention of each kind and role, for back-references
         disproved: set[str] = set()  # «towns» the text has shown to be words
         village_list_until = -1  # the end of a sentence that lists villages («روستای تینوج …، قزل آباد …»)

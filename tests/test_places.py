@@ -777,6 +777,17 @@ def test_a_town_s_name_opening_a_person_s_name_before_a_comma_and_title_is_no_pl
     assert _places(text) == []
     # The same town written as where something is stays a place.
     assert _places(normalize("در شرافت ۱۲ خانه ساخته شد.")) == ["شرافت"]
+    # article_7987609: «شهباز» (a town) is Pakistan's prime minister before «، صدر اعظم».
+    assert _places(normalize("شهباز شریف، صدر اعظم پاکستان، ماه گذشته یک طرح چند مرحله‌ای را منظور کرد "
+                             "که حدود سه میلیون شهروند افغانستان را در پاکستان هدف قرار می‌دهد.")) == []
+
+
+def test_a_town_that_is_a_word_set_apart_in_guillemets_is_a_place_only_after_a_preposition():
+    # Aid «ارسال‌شده به «بم»» goes to the town (fars-attribution-2); UNRWA's «محلات» (article_7949579),
+    # a film «ری» and a news site «قدس» (Fars items) are its premises, a title and a name.
+    assert _places(normalize("کالاهای ارسال‌شده به «بم» 300 تن بود.")) == ["بم"]
+    assert _places(normalize("دفتر ملل متحد باید فعالیت خود را در بیت‌المقدس تا ۳۰ جنوری متوقف کند و "
+                             "تمام «محلات» خود را ترک کند. این دفتر حدود سی هزار کارمند در محلات دارد.")) == []
 
 
 def test_a_number_the_dari_text_makes_about_all_afghanistan_has_no_municipality():
