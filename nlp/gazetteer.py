@@ -49,7 +49,7 @@ COMMON_WORD_FREQUENCY = 600_000
 # names: «یاسوج» N,NUM); any other
 # («محلات»: PL, «ری»: CL) says the word is used as something else.
 _NAME_TAGS = {"N", "AJ", "RES", "NUM"}
-_CACHE_FORMAT = 12  # (11: spelling_key reads «ائ» as «ای»; 12: names' «و» and «آباد» apart)
+_CACHE_FORMAT = 14  # (11: spelling_key reads «ائ» as «ای»; 12: names' «و» and «آباد» apart; 13, 14: small towns)
 _ZONE = re.compile(r"^(.*?)\s*-?\s*([0-9]+)\s*-?$")
 _PERSIAN_ONLY = re.compile(r"^[\u0621-\u063A\u0641-\u064A\u067E\u0686\u0698\u06A9\u06AF\u06CC\u0622 \u200c]+$")
 
@@ -74,6 +74,7 @@ class Gazetteer:
         self.counties_of: dict[str, str] = tables["counties_of"]            # city key → its county
         # A county's sections (بخش), named after «بخش» («بخش شادیان»): key → (name, county).
         self.sections: dict[str, tuple[str, str]] = tables["sections"]
+        self.small_towns: frozenset[str] = frozenset(tables["small_towns"])
         self._ambiguous: dict[str, bool] = {}
         # First words of names written in several words («خرم آباد», «سیستان و بلوچستان»).
         self.first_words: frozenset[str] = frozenset(tables["first_words"])
@@ -106,6 +107,12 @@ class Gazetteer:
                 words().get(stem, (0,))[0] >= COMMON_WORD_FREQUENCY for stem in stems))
             self._ambiguous[written] = found
         return found
+
+    def is_minor_town(self, key: str) -> bool:
+        """Whether a name is only a small Iranian town's (under 5,000 people, or unlisted, by
+        GeoNames; no county, section or province of the name; no municipal districts): most such
+        names are words or people first («زیارت», «مزرعه», «حسینیه», «حمزه», «رفیع», «طبل»)."""
+        return key in self.small_towns
 
     def province_of(self, name: str) -> str | None:
         """The province («استان X») a city or county of Iran lies in; None for others."""
@@ -186,11 +193,16 @@ def _build() -> dict:
     # The sections (بخش) of counties; «مرکزی», every county's central one, names none by itself.
     sections = {spelling_key(_clean(r["name"])): (_clean(r["name"]), county_by_id[r["county"]])
                 for r in _rows(section_csv) if r["county"] in county_by_id and _clean(r["name"]) != "مرکزی"}
+    # GeoNames' Iranian towns of 5,000 people or more, under their Persian names: a town it does
+    # not list and no county, section or province shares a name with is a small one (`is_minor_town`).
+    towns_5000: set[str] = set()
     for city in json.loads(afghan_json.read_text(encoding="utf-8")).values():
-        if city.get("countrycode") != "AF":
+        if city.get("countrycode") not in ("AF", "IR"):
             continue
         for alternate in city.get("alternatenames", []):
-            if _PERSIAN_ONLY.match(alternate):
+            if city["countrycode"] == "IR":
+                towns_5000.add(spelling_key(_clean(alternate)))  # (any script; «دُو گُنبَدان» has its vowels)
+            elif _PERSIAN_ONLY.match(alternate):
                 name = _clean(alternate)
                 cities.setdefault(spelling_key(name), (name, "AF"))
     spelled = list(provinces.values()) + list(counties.values()) + [name for name, _ in cities.values()]
@@ -206,7 +218,10 @@ def _build() -> dict:
     return {"cities": cities, "counties": counties, "provinces": provinces,
             "districts": {key: sorted(zones) for key, zones in districts.items()},
             "provinces_of": provinces_of, "counties_of": counties_of, "sections": sections,
-            "first_words": sorted(first_words), "longest": longest}
+            "first_words": sorted(first_words), "longest": longest,
+            "small_towns": sorted(key for key, (_, country) in cities.items() if country == "IR"
+                                  and key not in towns_5000 and key not in counties and key not in provinces
+                                  and key not in sections and key not in districts)}
 
 
 def _cache_file() -> Path:

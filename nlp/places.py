@@ -504,7 +504,8 @@ class Places:
                 name, kind = g.counties.get(key, name), "county"
             elif cue in _CITY_CUES and key in g.cities:
                 name, kind = g.cities[key][0], "city"
-            elif cue is None and (key in disproved or g.is_ambiguous(written) and key not in licensed):
+            elif cue is None and (key in disproved or (g.is_ambiguous(written) or g.is_minor_town(key))
+                                  and key not in licensed):
                 i += size  # a common word, until the article ties it to a place word
                 continue
             elif cue is None and _PERSON_AFTER.match(folded, self.tokens[i + size - 1][1]):

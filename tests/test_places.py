@@ -808,3 +808,19 @@ def test_a_number_the_dari_text_makes_about_all_afghanistan_has_no_municipality(
     assert [f[1] for f in _attributed(kabul + (
         "اعلامیه همچنان حاکی است که در ولایت قندهار یک کودک غرق شد و یک زن و سه کودک دیگر زمانی "
         "جان باختند.")) if f[0] == 3] == ["ولایت قندهار"]
+
+
+def test_a_small_town_s_name_is_a_place_only_where_the_article_ties_it_to_a_place_word():
+    # Towns of under 5,000 people by GeoNames, of no county's or section's name, are mostly words
+    # and people first (Fars items): a swimmer «پارمیس حمزه», «حسینیه شهدای سه کیله» (a hall),
+    # «زیارت». They name a place where the article ties them to a place word.
+    assert gazetteer().is_minor_town(spelling_key("حمزه")) and not gazetteer().is_minor_town(spelling_key("یاسوج"))
+    assert _places(normalize("100 متر قورباغه 11 تا 12 سال رامیلا عباسی مقام اول یاسمین اروجی مقام دوم "
+                             "پارمیس حمزه مقام سوم")) == []
+    assert _places(normalize("در این مراسم که با حضور مردم نکا در حسینیه شهدای سه کیله برگزار شد، 50 "
+                             "بسته توزیع شد.")) == ["نکا"]
+    # corpus/fars-municipal (Hamedan government week): «سالن … شهر ازندريان» ties the town.
+    assert _places(normalize("سالن چند منظوره جهان پهلوان تختي شهر ازندريان با زيربناي يك هزار و 500 "
+                             "متر مربع افتتاح شد.")) == ["ازندریان"]
+    # A town of more people is a place by its name alone («کارخانه سیمان یاسوج» is a site, «در یاسوج» not).
+    assert _places(normalize("در یاسوج 500 واحد مسکونی ساخته شد.")) == ["یاسوج"]
