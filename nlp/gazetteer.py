@@ -102,8 +102,9 @@ class Gazetteer:
             # «مهاجران» (migrants) and «آزادی» (freedom) are towns too: the plural or the «ی»
             # form of a common word is that word first.
             stems = {singular_word(written), written[:-1] if written.endswith("ی") else written} - {written}
+            # (a word the list tags but does not count is tagged all the same: «قنوات», N,PL)
             found = key not in self.districts and (len(key) <= 2 or frequency >= COMMON_WORD_FREQUENCY or (
-                frequency > 0 and not set(tags.split(",")) <= _NAME_TAGS) or any(
+                tags != "0" and not set(tags.split(",")) <= _NAME_TAGS) or any(
                 words().get(stem, (0,))[0] >= COMMON_WORD_FREQUENCY for stem in stems))
             self._ambiguous[written] = found
         return found

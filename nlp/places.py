@@ -277,10 +277,12 @@ _MORE_STOPS = frozenset({"عبارتند", "عبارت", "عبارتست",
 
 
 def _of_a_plural(word: str | None) -> bool:
-    """«دشت‌های استان», «دانش‌آموزان استان»: a plural's things of the province (a bare «استان»
-    after a plural only follows it as «of the province»)."""
+    """«دشت‌های استان», «دانش‌آموزان استان», «قنوات استان»: a plural's things of the province (a
+    bare «استان» after a plural only follows it as «of the province»); hazm's word list tags the
+    Arabic plurals («قنوات», «مدارس», «ادارات»)."""
     return bool(word) and len(word) > 4 and (word.endswith(("های", "ها" + ZWNJ + "ی")) or (
-        word.endswith("ان") and singular_word(word) != word))
+        word.endswith("ان") and singular_word(word) != word)) or bool(word) and "PL" in words().get(
+        word, (0, ""))[1].split(",")
 
 
 def _is_stop(word: str) -> bool:
