@@ -34,6 +34,7 @@ import json
 import marshal
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -49,8 +50,9 @@ COMMON_WORD_FREQUENCY = 600_000
 # names: «یاسوج» N,NUM); any other
 # («محلات»: PL, «ری»: CL) says the word is used as something else.
 _NAME_TAGS = {"N", "AJ", "RES", "NUM"}
-_CACHE_FORMAT = 14  # (11: spelling_key reads «ائ» as «ای»; 12: names' «و» and «آباد» apart; 13, 14: small towns)
+_CACHE_FORMAT = 17  # (11: spelling_key reads «ائ» as «ای»; 12: names' «و» and «آباد» apart; 13, 14: small towns; 15-17: Iraq's large cities)
 _ZONE = re.compile(r"^(.*?)\s*-?\s*([0-9]+)\s*-?$")
+_FOREIGN_CITY_PEOPLE = 300_000
 _PERSIAN_ONLY = re.compile(r"^[\u0621-\u063A\u0641-\u064A\u067E\u0686\u0698\u06A9\u06AF\u06CC\u0622 \u200c]+$")
 
 
@@ -58,7 +60,7 @@ _PERSIAN_ONLY = re.compile(r"^[\u0621-\u063A\u0641-\u064A\u067E\u0686\u0698\u06A
 class Place:
     name: str       # as a fact's municipality writes it: «تهران», «دماوند», «استان فارس»
     kind: str       # "city", "county" or "province"
-    country: str    # "IR" or "AF"
+    country: str    # "IR", "AF" or "IQ"
 
 
 class Gazetteer:
@@ -94,7 +96,8 @@ class Gazetteer:
     def is_ambiguous(self, written: str) -> bool:
         """Whether a place's name as written is also a common word or a person's name: hazm's
         word list counts it often or tags it as more than a name, or it has two letters.
-        A city with municipal districts is a city first («تهران», «قم»)."""
+        A city with municipal districts is a city first («تهران», «قم»), and so is a large
+        foreign city («نجف», «بغداد»)."""
         found = self._ambiguous.get(written)
         if found is None:
             key = spelling_key(written)
@@ -103,7 +106,8 @@ class Gazetteer:
             # form of a common word is that word first.
             stems = {singular_word(written), written[:-1] if written.endswith("ی") else written} - {written}
             # (a word the list tags but does not count is tagged all the same: «قنوات», N,PL)
-            found = key not in self.districts and (len(key) <= 2 or frequency >= COMMON_WORD_FREQUENCY or (
+            large = key in self.districts or self.cities.get(key, ("", ""))[1] == "IQ"
+            found = not large and (len(key) <= 2 or frequency >= COMMON_WORD_FREQUENCY or (
                 tags != "0" and not set(tags.split(",")) <= _NAME_TAGS) or any(
                 words().get(stem, (0,))[0] >= COMMON_WORD_FREQUENCY for stem in stems))
             self._ambiguous[written] = found
@@ -167,6 +171,14 @@ def _clean(name: str) -> str:
     return _ABAD_APART.sub("آباد", _GLUED_AND.sub("و ", name))
 
 
+def _persian_spelling(arabic: str) -> str:
+    """An Arabic place name as Persian writes it: no article, «ة» as «ه», no hamza seat or final
+    hamza («الكوفة» → «کوفه», «كربلاء» → «کربلا», «سامراء» → «سامرا»)."""
+    name = arabic[2:] if arabic.startswith("ال") and len(arabic) > 4 else arabic
+    name = name.replace("ة", "ه").replace("أ", "ا").replace("إ", "ا")
+    return name[:-1] if name.endswith("ء") else name
+
+
 def _build() -> dict:
     province_csv, county_csv, city_csv, section_csv, afghan_json = _sources()
     province_rows = _rows(province_csv)
@@ -198,14 +210,22 @@ def _build() -> dict:
     # not list and no county, section or province shares a name with is a small one (`is_minor_town`).
     towns_5000: set[str] = set()
     for city in json.loads(afghan_json.read_text(encoding="utf-8")).values():
-        if city.get("countrycode") not in ("AF", "IR"):
-            continue
-        for alternate in city.get("alternatenames", []):
-            if city["countrycode"] == "IR":
-                towns_5000.add(spelling_key(_clean(alternate)))  # (any script; «دُو گُنبَدان» has its vowels)
-            elif _PERSIAN_ONLY.match(alternate):
-                name = _clean(alternate)
-                cities.setdefault(spelling_key(name), (name, "AF"))
+        country = city.get("countrycode")
+        if country == "IR":
+            towns_5000.update(spelling_key(_clean(alternate))  # (any script; «دُو گُنبَدان» has its vowels)
+                              for alternate in city.get("alternatenames", []))
+        elif country == "AF" or country == "IQ" and city.get("population", 0) >= _FOREIGN_CITY_PEOPLE:
+            # Iraq's large cities too: the shrine cities and Arbaeen, where Iranian city halls
+            # report their services («موکب شهرداری … در کربلا»); one name shown per city, its
+            # Persian spelling where GeoNames has one («کربلا», not «كربلاء»).
+            names = [_clean(alternate) for alternate in city.get("alternatenames", [])
+                     if _PERSIAN_ONLY.match(alternate)]
+            if not names:
+                continue
+            spelled_so = Counter(_persian_spelling(name) for name in names)
+            shown = min(spelled_so, key=lambda name: (-spelled_so[name], len(name)))
+            for name in names:
+                cities.setdefault(spelling_key(name), (name if country == "AF" else shown, country))
     spelled = list(provinces.values()) + list(counties.values()) + [name for name, _ in cities.values()]
     first_words = {spelling_key(name.split()[0]) for name in spelled if len(name.split()) > 1}
     # Writers part compounds the data writes as one word («چهار محال و بختیاری», «خرم آباد»):

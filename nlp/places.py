@@ -119,7 +119,7 @@ _NATIONAL = re.compile(r"(?<![\w\u200c])(?:در|سراسر|کل|سطح|تمام|
                        r"|در[ \u200c]+(?:مناطق|نقاط|شهرهای|روستاهای|استان[ \u200c]*های|شهرستان[ \u200c]*های|ولایات)"
                        # (the Dari sources' country is «افغانستان», its provinces «ولایات», «N ولایت»)
                        r"(?:[ \u200c]+[\w\u200c]+){0,2}?|در[ \u200c]+\d+[ \u200c]+ولایت)"
-                       r"[ \u200c]+(?:کشور|ایران|افغانستان)(?![\w\u200c])")
+                       r"[ \u200c]+(?:کشور|ایران|افغانستان|عراق|پاکستان)(?![\w\u200c])")
 # A number counting provinces («19 استان») is no one place's; one counting cities, counties or
 # villages named together is their province's (FACTS.md rulings, «Several places»).
 _COUNTS_PROVINCES = re.compile(r"[ \u200c]*(?:استان)(?![\w\u200c])")

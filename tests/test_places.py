@@ -834,3 +834,15 @@ def test_a_small_town_s_name_is_a_place_only_where_the_article_ties_it_to_a_plac
                              "متر مربع افتتاح شد.")) == ["ازندریان"]
     # A town of more people is a place by its name alone («کارخانه سیمان یاسوج» is a site, «در یاسوج» not).
     assert _places(normalize("در یاسوج 500 واحد مسکونی ساخته شد.")) == ["یاسوج"]
+
+
+def test_iraq_s_large_cities_are_places_shown_as_persian_writes_them():
+    # corpus/fars-attribution-4 (Kerman's shrine-rebuilding office): the dome is built in Karbala.
+    places = gazetteer()
+    assert places.place(spelling_key("کربلا")).name == places.place(spelling_key("كربلاء")).name == "کربلا"
+    assert places.place(spelling_key("النجف")).name == "نجف" and not places.is_ambiguous("نجف")
+    assert _places(normalize("15 هزار خشت طلا روی گنبد جدید امام حسین (ع) کار می‌شود/انجام طلاکاری خشت‌ها "
+                             "در کربلا")) == ["کربلا"]
+    # A number the text puts in all Iraq has no municipality, as one in all Afghanistan.
+    assert [f[1] for f in _attributed("حدود دو هزار سرباز در کربلا مستقر شدند. قانون انتخابات شوراهای استان "
+                                      "در عراق با مخالفت 140 نماینده روبرو شد.") if f[0] == 140] == [None]
