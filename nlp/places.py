@@ -73,6 +73,7 @@ _PERSON_AFTER = re.compile(
     r"مدیرکل|مدیرعامل|وزیر|سرپرست|والی|شاروال|فرماندار|استاندار|نماینده|عضو|دبیر|فرمانده|شهردار|"
     r"مسئول|مسوول|کارشناس|سفیر|رهبر|نویسنده|استاد)(?![\w\u200c])")
 _PREPOSITIONS = frozenset({"به", "در", "از", "تا"})
+_DEMONYM = re.compile("(?:\u200cای|ای|ی)$")
 _SITE_WORDS = frozenset({
     "خیابان", "میدان", "بلوار", "کوچه", "کوی", "بزرگراه", "اتوبان", "آزادراه", "جاده", "گلزار", "شهرک",
     "مجتمع", "امامزاده", "ورزشگاه", "محله", "پل", "تقاطع", "دروازه", "باغ", "کوه", "سد",
@@ -437,6 +438,15 @@ class Places:
                 if town is not None and town.kind == "city" and not word.startswith("شهردار") and (
                         not g.is_ambiguous(rest) or words().get(word, (0, ""))[0] > 0):
                     place, written, glued = town, rest, _CITY_WORD
+            if place is None and i and word.endswith("ی") and _after_number(folded, self.tokens[i - 1][0]) \
+                    and _GAP.fullmatch(folded, self.tokens[i - 1][1], start) and _counts_people(self.tokens[i - 1][2]):
+                # «5000 دانش‌آموز قزوینی», «دو بازیکن کلاله‌ای»: people counted by their town (after
+                # counted people the «ی» word is no one's surname).
+                stem = _DEMONYM.sub("", word)
+                town = g.place(_spelled(stem)) if len(stem) > 2 else None
+                if town is not None and town.kind in ("city", "county") and not g.is_ambiguous(stem) \
+                        and not g.is_minor_town(_spelled(stem)):
+                    place, written = town, stem
             if word in _VILLAGE_CUES and i + 1 < n:
                 self.villages.append(self.tokens[i + 1][0])
                 at = bisect_right(self.sentence_starts, start)
@@ -1582,6 +1592,12 @@ def _after_number(folded: str, start: int) -> bool:
     before = _WORD.findall(folded[max(0, start - 12):start])
     return bool(before) and folded[start - 1:start].isspace() and bool(find_numbers(before[-1])) \
         and folded.rfind(before[-1], 0, start) + len(before[-1]) + 1 == start
+
+
+@lru_cache(maxsize=1 << 14)
+def _counts_people(word: str) -> bool:
+    from shahrnameh.nlp.facts import head_category  # facts imports this module
+    return head_category(word) == "people"
 
 
 @lru_cache(maxsize=1 << 14)

@@ -846,3 +846,16 @@ def test_iraq_s_large_cities_are_places_shown_as_persian_writes_them():
     # A number the text puts in all Iraq has no municipality, as one in all Afghanistan.
     assert [f[1] for f in _attributed("حدود دو هزار سرباز در کربلا مستقر شدند. قانون انتخابات شوراهای استان "
                                       "در عراق با مخالفت 140 نماینده روبرو شد.") if f[0] == 140] == [None]
+
+
+def test_people_counted_by_their_town_s_adjective_are_that_town_s():
+    # corpus/fars-attribution-3 (Kalaleh's sports office): «دو بازیکن کلاله‌ای» are Kalaleh's
+    # players, though the sentence before names the province.
+    text = ("رشته‌های رزمی کلاله در استان گلستان حرف اول را می‌زنند. هم‌اکنون دو بازیکن کلاله‌ای به نام‌های "
+            "«محمدمهدی لکزایی» و «محمدهادی لکزایی» عضو تیم ملی جوانان بسکتبال هستند.")
+    assert [f[1] for f in _attributed(text) if f[0] == 2] == ["کلاله"]
+    assert [f[1] for f in _attributed("شرکت 5000 دانش‌آموز قزوینی در آزمون‌های مشاوره‌ای")] == ["قزوین"]
+    # Only after counted people: a surname («محمد اصفهانی»), a thing's adjective («زمین کشاورزی»)
+    # or a small town's («سفر زیارتی») names no place.
+    assert _places(normalize("محمد اصفهانی 3 کنسرت در تهران اجرا کرد.")) == ["تهران"]
+    assert _places(normalize("10 هکتار زمین کشاورزی و 2 سفر زیارتی")) == []
