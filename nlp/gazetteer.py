@@ -206,7 +206,7 @@ def _build() -> dict:
     # The sections (بخش) of counties; «مرکزی», every county's central one, names none by itself.
     sections = {spelling_key(_clean(r["name"])): (_clean(r["name"]), county_by_id[r["county"]])
                 for r in _rows(section_csv) if r["county"] in county_by_id and _clean(r["name"]) != "مرکزی"}
-    # GeoNames' Iranian towns of 5,000 people or more, under their Persian names: a town it does
+    # GeoNames' Iranian towns of 5,000 people or more, under any of their names: a town it does
     # not list and no county, section or province shares a name with is a small one (`is_minor_town`).
     towns_5000: set[str] = set()
     for city in json.loads(afghan_json.read_text(encoding="utf-8")).values():

@@ -25,6 +25,17 @@ from shahrnameh.nlp.letters import ARABIC_LETTERS, DIRECTION_MARKS, folding
 from shahrnameh.nlp.lexicon import hazm_data, words
 from shahrnameh.nlp.numbers import find_numbers
 
+# A person named with the title after a comma («شرافت زمان امرخیل، سخنگوی این وزارت»,
+# «جلال جلالی، سرپرست وزارت»): a town's name opening such a name is the person's.
+_PERSON_AFTER = re.compile(
+    r"(?:[ \u200c]+[^\W\d][\w\u200c]*){1,2}[ \u200c]*[،,][ \u200c]*(?:سخنگوی|سخنگو|رئیس|رییس|معاون|مدیر|"
+    r"مدیرکل|مدیرعامل|وزیر|سرپرست|والی|شاروال|فرماندار|استاندار|نماینده|عضو|دبیر|فرمانده|شهردار|"
+    r"مسئول|مسوول|کارشناس|سفیر|رهبر|نویسنده|استاد|صدر|صدراعظم|پادشاه|"
+    r"نخست[ \u200c]?وزیر|رئیس[ \u200c]?جمهور|رییس[ \u200c]?جمهور)(?![\w\u200c])")
+# A town's name set apart in guillemets is a place where a preposition puts it there («به «بم»»).
+_PREPOSITIONS = frozenset({"به", "در", "از", "تا"})
+# A town's adjective («قزوینی», «کلاله‌ای»): the town's name and this ending.
+_DEMONYM = re.compile("(?:\u200cای|ای|ی)$")
 ZWNJ = "\u200c"
 _WORD = re.compile(r"[\u0621-\u063A\u0641-\u064A\u0670-\u06D3\u200c]+")
 _GAP = re.compile(r"[ \u200c]*")
@@ -65,15 +76,6 @@ _OFFICE_CUES = frozenset({"استاندار", "استانداری", "فرمان�
 # Named sites: a place's name after these is a street's, a road's, a site's («جاده ساوه»,
 # «گلزار شهدای حسین‌آباد ناظم», «بوستان تفریحی توریستی شاهد جوکار»), not a mention: the
 # number is in the city the text sets the site in (FACTS.md rulings).
-# A person named with the title after a comma («شرافت زمان امرخیل، سخنگوی این وزارت»,
-# «جلال جلالی، سرپرست وزارت»): a town's name opening such a name is the person's.
-_PERSON_AFTER = re.compile(
-    r"(?:[ \u200c]+[^\W\d][\w\u200c]*){1,2}[ \u200c]*[،,][ \u200c]*(?:سخنگوی|سخنگو|رئیس|رییس|معاون|مدیر|"
-    r"صدر|صدراعظم|نخست[ \u200c]?وزیر|رئیس[ \u200c]?جمهور|رییس[ \u200c]?جمهور|پادشاه|"
-    r"مدیرکل|مدیرعامل|وزیر|سرپرست|والی|شاروال|فرماندار|استاندار|نماینده|عضو|دبیر|فرمانده|شهردار|"
-    r"مسئول|مسوول|کارشناس|سفیر|رهبر|نویسنده|استاد)(?![\w\u200c])")
-_PREPOSITIONS = frozenset({"به", "در", "از", "تا"})
-_DEMONYM = re.compile("(?:\u200cای|ای|ی)$")
 _SITE_WORDS = frozenset({
     "خیابان", "میدان", "بلوار", "کوچه", "کوی", "بزرگراه", "اتوبان", "آزادراه", "جاده", "گلزار", "شهرک",
     "مجتمع", "امامزاده", "ورزشگاه", "محله", "پل", "تقاطع", "دروازه", "باغ", "کوه", "سد",
@@ -281,9 +283,12 @@ def _of_a_plural(word: str | None) -> bool:
     """«دشت‌های استان», «دانش‌آموزان استان», «قنوات استان»: a plural's things of the province (a
     bare «استان» after a plural only follows it as «of the province»); hazm's word list tags the
     Arabic plurals («قنوات», «مدارس», «ادارات»)."""
-    return bool(word) and len(word) > 4 and (word.endswith(("های", "ها" + ZWNJ + "ی")) or (
-        word.endswith("ان") and singular_word(word) != word)) or bool(word) and "PL" in words().get(
-        word, (0, ""))[1].split(",")
+    if not word:
+        return False
+    if len(word) > 4 and (word.endswith(("های", "ها" + ZWNJ + "ی")) or (
+            word.endswith("ان") and singular_word(word) != word)):
+        return True
+    return "PL" in words().get(word, (0, ""))[1].split(",")
 
 
 def _is_stop(word: str) -> bool:
@@ -439,7 +444,8 @@ class Places:
                         not g.is_ambiguous(rest) or words().get(word, (0, ""))[0] > 0):
                     place, written, glued = town, rest, _CITY_WORD
             if place is None and i and word.endswith("ی") and _after_number(folded, self.tokens[i - 1][0]) \
-                    and _GAP.fullmatch(folded, self.tokens[i - 1][1], start) and _counts_people(self.tokens[i - 1][2]):
+                    and _GAP.fullmatch(folded, self.tokens[i - 1][1], start) \
+                    and _head_category(self.tokens[i - 1][2]) == "people":
                 # «5000 دانش‌آموز قزوینی», «دو بازیکن کلاله‌ای»: people counted by their town (after
                 # counted people the «ی» word is no one's surname).
                 stem = _DEMONYM.sub("", word)
@@ -1595,15 +1601,13 @@ def _after_number(folded: str, start: int) -> bool:
 
 
 @lru_cache(maxsize=1 << 14)
-def _counts_people(word: str) -> bool:
+def _head_category(word: str) -> str | None:
     from shahrnameh.nlp.facts import head_category  # facts imports this module
-    return head_category(word) == "people"
+    return head_category(word)
 
 
-@lru_cache(maxsize=1 << 14)
 def _is_facility(word: str) -> bool:
-    from shahrnameh.nlp.facts import head_category  # facts imports this module
-    return head_category(word) == "facility"
+    return _head_category(word) == "facility"
 
 
 @lru_cache(maxsize=1)
