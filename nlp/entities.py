@@ -96,8 +96,10 @@ def singular_word(word: str) -> str:
         if word.endswith(suffix) and len(stem) >= 2 and not known_singular:
             return stem
     if is_plural and word.endswith("ات"):
+        # («اطلاعات», «امکانات»: plurals the list knows whose «ـه» form it does not: kept)
         singular = word[:-2] + "ه"
-        if lexicon.get(singular, (0,))[0] >= frequency:
+        counted = (lexicon.get(singular) or (0,))[0]
+        if counted and counted >= frequency:
             return singular
     if word.endswith("ان") and not frequency and lexicon.get(word[:-2], (0,))[0]:
         return word[:-2]

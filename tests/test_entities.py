@@ -45,6 +45,9 @@ def test_programme_base_form_is_singular_and_keeps_a_word_that_is_singular():
     assert programme_base_form("شوراهای اسلامی") == "شورای اسلامی"
     # «خدمات» is far commoner than «خدمه» (crew): the word list says it is no plural of it.
     assert programme_base_form("سامانه خدمات شهری") == "سامانه خدمات شهری"
+    # «اطلاعات» has no «اطلاعه» the word list knows (Fars News: «سامانه جامع بانک اطلاعات موقوفات»).
+    assert programme_base_form("سامانه جامع بانک اطلاعات موقوفات") == "سامانه جامع بانک اطلاعات موقوفات"
+    assert programme_base_form("طرح مطالعات جامع") == "طرح مطالعه جامع"
     assert programme_key("شورای محله") != programme_key("شورای بانوان")
 
 

@@ -166,3 +166,29 @@ def test_upgrading_to_0010_rekeys_names_written_with_a_hamza_after_alef(warehous
     assert keys == {"قائم‌شهر": "قایمشهر", "قایم شهر": "قایمشهر"}
     from shahrnameh.nlp.entities import programme_key
     assert programme_keys == {"پویش پائیز": programme_key("پویش پاییز")}
+
+
+def test_upgrading_to_0011_restores_the_arabic_plurals_names_lost(warehouse_url):
+    # 0010's code stored «سامانه جامع بانک اطلاعات موقوفات» (Fars News) as «… اطلاعه …», a word that
+    # does not exist; 0011 gives the facts, the programme and its aliases their name back, and
+    # merges a programme whose restored name another already has.
+    _migrate(warehouse_url, "0010")
+    engine = sa.create_engine(warehouse_url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("INSERT INTO programmes (id, name) VALUES (1, 'سامانه جامع بانک اطلاعه موقوفات'), "
+                                   "(2, 'سامانه امکانه'), (3, 'سامانه امکانات'), (4, 'سرای محله')")
+        connection.exec_driver_sql("INSERT INTO programme_aliases (alias, key, programme_id) VALUES "
+                                   "('سامانه جامع بانک اطلاعه موقوفات', 'x', 1), ('سامانه امکانه', 'y', 2), "
+                                   "('سامانه امکانات', 'y', 3), ('سرای محله', 'سرایمحله', 4)")
+    engine.dispose()
+    _migrate(warehouse_url, "head")
+    engine = sa.create_engine(warehouse_url)
+    with engine.connect() as connection:
+        names = dict(connection.exec_driver_sql("SELECT id, name FROM programmes").all())
+        aliases = set(connection.exec_driver_sql("SELECT alias, key, programme_id FROM programme_aliases").all())
+    engine.dispose()
+    from shahrnameh.nlp.entities import programme_key
+    assert names == {1: "سامانه جامع بانک اطلاعات موقوفات", 3: "سامانه امکانات", 4: "سرای محله"}
+    assert aliases == {("سامانه جامع بانک اطلاعات موقوفات", programme_key("سامانه جامع بانک اطلاعات موقوفات"), 1),
+                       ("سامانه امکانات", programme_key("سامانه امکانات"), 3),
+                       ("سرای محله", programme_key("سرای محله"), 4)}
