@@ -34,6 +34,7 @@ _PERSON_AFTER = re.compile(
     r"نخست[ \u200c]?وزیر|رئیس[ \u200c]?جمهور|رییس[ \u200c]?جمهور)(?![\w\u200c])")
 # A town's name set apart in guillemets is a place where a preposition puts it there («به «بم»»).
 _PREPOSITIONS = frozenset({"به", "در", "از", "تا"})
+_COLON, _COMMA = re.compile(":"), re.compile("،")
 # A town's adjective («قزوینی», «کلاله‌ای»): the town's name and this ending.
 _DEMONYM = re.compile("(?:\u200cای|ای|ی)$")
 ZWNJ = "\u200c"
@@ -350,8 +351,8 @@ class Places:
         self.counties = [m for m in self.strong if m.kind == "county"]
         self.county_starts = [m.start for m in self.counties]
         # Where colons, commas and «در کشور» stand, looked up by bisection per fact.
-        self.colons = [i for i, ch in enumerate(text) if ch == ":"]
-        self.commas = [i for i, ch in enumerate(text) if ch == "،"]
+        self.colons = [m.start() for m in _COLON.finditer(text)]
+        self.commas = [m.start() for m in _COMMA.finditer(text)]
         self.national_cues = [m.start() for m in _NATIONAL.finditer(text)
                               if m.group(0).startswith("جمله")  # «از جمله ایران»: including it
                               or not _FROM_THE_COUNTRY.search(text, max(0, m.start() - _FROM_THE_COUNTRY_REACH), m.start())]
@@ -383,7 +384,8 @@ class Places:
         # wherever the article writes them, before that too.
         licensed: set[str] = {
             _spelled(word) for i, (_, _, word) in enumerate(self.tokens)
-            if self._previous_word(folded, i) in _ALL_CUES and g.place(_spelled(word)) is not None}
+            if i and self.tokens[i - 1][2] in _ALL_CUES and self._previous_word(folded, i) is not None
+            and g.place(_spelled(word)) is not None}
         # … or sets apart as a name where a place goes, after a preposition («کالاهای ارسال‌شده به
         # «بم»»; not «پویش «بهار»», nor «تمام «محلات» خود را ترک کند»: its premises).
         licensed.update(_spelled(inside) for match in _GUILLEMETS.finditer(folded)
@@ -1513,6 +1515,7 @@ _NO_EVENT_NAMES = frozenset({"تیم", "آمادگی", "آماده\u200cسازی
 _EVENT_WORDS = frozenset({"اردو", "اردوی", "اردوهای", "اردوها", "مسابقه", "مسابقهی"})  # (ZWNJ taken out)
 
 
+@lru_cache(maxsize=1 << 14)
 def _as_trigger(word: str) -> str:
     """A programme word's plural is the word («ستاد‌های اسکان فرهنگیان»); other words as they
     are. Only a network's word: «طرح‌های فضای سبز», «نمایشگاه‌های موقت» are works of a kind."""
