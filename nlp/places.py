@@ -35,6 +35,9 @@ _PERSON_AFTER = re.compile(
 # A town's name set apart in guillemets is a place where a preposition puts it there («به «بم»»).
 _PREPOSITIONS = frozenset({"به", "در", "از", "تا"})
 _COLON, _COMMA = re.compile(":"), re.compile("،")
+_ZWNJ_PLURAL = re.compile("\u200cها(?:ی)?$")
+# After the noun, as «این» before it: «جشنواره مذکور», «طرح یادشده» are the programme named before.
+_POST_DETERMINERS = frozenset({"مذکور", "یادشده", "یاد\u200cشده", "مزبور", "فوق\u200cالذکر", "نامبرده"})
 # A town's adjective («قزوینی», «کلاله‌ای»): the town's name and this ending.
 _DEMONYM = re.compile("(?:\u200cای|ای|ی)$")
 ZWNJ = "\u200c"
@@ -233,6 +236,9 @@ def _light_verb_forms() -> frozenset[str]:
         for stem in (past, present):
             for ending in ("", "ه", "ند", "ید", "یم", "م", "ی", "د"):
                 forms.update({stem + ending, "می" + ZWNJ + stem + ending, "ن" + stem + ending})
+        forms.update({past + "ن", "ن" + past + "ن"})  # the infinitive («اهمیت دادن»)
+    # the future's auxiliary («حضور خواهند داشت»: «حضور» is the verb's first half)
+    forms.update(stem + ending for stem in ("خواه", "نخواه") for ending in ("م", "ی", "د", "یم", "ید", "ند"))
     return frozenset(forms)
 
 
@@ -293,9 +299,10 @@ def _of_a_plural(word: str | None) -> bool:
 
 
 def _is_stop(word: str) -> bool:
-    # «ثبت‌شده», «انجام‌شده»: a participle ends a name as a verb does.
+    # «ثبت‌شده», «انجام‌شده»: a participle ends a name as a verb does; «آن‌ها»: a determiner's plural.
     return (word in _stop_words() or word in _MORE_STOPS or _is_adverb(word) or word.startswith(("می" + ZWNJ, "نمی" + ZWNJ))
-            or word.endswith(ZWNJ + "شده") or bool(find_numbers(word)))
+            or word.endswith(ZWNJ + "شده") or bool(find_numbers(word))
+            or _ZWNJ_PLURAL.sub("", word) in _DETERMINERS)
 
 
 @lru_cache(maxsize=1)
@@ -739,7 +746,13 @@ class Places:
                 mention = self._event(folded, i)
             if mention is None and word in _PROGRAMME_TRIGGERS and not _after_number(folded, start):
                 # («12 طرح برتر» counts schemes; it names none)
-                if found and self._previous_word(folded, i) in _DETERMINERS:
+                following = self.tokens[i + 1][2] if i + 1 < len(self.tokens) else ""
+                if following in _POST_DETERMINERS and _GAP.fullmatch(folded, end, self.tokens[i + 1][0]):
+                    # «جشنواره مذکور»: the last one the text named with the same word, or none
+                    # («کمیته مزبور» of a committee the text named without a programme's word).
+                    if word in same_word:
+                        mention = Mention(start, self.tokens[i + 1][1], same_word[word].name, "programme")
+                elif found and self._previous_word(folded, i) in _DETERMINERS:
                     # «این طرح», «این پویش»: the programme the text has been speaking of, the
                     # last one the text named with the same word if any.
                     same = same_word.get(word)

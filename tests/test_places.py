@@ -859,3 +859,21 @@ def test_people_counted_by_their_town_s_adjective_are_that_town_s():
     # or a small town's («سفر زیارتی») names no place.
     assert _places(normalize("محمد اصفهانی 3 کنسرت در تهران اجرا کرد.")) == ["تهران"]
     assert _places(normalize("10 هکتار زمین کشاورزی و 2 سفر زیارتی")) == []
+
+
+def test_a_programme_s_name_ends_before_a_verb_s_first_half_and_a_pronoun():
+    # Fars News items: «اهمیت دادن» and «حضور خواهند داشت» are verbs whose first half is a noun;
+    # «آن‌ها» is a pronoun; «جشنواره مذکور» is the festival named before, like «این جشنواره».
+    def names(text: str) -> list[str]:
+        return [m.name for m in Places(normalize(text), [0]).programmes]
+
+    assert names("پور سید آقایی در پنجمین جشنواره خادمین برتر اهمیت دادن به نیروی انسانی را یکی از اهداف "
+                 "این جشنواره خواند.") == ["جشنواره خادمین برتر", "جشنواره خادمین برتر"]
+    assert names("فعالان این صنعت در نمایشگاه گردشگری باکو حضور خواهند داشت و 50 شرکت در آن غرفه دارند.") == [
+        "نمایشگاه گردشگری باکو"]
+    assert names("باید هرچه سریع‌تر طرح سواد آموزی آن‌ها اجرایی شود.") == ["طرح سواد آموزی"]
+    assert names("جشنواره صحیفه سجادیه در مشهد برگزار شد. در جشنواره مذکور 5 اثر برگزیده شد.") == [
+        "جشنواره صحیفه سجادیه", "جشنواره صحیفه سجادیه"]
+    # «کمیته مزبور» of a committee named with no programme's word names none.
+    assert names("طرح تکریم ارباب‌رجوع در این اداره اجرا شد. صحت 5 فقره توسط کمیته مزبور تایید شده است.") == [
+        "طرح تکریم ارباب‌رجوع"]
