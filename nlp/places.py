@@ -1006,8 +1006,9 @@ class Places:
     def _bind_districts(self) -> None:
         """«منطقه N» is a district of the city the article names: the one in its sentence,
         else the nearest before it, else the first after it; a city the data knows not to have
-        an N-th district gives way to one named in the article that has, else to Tehran.
-        No city named anywhere: Tehran (national media write Tehran's districts so)."""
+        an N-th district gives way to one named in the article that has, else to Tehran; a
+        number no such city has is no municipal district (a university's «منطقه 27»). No city
+        named anywhere: Tehran (national media write Tehran's districts so)."""
         g = gazetteer()
         cities = [m for m in self.places if m.kind == "city"]
         starts = [m.start for m in cities]
@@ -1034,6 +1035,8 @@ class Places:
             if g.has_district(city, number) is False:
                 city = next((other for other in named if g.has_district(other, number)),
                             _TEHRAN if g.has_district(_TEHRAN, number) else city)
+                if g.has_district(city, number) is False:
+                    continue  # «منطقه 27 دانشگاه آزاد»: a region no city's districts number so
             bound.append(Mention(mention.start, mention.end, f"{city}{SEPARATOR}منطقه {number}", "district",
                                  mention.role))
         self.places = self._towns_made_districts(bound, cities, starts)

@@ -877,3 +877,14 @@ def test_a_programme_s_name_ends_before_a_verb_s_first_half_and_a_pronoun():
     # «کمیته مزبور» of a committee named with no programme's word names none.
     assert names("طرح تکریم ارباب‌رجوع در این اداره اجرا شد. صحت 5 فقره توسط کمیته مزبور تایید شده است.") == [
         "طرح تکریم ارباب‌رجوع"]
+
+
+def test_a_district_number_no_named_city_has_is_no_municipal_district():
+    # Fars News: the Islamic Azad University's «منطقه 27» in Gorgan (Gorgan's districts are listed,
+    # and Tehran has 22), and a zone of Gaza, are no city's districts: the city, or none.
+    text = ("به گزارش خبرگزاری فارس از گرگان، رئیس منطقه 27 دانشگاه آزاد اسلامی افزود: 32 رشته تحصیلی "
+            "در مقطع کارشناسی پیوسته دایر است.")
+    assert [f[1] for f in _attributed(text) if f[0] == 32] == ["گرگان"]
+    assert [m.kind for m in Places(normalize(text), [0]).places] == ["city"]
+    # A district the city has stays one.
+    assert [f[1] for f in _attributed("در منطقه 2 گرگان 12 پارک ساخته شد.")] == ["گرگان / منطقه 2"]
