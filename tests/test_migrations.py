@@ -26,6 +26,22 @@ def _migrate(url: str, revision: str, *, down: bool = False) -> None:
     engine.dispose()
 
 
+def _rows_after_upgrade(url: str, revision: str, inserts: list[str], *queries: str) -> list[list[tuple]]:
+    """Rows written at `revision`, then each query's rows once upgraded to the head."""
+    _migrate(url, revision)
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        for statement in inserts:
+            connection.exec_driver_sql(statement)
+    engine.dispose()
+    _migrate(url, "head")
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        found = [[tuple(row) for row in connection.exec_driver_sql(query).all()] for query in queries]
+    engine.dispose()
+    return found
+
+
 def _load_as_release_0001(url: str) -> dict[str, int]:
     """The three articles, read by today's nlp, written as the 0001 loader wrote them."""
     # Typed as 0001's columns were, so each engine gets dates and timestamps as it stores them.
@@ -147,48 +163,33 @@ def test_the_migrations_render_as_an_sql_script_for_postgresql():
 def test_upgrading_to_0010_rekeys_names_written_with_a_hamza_after_alef(warehouse_url):
     # 0009 keyed «قائم‌شهر» apart from the gazetteer's «قایم شهر»; 0010's keys join them, so
     # a journalist typing either finds the city.
-    _migrate(warehouse_url, "0009")
-    engine = sa.create_engine(warehouse_url)
-    with engine.begin() as connection:
-        connection.exec_driver_sql("INSERT INTO municipalities (id, name, kind) VALUES (1, 'قایم شهر', 'city')")
-        connection.exec_driver_sql("INSERT INTO municipality_aliases (alias, key, municipality_id) VALUES "
-                                   "('قائم‌شهر', 'قاءمشهر', 1), ('قایم شهر', 'قایمشهر', 1)")
-        connection.exec_driver_sql("INSERT INTO programmes (id, name) VALUES (1, 'پویش پائیز')")
-        connection.exec_driver_sql("INSERT INTO programme_aliases (alias, key, programme_id) VALUES "
-                                   "('پویش پائیز', 'پویشپاءیز', 1)")
-    engine.dispose()
-    _migrate(warehouse_url, "head")
-    engine = sa.create_engine(warehouse_url)
-    with engine.connect() as connection:
-        keys = dict(connection.exec_driver_sql("SELECT alias, key FROM municipality_aliases").all())
-        programme_keys = dict(connection.exec_driver_sql("SELECT alias, key FROM programme_aliases").all())
-    engine.dispose()
-    assert keys == {"قائم‌شهر": "قایمشهر", "قایم شهر": "قایمشهر"}
+    keys, programme_keys = _rows_after_upgrade(
+        warehouse_url, "0009",
+        ["INSERT INTO municipalities (id, name, kind) VALUES (1, 'قایم شهر', 'city')",
+         "INSERT INTO municipality_aliases (alias, key, municipality_id) VALUES "
+         "('قائم‌شهر', 'قاءمشهر', 1), ('قایم شهر', 'قایمشهر', 1)",
+         "INSERT INTO programmes (id, name) VALUES (1, 'پویش پائیز')",
+         "INSERT INTO programme_aliases (alias, key, programme_id) VALUES ('پویش پائیز', 'پویشپاءیز', 1)"],
+        "SELECT alias, key FROM municipality_aliases", "SELECT alias, key FROM programme_aliases")
+    assert dict(keys) == {"قائم‌شهر": "قایمشهر", "قایم شهر": "قایمشهر"}
     from shahrnameh.nlp.entities import programme_key
-    assert programme_keys == {"پویش پائیز": programme_key("پویش پاییز")}
+    assert dict(programme_keys) == {"پویش پائیز": programme_key("پویش پاییز")}
 
 
 def test_upgrading_to_0011_restores_the_arabic_plurals_names_lost(warehouse_url):
     # 0010's code stored «سامانه جامع بانک اطلاعات موقوفات» (Fars News) as «… اطلاعه …», a word that
     # does not exist; 0011 gives the facts, the programme and its aliases their name back, and
     # merges a programme whose restored name another already has.
-    _migrate(warehouse_url, "0010")
-    engine = sa.create_engine(warehouse_url)
-    with engine.begin() as connection:
-        connection.exec_driver_sql("INSERT INTO programmes (id, name) VALUES (1, 'سامانه جامع بانک اطلاعه موقوفات'), "
-                                   "(2, 'سامانه امکانه'), (3, 'سامانه امکانات'), (4, 'سرای محله')")
-        connection.exec_driver_sql("INSERT INTO programme_aliases (alias, key, programme_id) VALUES "
-                                   "('سامانه جامع بانک اطلاعه موقوفات', 'x', 1), ('سامانه امکانه', 'y', 2), "
-                                   "('سامانه امکانات', 'y', 3), ('سرای محله', 'سرایمحله', 4)")
-    engine.dispose()
-    _migrate(warehouse_url, "head")
-    engine = sa.create_engine(warehouse_url)
-    with engine.connect() as connection:
-        names = dict(connection.exec_driver_sql("SELECT id, name FROM programmes").all())
-        aliases = set(connection.exec_driver_sql("SELECT alias, key, programme_id FROM programme_aliases").all())
-    engine.dispose()
+    names, aliases = _rows_after_upgrade(
+        warehouse_url, "0010",
+        ["INSERT INTO programmes (id, name) VALUES (1, 'سامانه جامع بانک اطلاعه موقوفات'), "
+         "(2, 'سامانه امکانه'), (3, 'سامانه امکانات'), (4, 'سرای محله')",
+         "INSERT INTO programme_aliases (alias, key, programme_id) VALUES "
+         "('سامانه جامع بانک اطلاعه موقوفات', 'x', 1), ('سامانه امکانه', 'y', 2), "
+         "('سامانه امکانات', 'y', 3), ('سرای محله', 'سرایمحله', 4)"],
+        "SELECT id, name FROM programmes", "SELECT alias, key, programme_id FROM programme_aliases")
     from shahrnameh.nlp.entities import programme_key
-    assert names == {1: "سامانه جامع بانک اطلاعات موقوفات", 3: "سامانه امکانات", 4: "سرای محله"}
-    assert aliases == {("سامانه جامع بانک اطلاعات موقوفات", programme_key("سامانه جامع بانک اطلاعات موقوفات"), 1),
-                       ("سامانه امکانات", programme_key("سامانه امکانات"), 3),
-                       ("سرای محله", programme_key("سرای محله"), 4)}
+    assert dict(names) == {1: "سامانه جامع بانک اطلاعات موقوفات", 3: "سامانه امکانات", 4: "سرای محله"}
+    assert set(aliases) == {("سامانه جامع بانک اطلاعات موقوفات", programme_key("سامانه جامع بانک اطلاعات موقوفات"), 1),
+                            ("سامانه امکانات", programme_key("سامانه امکانات"), 3),
+                            ("سرای محله", programme_key("سرای محله"), 4)}
