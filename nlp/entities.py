@@ -14,7 +14,7 @@ from importlib import resources
 
 from shahrnameh.nlp.digits import to_latin_digits
 from shahrnameh.nlp.letters import ALL_LETTERS, folds
-from shahrnameh.nlp.lexicon import words
+from shahrnameh.nlp.lexicon import word_tags, words
 
 SEPARATOR = " / "  # between a city and its district in nlp.facts' municipality: «تهران / منطقه 3»
 
@@ -88,8 +88,8 @@ def singular_word(word: str) -> str:
     «سراهای» → «سرا», «شورایاری‌ها» → «شورایاری», «محلات» → «محله», «شهرداران» → «شهردار».
     A word the list knows as a singular («باران», «خدمات» against a rarer «خدمه») is kept."""
     lexicon = words()
-    frequency, tags = lexicon.get(word, (0, "0"))
-    is_plural = "PL" in tags.split(",")
+    frequency = lexicon.get(word, (0,))[0]
+    is_plural = "PL" in word_tags(word)
     known_singular = frequency > 0 and not is_plural
     for suffix in _PLURAL_SUFFIXES:
         stem = word[: -len(suffix)]
@@ -98,7 +98,7 @@ def singular_word(word: str) -> str:
     if is_plural and word.endswith("ات"):
         # («اطلاعات», «امکانات»: plurals the list knows whose «ـه» form it does not: kept)
         singular = word[:-2] + "ه"
-        counted = (lexicon.get(singular) or (0,))[0]
+        counted = lexicon.get(singular, (0,))[0]
         if counted and counted >= frequency:
             return singular
     if word.endswith("ان") and not frequency and lexicon.get(word[:-2], (0,))[0]:

@@ -220,12 +220,12 @@ def _build() -> dict:
             # Persian spelling where GeoNames has one («کربلا», not «كربلاء»).
             names = [_clean(alternate) for alternate in city.get("alternatenames", [])
                      if _PERSIAN_ONLY.match(alternate)]
-            if not names:
-                continue
-            spelled_so = Counter(_persian_spelling(name) for name in names)
-            shown = min(spelled_so, key=lambda name: (-spelled_so[name], len(name)))
+            shown = None  # an Afghan city is shown as each name writes it
+            if country == "IQ" and names:
+                spelled_so = Counter(_persian_spelling(name) for name in names)
+                shown = min(spelled_so, key=lambda name: (-spelled_so[name], len(name)))
             for name in names:
-                cities.setdefault(spelling_key(name), (name if country == "AF" else shown, country))
+                cities.setdefault(spelling_key(name), (shown or name, country))
     spelled = list(provinces.values()) + list(counties.values()) + [name for name, _ in cities.values()]
     first_words = {spelling_key(name.split()[0]) for name in spelled if len(name.split()) > 1}
     # Writers part compounds the data writes as one word («چهار محال و بختیاری», «خرم آباد»):

@@ -258,6 +258,12 @@ def words() -> dict[str, tuple[int, str]]:
     return _tables()[0]
 
 
+def word_tags(word: str) -> frozenset[str]:
+    """The POS tags words.dat gives `word` («N», «AJ», «PL», …); {"0"} for a generated
+    inflection or a word the list lacks."""
+    return frozenset(words().get(word, (0, "0"))[1].split(","))
+
+
 def adjectives() -> frozenset[str]:
     """Words that any line of words.dat tags AJ (a few words are listed twice)."""
     return _tables()[1]

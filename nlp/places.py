@@ -22,7 +22,7 @@ from shahrnameh.nlp.entities import (
 )
 from shahrnameh.nlp.gazetteer import Place, gazetteer
 from shahrnameh.nlp.letters import ARABIC_LETTERS, DIRECTION_MARKS, folding
-from shahrnameh.nlp.lexicon import hazm_data, words
+from shahrnameh.nlp.lexicon import hazm_data, word_tags, words
 from shahrnameh.nlp.numbers import find_numbers
 
 # A person named with the title after a comma («شرافت زمان امرخیل، سخنگوی این وزارت»,
@@ -249,13 +249,12 @@ def _is_ordinal(word: str) -> bool:
 
 
 def _is_noun_only(word: str) -> bool:
-    frequency, tags = words().get(word, (0, "0"))
-    return frequency > 0 and set(tags.split(",")) <= {"N", "RES"}
+    return words().get(word, (0,))[0] > 0 and word_tags(word) <= {"N", "RES"}
 
 
 def _is_adverb(word: str) -> bool:
     """«امسال», «اکنون»: tagged an adverb and never an adjective (a name's word may be both: «سبز»)."""
-    tags = set(words().get(word, (0, "0"))[1].split(","))
+    tags = word_tags(word)
     return "ADV" in tags and "AJ" not in tags
 
 
@@ -270,14 +269,12 @@ def _is_adjective(word: str) -> bool:
     adjective hazm's list lacks, «-ی» after a plural or an adverb («مخابراتی», «دائمی»). Not the
     «-ی» of an activity («خوشنویسی», «عکاسی»: «نمایشگاه خوشنویسی» is that exhibition), nor a noun
     the list also tags an adjective («کتاب»)."""
-    lexicon = words()
-    tags = set(lexicon.get(word, (0, "0"))[1].split(","))
+    tags = word_tags(word)
     if "AJ" in tags:
         return "N" not in tags or "ADV" in tags
-    if lexicon.get(word, (0,))[0] or not word.endswith("ی"):
+    if words().get(word, (0,))[0] or not word.endswith("ی"):
         return False
-    stem_tags = set(lexicon.get(word[:-1], (0, "0"))[1].split(","))
-    return bool(stem_tags & {"PL", "ADV"})
+    return bool(word_tags(word[:-1]) & {"PL", "ADV"})
 
 
 # Verbs hazm's list lacks («جشنواره عبارتند از …»).
@@ -295,7 +292,7 @@ def _of_a_plural(word: str | None) -> bool:
     if len(word) > 4 and (word.endswith(("های", "ها" + ZWNJ + "ی")) or (
             word.endswith("ان") and singular_word(word) != word)):
         return True
-    return "PL" in words().get(word, (0, ""))[1].split(",")
+    return "PL" in word_tags(word)
 
 
 def _is_stop(word: str) -> bool:
