@@ -35,7 +35,7 @@ from functools import lru_cache
 from importlib import resources
 
 from shahrnameh.nlp.lexicon import (
-    adjectives as lexicon_adjectives, past_stems, present_stems, verb_forms, words as lexicon_words,
+    adjectives as lexicon_adjectives, past_stems, present_stems, verb_forms, word_tags, words as lexicon_words,
     zwnj_words as lexicon_zwnj_words,
 )
 
@@ -265,15 +265,11 @@ def _noun_and_adjective(word: str) -> str | None:
     splits = []
     for cut in range(_MIN_PART, len(word) - _MIN_PART):
         first, rest = word[:cut], word[cut:]
-        if _frequency(first) < _COMMON or "N" not in _tags(first) or first in _NAME_ELEMENTS:
+        if _frequency(first) < _COMMON or "N" not in word_tags(first) or first in _NAME_ELEMENTS:
             continue
         if rest.endswith("ی") and max(_frequency(rest[:-1]), _frequency(rest) if rest in _lexicon()[2] else 0) >= _COMMON:
             splits.append((_known(first) or first) + ZWNJ + rest)
     return splits[0] if len(splits) == 1 else None
-
-
-def _tags(word: str) -> list[str]:
-    return _lexicon()[0].get(word, (0, ""))[1].split(",")
 
 
 @lru_cache(maxsize=1)
