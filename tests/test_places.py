@@ -888,3 +888,28 @@ def test_a_district_number_no_named_city_has_is_no_municipal_district():
     assert [m.kind for m in Places(normalize(text), [0]).places] == ["city"]
     # A district the city has stays one.
     assert [f[1] for f in _attributed("در منطقه 2 گرگان 12 پارک ساخته شد.")] == ["گرگان / منطقه 2"]
+
+
+def test_a_camp_s_name_written_as_one_word_is_still_its_name():
+    # corpus/fars-attribution-5, fars_13911226001237: «اردو‌های راهیان‌نور», the two words joined by
+    # a ZWNJ, names the camps as «اردوهای راهیان نور» does.
+    text = normalize("تدارکات برگزاری اردوی راهیان‌نور برای شش هزار و 500 نفر دیده شده است. وی به شرکت "
+                     "پنج هزار و 420 نفر زائر در اردو‌های راهیان‌نور شمال‌غرب کشور اشاره کرد.")
+    assert {programme_key(f.programme) for f in extract_facts(text)} == {programme_key("راهیان نور")}
+    # One word is still a kind of contest, however it is written.
+    assert Places(normalize("در مسابقه‌ فوتبال 22 بازیکن شرکت کردند. مسابقه‌ فوتبال ادامه دارد."), [0]).programmes == []
+
+
+def test_a_gathering_named_twice_is_a_programme_and_once_only_a_venue():
+    # corpus/fars-attribution-5, fars_13950123000758: the walking rally whose lottery cards the
+    # article counts, named again and again.
+    rally = ("دبیر هیئت ورزش‌های همگانی استان قزوین با اشاره به برگزاری همایش پیاده‌روی در این استان گفت: 56 هزار "
+             "کارت قرعه‌کشی همایش پیاده‌روی توزیع شده است.")
+    assert [programme for *_, programme in _attributed(rally)] == ["همایش پیاده‌روی"]
+    # Fars items: the gathering where a number was only said, named once, is no programme, and
+    # «این همایش» with no gathering named does not take the scheme named before.
+    assert [programme for *_, programme in _attributed(
+        "وی در همایش تجلیل از خیران گفت: خیران 6 میلیارد تومان کمک کردند.")] == [None]
+    said = ("طرح ارتقای سلامت محصولات کشاورزی تدوین شد. رئیس سازمان حفظ نباتات گفت: این همایش با حضور 19 "
+            "کشور برگزار می‌شود.")
+    assert [m.name for m in Places(normalize(said), [0]).programmes] == ["طرح ارتقای سلامت محصولات کشاورزی"]
