@@ -449,9 +449,8 @@ class Places:
                 if town is not None and town.kind == "city" and not word.startswith("شهردار") and (
                         not g.is_ambiguous(rest) or words().get(word, (0, ""))[0] > 0):
                     place, written, glued = town, rest, _CITY_WORD
-            if place is None and i and word.endswith("ی") and _after_number(folded, self.tokens[i - 1][0]) \
-                    and _GAP.fullmatch(folded, self.tokens[i - 1][1], start) \
-                    and _head_category(self.tokens[i - 1][2]) == "people":
+            if place is None and i and word.endswith("ی") and _GAP.fullmatch(folded, self.tokens[i - 1][1], start) \
+                    and _people_of_a_town(folded, self.tokens[i - 1]):
                 # «5000 دانش‌آموز قزوینی», «دو بازیکن کلاله‌ای»: people counted by their town (after
                 # counted people the «ی» word is no one's surname).
                 stem = _DEMONYM.sub("", word)
@@ -1635,6 +1634,17 @@ def _after_number(folded: str, start: int) -> bool:
 def _head_category(word: str) -> str | None:
     from shahrnameh.nlp.facts import head_category  # facts imports this module
     return head_category(word)
+
+
+def _people_of_a_town(folded: str, token: tuple[int, int, str]) -> bool:
+    """Whether a town's adjective after `token` tells whose people they are: counted people («5000
+    دانش‌آموز قزوینی», «دو بازیکن کلاله‌ای»), or people in the plural («بانوان قزوینی»); after one
+    person not counted, the «ی» word is as often a surname."""
+    start, _, word = token
+    if _after_number(folded, start):
+        return _head_category(word) == "people"
+    singular = singular_word(word)
+    return singular != word and _head_category(singular) == "people"
 
 
 def _is_facility(word: str) -> bool:

@@ -913,3 +913,13 @@ def test_a_gathering_named_twice_is_a_programme_and_once_only_a_venue():
     said = ("طرح ارتقای سلامت محصولات کشاورزی تدوین شد. رئیس سازمان حفظ نباتات گفت: این همایش با حضور 19 "
             "کشور برگزار می‌شود.")
     assert [m.name for m in Places(normalize(said), [0]).programmes] == ["طرح ارتقای سلامت محصولات کشاورزی"]
+
+
+def test_people_in_the_plural_with_a_town_s_adjective_are_that_town_s():
+    # corpus/fars-attribution-5, fars_13950123000758: Qazvin's women sent to a contest held in
+    # Zanjan province are Qazvin's, as counted people with the adjective are («دو بازیکن کلاله‌ای»).
+    facts = _attributed("اعزام به مسابقات صورت می‌گیرد و در این راستا 14 نفر از بانوان قزوینی در مسابقه طناب‌زنی "
+                        "که سال گذشته در استان زنجان برگزار شد، اعزام شدند.")
+    assert [(value, place) for value, place, *_ in facts] == [(14, "قزوین")]
+    # One person not counted: the «ی» word is a surname, no town.
+    assert _places("آقای قزوینی گفت: کار ادامه دارد.") == []
