@@ -50,6 +50,10 @@ COMMON_WORD_FREQUENCY = 600_000
 # names: «یاسوج» N,NUM); any other
 # («محلات»: PL, «ری»: CL) says the word is used as something else.
 _NAME_TAGS = {"N", "AJ", "RES", "NUM"}
+# A province's name is frequent in the news because it is a name («گیلان», «مازندران»); these
+# few are common words or other names first: Persian (and the news agency), a rose garden,
+# central, a mountain range (and the name of schools, insurers, drug makers).
+_PROVINCES_THAT_ARE_WORDS = {spelling_key(word) for word in ("فارس", "گلستان", "مرکزی", "البرز")}
 _CACHE_FORMAT = 17  # (11: spelling_key reads «ائ» as «ای»; 12: names' «و» and «آباد» apart; 13, 14: small towns; 15-17: Iraq's large cities)
 _ZONE = re.compile(r"^(.*?)\s*-?\s*([0-9]+)\s*-?$")
 _FOREIGN_CITY_PEOPLE = 300_000
@@ -106,7 +110,8 @@ class Gazetteer:
             # form of a common word is that word first.
             stems = {singular_word(written), written[:-1] if written.endswith("ی") else written} - {written}
             # (a word the list tags but does not count is tagged all the same: «قنوات», N,PL)
-            large = key in self.districts or self.cities.get(key, ("", ""))[1] == "IQ"
+            large = key in self.districts or self.cities.get(key, ("", ""))[1] == "IQ" or (
+                key in self.provinces and key not in _PROVINCES_THAT_ARE_WORDS)
             found = not large and (len(key) <= 2 or frequency >= COMMON_WORD_FREQUENCY or (
                 tags != "0" and not set(tags.split(",")) <= _NAME_TAGS) or any(
                 words().get(stem, (0,))[0] >= COMMON_WORD_FREQUENCY for stem in stems))

@@ -924,10 +924,13 @@ class Places:
             if self._name_cut(folded, j) or (_is_stop(word) and not joins):
                 stop = word
                 break
-            if g.place(_spelled(word)) is not None and not g.is_ambiguous(word):
+            place = g.place(_spelled(word))
+            if place is not None and not g.is_ambiguous(word):
                 if taken and taken[-1] in _CITY_CUES | _COUNTY_CUES | _PROVINCE_CUES and len(taken) > 1:
                     taken.pop()  # «ستاد مدیریت بحران شهر تهران»: the city is the place, not the name
-                stop = "شهرداری"  # a place: the name is a city's
+                # A city's: the name is the city's own; a county's or a province's («کمیته امداد امام
+                # خمینی کهگیلویه و بویراحمد»): a state body's office there.
+                stop = "شهرداری" if place.kind == "city" else "استان"
                 break
             taken.append(word)
             last_end = word_end

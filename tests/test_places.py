@@ -923,3 +923,22 @@ def test_people_in_the_plural_with_a_town_s_adjective_are_that_town_s():
     assert [(value, place) for value, place, *_ in facts] == [(14, "قزوین")]
     # One person not counted: the «ی» word is a surname, no town.
     assert _places("آقای قزوینی گفت: کار ادامه دارد.") == []
+
+
+def test_a_province_s_name_is_a_place_without_a_place_word():
+    # corpus/fars-attribution-6, fars_13930222001469: «گیلان», frequent in hazm's word list
+    # because the news names the province, is a place though the article never writes «استان گیلان».
+    assert _places("1000 دانشجوی گیلان معتکف می‌شوند.") == ["استان گیلان"]
+    assert _places("34 نجات‌یافته در سواحل مازندران") == ["استان مازندران"]
+    # The few that are words first still need one: the news agency, a rose garden, a mountain range.
+    assert _places("به گزارش خبرگزاری فارس، 20 نفر در دبیرستان البرز و باغ گلستان حاضر شدند.") == []
+
+
+def test_a_state_body_s_provincial_office_is_no_city_institution():
+    # corpus/fars-attribution-6, fars_13930222001284: «کمیته امداد امام خمینی کهگیلویه و بویراحمد»
+    # names a state body's office in a province; a city's own committee is a programme.
+    assert Places(normalize("مدیرکل کمیته امداد امام خمینی کهگیلویه و بویراحمد گفت: 420 طرح اجرا می‌شود."),
+                  [0]).programmes == []
+    assert Places(normalize("سازمان جهاد کشاورزی مازندران از 40 هزار هکتار خبر داد."), [0]).programmes == []
+    assert [m.name for m in Places(normalize("سازمان بهشت زهرا تهران 12 قطعه دارد."), [0]).programmes] \
+        == ["سازمان بهشت زهرا"]
