@@ -396,6 +396,7 @@ class Places:
                         if g.place(_spelled(inside := match.group(1).strip(" " + ZWNJ))) is not None
                         and set(_WORD.findall(folded, max(0, match.start() - 30), match.start())[-1:])
                         & _PREPOSITIONS)
+        sections_named = self._sections_named(folded)
         last: dict[tuple[str, str], Mention] = {}  # the last mention of each kind and role, for back-references
         disproved: set[str] = set()  # «towns» the text has shown to be words
         village_list_until = -1  # the end of a sentence that lists villages («روستای تینوج …، قزل آباد …»)
@@ -430,14 +431,20 @@ class Places:
             if place is None:
                 size, place = 1, g.place(_spelled(word))
             section = None
-            if place is None and i and self.tokens[i - 1][2] in _SECTION_CUES \
-                    and self._previous_word(folded, i) is not None:
-                # «در بخش شادیان»: a county's section, named only after its word (FACTS.md
-                # rulings, «Places named together»: a number in one named بخش is that بخش).
+            after_cue = i and self.tokens[i - 1][2] in _SECTION_CUES and self._previous_word(folded, i) is not None
+            if place is None and (after_cue or _spelled(word) in sections_named):
+                # «در بخش شادیان»: a county's section, named after its word (FACTS.md rulings,
+                # «Places named together»: a number in one named بخش is that بخش); and wherever
+                # the article writes it again alone («در بخش چاروسا», «مددجویان چاروسا»).
                 for size in range(min(_MOST_SECTION_WORDS, n - i), 0, -1):  # (ends at 1 if none)
                     phrase = self._joined(folded, i, size) if size > 1 else word
-                    if phrase and (section := g.section(spelling_key(phrase))):
+                    key = spelling_key(phrase) if phrase else ""
+                    if phrase and (after_cue or key in sections_named[_spelled(word)]) \
+                            and (section := g.section(key)):
                         place, written = Place(section[0], "county", "IR"), phrase
+                        if not after_cue:
+                            section = None  # (no word before it says what it is)
+                            licensed.add(spelling_key(written))
                         break
             glued = None
             if place is None and word.startswith(_CITY_WORD) and len(word) >= len(_CITY_WORD) + 2:
@@ -540,6 +547,20 @@ class Places:
             last[(kind, role)] = found[-1]
             i += size
         return self._resolve_roads(found) + self._unlisted_cities(folded, {m.name for m in found})
+
+    def _sections_named(self, folded: str) -> dict[str, set[str]]:
+        """The sections (بخش) the article names after their word, by first word: their keys."""
+        g = gazetteer()
+        named: dict[str, set[str]] = {}
+        for i, (_, _, word) in enumerate(self.tokens):
+            if not i or self.tokens[i - 1][2] not in _SECTION_CUES:
+                continue
+            for size in range(min(_MOST_SECTION_WORDS, len(self.tokens) - i), 0, -1):
+                phrase = self._joined(folded, i, size) if size > 1 else word
+                if phrase and g.section(spelling_key(phrase)):
+                    named.setdefault(_spelled(word), set()).add(spelling_key(phrase))
+                    break
+        return named
 
     @staticmethod
     def _lies_in(city: Mention, name: str, kind: str) -> bool:

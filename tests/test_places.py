@@ -942,3 +942,12 @@ def test_a_state_body_s_provincial_office_is_no_city_institution():
     assert Places(normalize("سازمان جهاد کشاورزی مازندران از 40 هزار هکتار خبر داد."), [0]).programmes == []
     assert [m.name for m in Places(normalize("سازمان بهشت زهرا تهران 12 قطعه دارد."), [0]).programmes] \
         == ["سازمان بهشت زهرا"]
+
+
+def test_a_section_named_after_its_word_is_a_place_where_the_article_writes_it_alone():
+    # corpus/fars-attribution-6, fars_13930222001284: «در بخش چاروسا» makes «مددجویان چاروسا» the
+    # section too; an article that never writes «بخش چاروسا» does not.
+    text = ("اشتغال‌زایی در استان کهگیلویه و بویراحمد پیگیری می‌شود. وی افزود: 420 طرح برای مددجویان چاروسا "
+            "اجرا می‌شود. این طرح‌ها در بخش چاروسا و در زمینه قالی‌بافی است.")
+    assert [(value, place) for value, place, *_ in _attributed(text)] == [(420, "چاروسا")]
+    assert _places("اجرای 420 طرح برای مددجویان چاروسا.") == []
