@@ -738,6 +738,13 @@ class Places:
 
     def _programmes(self, folded: str) -> list[Mention]:
         by_key, first_words, longest = _seed_programmes()
+        # The titles the article gives in guillemets, by first word: written again without them
+        # («سوگواره احلی من العسل» after «سوگواره دانش‌آموزی «احلی من العسل»»), still the title.
+        self._titles: dict[str, list[str]] = {}
+        for match in _GUILLEMETS.finditer(folded):
+            title = match.group(1).split()
+            if 1 < len(title) <= _MOST_NAME_WORDS and not any(ch.isdigit() for ch in match.group(1)):
+                self._titles.setdefault(title[0], []).append(" ".join(title))
         found: list[Mention] = []
         same_word: dict[str, Mention] = {}  # the last programme named after each word («طرح …»)
         taken_until = -1
@@ -924,6 +931,12 @@ class Places:
             title = " ".join(quoted.group(2).split())
             name = _programme_name(f"{trigger} {title}" if trigger in _TITLE_KEEPS else title)
             return Mention(start, quoted.end(), name, "programme") if name else None
+        following = self.tokens[i + 1][2] if i + 1 < len(self.tokens) else ""
+        for title in self._titles.get(following, ()):
+            size = len(title.split())
+            if self._joined(folded, i + 1, size) == title:
+                name = _programme_name(f"{trigger} {title}" if trigger in _TITLE_KEEPS else title)
+                return Mention(start, self.tokens[i + size][1], name, "programme") if name else None
         g = gazetteer()
         taken: list[str] = []
         last_end = end

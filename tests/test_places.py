@@ -951,3 +951,11 @@ def test_a_section_named_after_its_word_is_a_place_where_the_article_writes_it_a
             "اجرا می‌شود. این طرح‌ها در بخش چاروسا و در زمینه قالی‌بافی است.")
     assert [(value, place) for value, place, *_ in _attributed(text)] == [(420, "چاروسا")]
     assert _places("اجرای 420 طرح برای مددجویان چاروسا.") == []
+
+
+def test_a_title_given_in_guillemets_is_the_name_where_the_text_writes_it_without_them():
+    # corpus/fars-attribution-6, fars_13960704001232: «سوگواره احلی من العسل» is the festival
+    # the headline names «سوگواره دانش‌آموزی «احلی من العسل»», not «سوگواره احلی» cut at «من».
+    text = normalize("برگزاری سوگواره دانش‌آموزی «احلی من العسل» در حرم\nقرار بود سوگواره احلی من العسل در "
+                     "میدان امام حسین برگزار شود. بین 7 تا 10 هزار دانش‌آموز این سوگواره را برگزار خواهند کرد.")
+    assert {m.name for m in Places(text, [0]).programmes} == {"احلی من العسل"}
