@@ -959,3 +959,11 @@ def test_a_title_given_in_guillemets_is_the_name_where_the_text_writes_it_withou
     text = normalize("برگزاری سوگواره دانش‌آموزی «احلی من العسل» در حرم\nقرار بود سوگواره احلی من العسل در "
                      "میدان امام حسین برگزار شود. بین 7 تا 10 هزار دانش‌آموز این سوگواره را برگزار خواهند کرد.")
     assert {m.name for m in Places(text, [0]).programmes} == {"احلی من العسل"}
+
+
+def test_a_sentence_opening_with_also_does_not_take_the_programme_the_sentence_before_named():
+    # corpus/fars-attribution-5, fars_13950525001423: «همچنین» opens another item: the classes
+    # are not the book fair's.
+    text = ("رئیس اداره ارشاد خدابنده از برگزاری نمایشگاه کتاب و خوشنویسی در خدابنده خبر داد.\n"
+            "وی همچنین از برگزاری کلاس‌های خوشنویسی خبر داد و گفت: امسال بیش از 2 هزار نفر در این کلاس‌ها حضور یافتند.")
+    assert [programme for *_, programme in _attributed(text)] == [None]
