@@ -137,7 +137,7 @@ _AND_VILLAGES = re.compile(r"[ \u200c]+و[ \u200c]+روستا\u200c?های?")
 # «شورای …» only with a title in guillemets: the city council and the neighbourhood councils
 # are listed ones, and most other «شورای …» are the meetings where a number was said.
 _PROGRAMME_TRIGGERS = frozenset({"طرح", "پویش", "سامانه", "جشنواره", "سوگواره", "ستاد", "لایحه", "بخشنامه", "سازمان",
-                                 "کمیته", "رزمایش", "نمایشگاه", "همایش"})
+                                 "کمیته", "رزمایش", "نمایشگاه", "همایش", "کنگره"})
 # «لایحه ۱۴۰۰»: the budget bill of that year (FACTS.md rulings, `لایحه بودجه`).
 _BUDGET_BILL = "لایحه بودجه"
 # One work is no programme, even called «طرح …» or «پروژه …» («طرح میدان شهدا»: FACTS.md
@@ -261,7 +261,7 @@ def _is_adverb(word: str) -> bool:
 # Triggers of schemes, systems and events, whose name is a title: one adjective after them
 # («سامانه مخابراتی», «نمایشگاه دائمی», «جشنواره استانی») says what kind it is, not which. A
 # body's («ستاد نوروزی», «ستاد بحران») is its name.
-_NAMED_BY_TITLE = frozenset({"طرح", "پویش", "سامانه", "جشنواره", "سوگواره", "رزمایش", "نمایشگاه", "همایش"})
+_NAMED_BY_TITLE = frozenset({"طرح", "پویش", "سامانه", "جشنواره", "سوگواره", "رزمایش", "نمایشگاه", "همایش", "کنگره"})
 
 
 def _is_adjective(word: str) -> bool:
@@ -789,7 +789,7 @@ class Places:
                 else:
                     mention = self._introduced(folded, i)
                     if mention is not None and word in _GATHERINGS:
-                        mention = self._as_event(folded, i, mention)
+                        mention = self._as_event(folded, i, mention, _GATHERINGS[word])
             if mention is not None:
                 found.append(mention)
                 same_word[word] = mention
@@ -808,14 +808,15 @@ class Places:
                 found.append(title)
         return found
 
-    def _as_event(self, folded: str, i: int, mention: Mention) -> Mention | None:
+    def _as_event(self, folded: str, i: int, mention: Mention, fewest: int) -> Mention | None:
         """«همایش پیاده‌روی»: a gathering is as often the venue where something was said («در همایش
         تجلیل از …») as the event the numbers are about; it is a programme, under its whole name,
         where the text names it again (`_named_again`)."""
         size = 1
         while i + size < len(self.tokens) and self.tokens[i + size][1] <= mention.end:
             size += 1  # (a name has a few words: no walk over the page)
-        written = self._joined(folded, i, size) if size >= 2 else None
+        # (a congress named by one word is a country's or a party's: «کنگره آمریکا»)
+        written = self._joined(folded, i, size) if size >= fewest else None
         return Mention(mention.start, mention.end, mention.name, "programme", bare=written, role="event") \
             if written else None
 
@@ -1572,8 +1573,8 @@ _ITEM_JOIN = re.compile(r"[ \u200c]و[ \u200c]+(?:" + "|".join(sorted(_PROGRAMME
 
 
 _NETWORK_TRIGGERS = frozenset({"ستاد"})
-# Gatherings: programmes where the text names them twice (`Places._as_event`).
-_GATHERINGS = frozenset({"همایش"})
+# Gatherings: programmes where the text names them twice (`Places._as_event`),
+_GATHERINGS = {"همایش": 2, "کنگره": 3}  # and the fewest words, the gathering's word included
 # A camp or a contest: its name follows the words of its kind (`Places._event`).
 _NO_EVENT_NAMES = frozenset({"تیم", "آمادگی", "آماده\u200cسازی", "انتخابی", "تدارکاتی", "تیمهای", "تیم\u200cهای"})
 _EVENT_WORDS = frozenset({"اردو", "اردوی", "اردوهای", "اردوها", "مسابقه", "مسابقهی"})  # (ZWNJ taken out)

@@ -967,3 +967,12 @@ def test_a_sentence_opening_with_also_does_not_take_the_programme_the_sentence_b
     text = ("رئیس اداره ارشاد خدابنده از برگزاری نمایشگاه کتاب و خوشنویسی در خدابنده خبر داد.\n"
             "وی همچنین از برگزاری کلاس‌های خوشنویسی خبر داد و گفت: امسال بیش از 2 هزار نفر در این کلاس‌ها حضور یافتند.")
     assert [programme for *_, programme in _attributed(text)] == [None]
+
+
+def test_a_congress_named_twice_is_a_programme_but_a_country_s_is_not():
+    # corpus/fars-attribution-3, fars_8710251701: the articles sent to «کنگره ملی عمان سامانی»
+    # («دبیرخانه این کنگره»); a country's legislature, named by one word, is none.
+    text = normalize("کنگره ملی عمان سامانی برگزار می‌شود. رضوانی از ارسال 46 مقاله به دبیرخانه این کنگره خبر داد "
+                     "و افزود: در کنگره ملی عمان سامانی وزیر حضور داشت.")
+    assert [f.programme for f in extract_facts(text)] == ["کنگره ملی عمان سامانی"]
+    assert Places(normalize("دو گروه از کنگره آمریکا خواستند. کنگره آمریکا پاسخ نداد."), [0]).programmes == []
