@@ -521,8 +521,11 @@ class Places:
             elif cue in _OFFICE_CUES or (cue not in _CITY_CUES and self._name_context(
                     folded, i - 1 if cue else i) == "office"):
                 role = "office"
-            elif cue is None and previous in _COMPASS:
-                role = "office"  # «روستای شهیدآباد قلعه‌گنج در جنوب کرمان»: a region, if nothing nearer
+            elif cue is None and previous in _COMPASS \
+                    and self._previous_word(folded, i - 1) not in ("کیلومتری", "متری"):
+                # «روستای شهیدآباد قلعه‌گنج در جنوب کرمان»: a region, if nothing nearer; not «در ۲۵
+                # کیلومتری جنوب مشگین‌شهر», a distance from the town
+                role = "office"
             elif cue is None and found and found[-1].role != "place" and _JOINED.fullmatch(folded, found[-1].end, start):
                 # «مدیر منابع آب شهرستان فارسان و کوهرنگ»: the office's second place is its too.
                 role = found[-1].role

@@ -976,3 +976,10 @@ def test_a_congress_named_twice_is_a_programme_but_a_country_s_is_not():
                      "و افزود: در کنگره ملی عمان سامانی وزیر حضور داشت.")
     assert [f.programme for f in extract_facts(text)] == ["کنگره ملی عمان سامانی"]
     assert Places(normalize("دو گروه از کنگره آمریکا خواستند. کنگره آمریکا پاسخ نداد."), [0]).programmes == []
+
+
+def test_a_distance_from_a_town_places_the_number_at_the_town():
+    # corpus/fars-attribution-6, fars_13990516000220: «در ۲۵ کیلومتری جنوب مشگین‌شهر» is measured
+    # from the town, not a region of it (as «در جنوب کرمان» is).
+    text = "تورهای گردشگری در استان اردبیل ممنوع است.\nقله ۴۸۱۱ متری سبلان در ۲۵ کیلومتری جنوب مشگین‌شهر واقع شده است."
+    assert [place for _, place, *_ in _attributed(text)] == ["مشگین شهر", "مشگین شهر"]
