@@ -107,7 +107,7 @@ _BACK_DETERMINERS = frozenset({"این", "همین"})
 # «سطح استان», «شهرهای استان»).
 _BARE_PROVINCE_BEFORE = _BACK_DETERMINERS | frozenset({
     "در", "سطح", "کل", "تمام", "داخل", "شهرهای", "شهرستانهای", "شهرستان\u200cهای", "مناطق",
-    "نقاط", "مردم"})
+    "نقاط", "مردم", "سراسر"})
 # A number the text makes about the whole country has no municipality («در سراسر کشور»,
 # «1084 شهر در کشور», «در سطح کشور»); «کشور» after another noun is «of the country» («پایتخت
 # گل و گلاب کشور», «مدارس کشور»), and «کشورهای» are other countries.

@@ -983,3 +983,10 @@ def test_a_distance_from_a_town_places_the_number_at_the_town():
     # from the town, not a region of it (as «در جنوب کرمان» is).
     text = "تورهای گردشگری در استان اردبیل ممنوع است.\nقله ۴۸۱۱ متری سبلان در ۲۵ کیلومتری جنوب مشگین‌شهر واقع شده است."
     assert [place for _, place, *_ in _attributed(text)] == ["مشگین شهر", "مشگین شهر"]
+
+
+def test_throughout_the_province_is_the_province_last_named():
+    # corpus/fars-attribution-6, fars_13930222001469: «در سراسر استان» after «واحد رشت».
+    text = ("اعتکاف در دانشگاه‌های آزاد گیلان برگزار می‌شود. چهار کرسی در واحد رشت برگزار شده است. "
+            "هر 16 واحد دانشگاه آزاد در سراسر استان باید کرسی برگزار کنند.")
+    assert [(value, place) for value, place, *_ in _attributed(text)][-1] == (16, "استان گیلان")
