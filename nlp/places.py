@@ -436,16 +436,13 @@ class Places:
                 # «در بخش شادیان»: a county's section, named after its word (FACTS.md rulings,
                 # «Places named together»: a number in one named بخش is that بخش); and wherever
                 # the article writes it again alone («در بخش چاروسا», «مددجویان چاروسا»).
-                for size in range(min(_MOST_SECTION_WORDS, n - i), 0, -1):  # (ends at 1 if none)
-                    phrase = self._joined(folded, i, size) if size > 1 else word
-                    key = spelling_key(phrase) if phrase else ""
-                    if phrase and (after_cue or key in sections_named[_spelled(word)]) \
-                            and (section := g.section(key)):
-                        place, written = Place(section[0], "county", "IR"), phrase
-                        if not after_cue:
-                            section = None  # (no word before it says what it is)
-                            licensed.add(spelling_key(written))
-                        break
+                named = self._section_at(folded, i)
+                if named is not None and (after_cue or named[0] in sections_named[_spelled(word)]):
+                    key, written, section, size = named
+                    place = Place(section[0], "county", "IR")
+                    if not after_cue:
+                        section = None  # (no word before it says what it is)
+                        licensed.add(key)
             glued = None
             if place is None and word.startswith(_CITY_WORD) and len(word) >= len(_CITY_WORD) + 2:
                 # «شهرری»: «شهر» glued to a city's name; a name that is also a word only where
@@ -551,18 +548,21 @@ class Places:
             i += size
         return self._resolve_roads(found) + self._unlisted_cities(folded, {m.name for m in found})
 
+    def _section_at(self, folded: str, i: int) -> tuple[str, str, tuple, int] | None:
+        """The section (بخش) whose name begins at token i, the longest: (key, as written, the
+        gazetteer's section, its number of tokens)."""
+        for size in range(min(_MOST_SECTION_WORDS, len(self.tokens) - i), 0, -1):
+            phrase = self._joined(folded, i, size) if size > 1 else self.tokens[i][2]
+            if phrase and (section := gazetteer().section(key := spelling_key(phrase))):
+                return key, phrase, section, size
+        return None
+
     def _sections_named(self, folded: str) -> dict[str, set[str]]:
-        """The sections (بخش) the article names after their word, by first word: their keys."""
-        g = gazetteer()
+        """The sections the article names after their word («بخش چاروسا»), by first word: their keys."""
         named: dict[str, set[str]] = {}
         for i, (_, _, word) in enumerate(self.tokens):
-            if not i or self.tokens[i - 1][2] not in _SECTION_CUES:
-                continue
-            for size in range(min(_MOST_SECTION_WORDS, len(self.tokens) - i), 0, -1):
-                phrase = self._joined(folded, i, size) if size > 1 else word
-                if phrase and g.section(spelling_key(phrase)):
-                    named.setdefault(_spelled(word), set()).add(spelling_key(phrase))
-                    break
+            if i and self.tokens[i - 1][2] in _SECTION_CUES and (section := self._section_at(folded, i)):
+                named.setdefault(_spelled(word), set()).add(section[0])
         return named
 
     @staticmethod
