@@ -850,7 +850,8 @@ class Places:
                 break
             taken.append(word)
             last_end = word_end
-        if sum(len(word.split(ZWNJ)) for word in taken) < 2 or taken[0] in _NO_EVENT_NAMES:
+        if sum(len(word.split(ZWNJ)) for word in taken) < 2 or taken[0] in _NO_EVENT_NAMES \
+                or any(word in _SPORTS for word in taken):
             # «مسابقه فوتبال»: a kind of contest, a name has two words at least, also when written
             # as one («راهیان‌نور»); «اردوی تیم ملی»: a team's training camp
             return None
@@ -1580,7 +1581,11 @@ _NETWORK_TRIGGERS = frozenset({"ستاد"})
 _GATHERINGS = {"همایش": 2, "کنگره": 3}  # and the fewest words, the gathering's word included
 # A camp or a contest: its name follows the words of its kind (`Places._event`).
 _NO_EVENT_NAMES = frozenset({"تیم", "آمادگی", "آماده\u200cسازی", "انتخابی", "تدارکاتی", "تیمهای", "تیم\u200cهای"})
-_EVENT_WORDS = frozenset({"اردو", "اردوی", "اردوهای", "اردوها", "مسابقه", "مسابقهی"})  # (ZWNJ taken out)
+_EVENT_WORDS = frozenset({"اردو", "اردوی", "اردوهای", "اردوها", "مسابقه", "مسابقهی", "مسابقات"})
+# A sport's contest, league or cup is a match report's, no programme's («مسابقات والیبال جام رمضان»).
+_SPORTS = frozenset({"لیگ", "جام", "فوتبال", "فوتسال", "والیبال", "بسکتبال", "هندبال", "کشتی", "ووشو", "کاراته",
+                     "تکواندو", "جودو", "شنا", "دوومیدانی", "تنیس", "بدمینتون", "قهرمانی", "المپیک", "آسیایی",
+                     "جهانی", "طناب‌زنی", "دوچرخه‌سواری", "اتومبیلرانی", "کشورهای", "کشور‌های", "بوکس", "وزنه‌برداری"})  # (ZWNJ taken out)
 
 
 @lru_cache(maxsize=1 << 14)

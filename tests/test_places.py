@@ -990,3 +990,13 @@ def test_throughout_the_province_is_the_province_last_named():
     text = ("اعتکاف در دانشگاه‌های آزاد گیلان برگزار می‌شود. چهار کرسی در واحد رشت برگزار شده است. "
             "هر 16 واحد دانشگاه آزاد در سراسر استان باید کرسی برگزار کنند.")
     assert [(value, place) for value, place, *_ in _attributed(text)][-1] == (16, "استان گیلان")
+
+
+def test_contests_in_the_plural_name_a_programme_but_a_sport_s_do_not():
+    # corpus/fars-attribution-7, fars_13990615000232: «مسابقات قرآن کریم», written twice, is the
+    # contest (named by what follows its kind, as «پرسش مهر»); a sport's league or cup is none.
+    quran = normalize("مرحله استانی مسابقات قرآن کریم طی 2 روز برگزار می‌شود. این دوره از مسابقات قرآن کریم "
+                      "در بابل برگزار می‌شود.")
+    assert [f.programme for f in extract_facts(quran)] == ["قرآن کریم"]
+    volleyball = normalize("در مسابقات والیبال جام رمضان 12 تیم شرکت دارند. مسابقات والیبال جام رمضان ادامه دارد.")
+    assert Places(volleyball, [0]).programmes == []
