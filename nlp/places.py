@@ -177,7 +177,7 @@ _EDITION = "دوره"
 _YEAR_DIGITS = re.compile(r"[ \u200c]*[1۱][34۳۴][0-9۰-۹]{2}(?![0-9۰-۹])")
 _GUILLEMETS = re.compile(r"«([^«»\n]{2,60})»")
 # A title in guillemets right after a trigger, or after up to two words («پویش رقابتی «…»»).
-_TITLE_AFTER = re.compile(r"((?:[ \u200c]+[\u0621-\u06CC\u200c]+){0,2})[ \u200c]*«([^«»\n]{2,60})»")
+_TITLE_AFTER = re.compile(r"((?:[ \u200c]+[\u0621-\u06CC\u200c]+){0,3})[ \u200c]*«([^«»\n]{2,60})»")
 _TEHRAN = "تهران"
 # A sentence is a list when at least this many of its comma-separated clauses state a number.
 _LIST_CLAUSES = 3
@@ -932,7 +932,11 @@ class Places:
         start, end, trigger = self.tokens[i]
         trigger = _as_trigger(trigger)
         quoted = _TITLE_AFTER.match(folded, end)
-        if quoted and not any(_is_stop(word) for word in quoted.group(1).split()):
+        # (the words between say what kind, «پویش رقابتی», «جشنواره فرهنگی و هنری»: no stop word
+        # but «و», and three words at most, of which one «و»)
+        between = quoted.group(1).split() if quoted else []
+        if quoted and not any(_is_stop(word) and word != "و" for word in between) \
+                and (len(between) < 3 or between[1] == "و"):
             title = " ".join(quoted.group(2).split())
             name = _programme_name(f"{trigger} {title}" if trigger in _TITLE_KEEPS else title)
             return Mention(start, quoted.end(), name, "programme") if name else None

@@ -1000,3 +1000,9 @@ def test_contests_in_the_plural_name_a_programme_but_a_sport_s_do_not():
     assert [f.programme for f in extract_facts(quran)] == ["قرآن کریم"]
     volleyball = normalize("در مسابقات والیبال جام رمضان 12 تیم شرکت دارند. مسابقات والیبال جام رمضان ادامه دارد.")
     assert Places(volleyball, [0]).programmes == []
+
+
+def test_a_title_in_guillemets_after_two_words_of_kind_joined_by_and_is_the_name():
+    # corpus/fars-attribution-7, fars_13930422000541: «جشنواره فرهنگی و هنری «مصاف»» is «مصاف».
+    text = normalize("ارسال ۱۰۰۰ اثر به نخستین جشنواره فرهنگی و هنری «مصاف»")
+    assert [f.programme for f in extract_facts(text)] == ["مصاف"]
