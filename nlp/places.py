@@ -52,7 +52,7 @@ _PROVINCE_CUES = frozenset({"استان", "استانداری", "استاندا�
 _AFGHAN_PROVINCE_CUES = frozenset({"ولایت", "والی"})
 # A village has no municipality (FACTS.md rulings): a name after these is no mention; but
 # «روستایی» before a province's name is «rural» («تعاون روستایی کردستان», «طرح هادی روستایی قم»).
-_VILLAGE_CUES = frozenset({"روستا", "روستای", "روستایی", "روستاهای", "دهستان"})
+_VILLAGE_CUES = frozenset({"روستا", "روستای", "روستایی", "روستاهای", "روستا\u200cهای", "دهستان"})
 _DATELINE = re.compile(r"به گزارش[^.!?؟\n]{0,60}\sاز\s*$")
 # The venue of an interview or press conference says where the speaker spoke (FACTS.md rulings).
 _VENUE = re.compile(r"(?:خبرنگار|خبرنگاران|نشست خبری|نشست مطبوعاتی)(?:[ \u200c]+[\w\u200c]+){0,2}[ \u200c]+در[ \u200c]*$")

@@ -1006,3 +1006,12 @@ def test_a_title_in_guillemets_after_two_words_of_kind_joined_by_and_is_the_name
     # corpus/fars-attribution-7, fars_13930422000541: «جشنواره فرهنگی و هنری «مصاف»» is «مصاف».
     text = normalize("ارسال ۱۰۰۰ اثر به نخستین جشنواره فرهنگی و هنری «مصاف»")
     assert [f.programme for f in extract_facts(text)] == ["مصاف"]
+
+
+def test_villages_listed_after_the_plural_written_with_a_zwnj_are_villages():
+    # corpus/fars-attribution-8, fars_13951215001865: normalised text writes «روستا‌های» with a
+    # ZWNJ; the villages it lists («… هردو آب، حسین‌آباد») are no towns.
+    text = normalize("برگزاری کارگاه‌ها با حضور شوراهای روستاهای استاد کلایه، گوشکور، حسین‌آباد و … از فعالیت‌های "
+                     "اداره منابع طبیعی املش است.")
+    assert "روستا\u200cهای" in text
+    assert [m.name for m in Places(text, [0]).places] == ["املش"]
