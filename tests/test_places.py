@@ -1015,3 +1015,18 @@ def test_villages_listed_after_the_plural_written_with_a_zwnj_are_villages():
                      "اداره منابع طبیعی املش است.")
     assert "روستا\u200cهای" in text
     assert [m.name for m in Places(text, [0]).places] == ["املش"]
+
+
+def test_every_cue_word_set_holds_the_spelling_normalised_text_writes():
+    # «روستاهای» never matched: normalize writes «روستا‌های», with a ZWNJ (fars-attribution-8).
+    # Every set of words nlp.places reads must hold each word as normalised text spells it.
+    from shahrnameh.nlp import places as places_module
+    missing = {}
+    for name, value in vars(places_module).items():
+        if isinstance(value, (frozenset, set)) and value and all(isinstance(word, str) for word in value):
+            for word in value:
+                written = normalize(word).strip()
+                if " " not in word and written != word and written not in value:
+                    missing.setdefault(name, []).append((word, written))
+    # (_EVENT_WORDS is read with ZWNJs taken out; «تیمهای» of _NO_EVENT_NAMES is read as written)
+    assert {name: words for name, words in missing.items() if name not in ("_EVENT_WORDS", "_NO_EVENT_NAMES")} == {}
