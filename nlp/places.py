@@ -47,6 +47,7 @@ _GAP = re.compile(r"[ \u200c]*")
 _CITY_CUES = frozenset({"شهر", "شهرداری", "شهردار", "کلانشهر", "کلان\u200cشهر", "شاروالی", "شاروال", "بندر"})
 _COUNTY_CUES = frozenset({"شهرستان", "فرمانداری", "فرماندار"})
 _SECTION_CUES = frozenset({"بخش", "بخش\u200cهای", "بخشهای"})
+_SECTION_OFFICE_CUES = frozenset({"بخشدار", "بخشداری"})
 _MOST_SECTION_WORDS = 4
 _PROVINCE_CUES = frozenset({"استان", "استانداری", "استاندار"})
 _AFGHAN_PROVINCE_CUES = frozenset({"ولایت", "والی"})
@@ -390,6 +391,12 @@ class Places:
             _spelled(word) for i, (_, _, word) in enumerate(self.tokens)
             if i and self.tokens[i - 1][2] in _ALL_CUES and self._previous_word(folded, i) is not None
             and g.place(_spelled(word)) is not None}
+        # «بخشدار آرین شهر»: a small town, the seat of a section; not «بخشدار مرکزی», the central one
+        licensed.update(
+            key for i, (_, _, word) in enumerate(self.tokens)
+            if i and self.tokens[i - 1][2] in _SECTION_OFFICE_CUES and self._previous_word(folded, i) is not None
+            for size in (2, 1) if (phrase := self._joined(folded, i, size)) and (key := spelling_key(phrase))
+            and g.place(key) is not None and not g.is_ambiguous(phrase))
         # … or sets apart as a name where a place goes, after a preposition («کالاهای ارسال‌شده به
         # «بم»»; not «پویش «بهار»», nor «تمام «محلات» خود را ترک کند»: its premises).
         licensed.update(_spelled(inside) for match in _GUILLEMETS.finditer(folded)
@@ -672,12 +679,19 @@ class Places:
         elif previous not in _BACK_DETERMINERS:
             return None
 
+        sentence_start = self.sentence_starts[bisect_right(self.sentence_starts, start) - 1] \
+            if self.sentence_starts and self.sentence_starts[0] <= start else 0
+
         def latest(*kinds: str) -> Mention | None:
-            for role in ("place", "office"):
-                found = [m for kind in kinds if (m := last.get((kind, role))) is not None]
-                if found:
-                    return max(found, key=lambda m: m.start)
-            return None
+            by_role = {role: max(found, key=lambda m: m.start) if (found := [
+                m for kind in kinds if (m := last.get((kind, role))) is not None]) else None
+                for role in ("place", "office")}
+            place, office = by_role["place"], by_role["office"]
+            if office is not None and office.start >= sentence_start and (place is None or place.start < office.start):
+                # «بخشدار آرین شهر … از زائران این شهر»: the office's town, named in the same
+                # sentence after any other, is the one meant.
+                return office
+            return place or office
 
         origin = self.tokens[i - 1][0] if previous in _BACK_DETERMINERS else start
         if word == "شهر":

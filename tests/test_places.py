@@ -1030,3 +1030,14 @@ def test_every_cue_word_set_holds_the_spelling_normalised_text_writes():
                     missing.setdefault(name, []).append((word, written))
     # (_EVENT_WORDS is read with ZWNJs taken out; «تیمهای» of _NO_EVENT_NAMES is read as written)
     assert {name: words for name, words in missing.items() if name not in ("_EVENT_WORDS", "_NO_EVENT_NAMES")} == {}
+
+
+def test_a_back_reference_after_an_office_named_in_its_sentence_is_that_office_s_town():
+    # corpus/fars-attribution-8, fars_8603130178: «بخشدار آرین شهر … از زائران این شهر» is Arian
+    # Shahr, a small town its section governor names, not Ferdows named before.
+    text = ("کاروان زیارتی فردوس اعزام شد. مسئول ستاد در شهرستان فردوس گفت: 1500 نفر اعزام شدند.\n"
+            "بخشدار آرین شهر نیز در مراسم اعزام 4 اتوبوس از زائران این شهر گفت: مراسم با شکوه برگزار شود.")
+    assert [(value, place) for value, place, *_ in _attributed(text)][-1] == (4, "آرین شهر")
+    # «بخشدار مرکزی» is the central section's governor: no «استان مرکزی».
+    assert [m.name for m in Places(normalize("بخشدار مرکزی بویراحمد گفت: 500 اصله نهال غرس شد."), [0]).places] \
+        == ["بویراحمد"]
