@@ -1041,3 +1041,15 @@ def test_a_back_reference_after_an_office_named_in_its_sentence_is_that_office_s
     # «بخشدار مرکزی» is the central section's governor: no «استان مرکزی».
     assert [m.name for m in Places(normalize("بخشدار مرکزی بویراحمد گفت: 500 اصله نهال غرس شد."), [0]).places] \
         == ["بویراحمد"]
+
+
+def test_pilgrims_are_counted_people_and_a_town_s_pilgrims_are_its():
+    # corpus/fars-attribution-4, fars_13970413000977: «بیش از ۵۹ هزار زائر» is a count of people;
+    # corpus/fars-attribution-5, fars_13911226001237: «زائران قزوینی», after the battlefields they
+    # visit, names whose the pupils counted next are.
+    assert [(f.value, f.category) for f in extract_facts(normalize("اعزام بیش از ۵۹ هزار زائر به مناطق عملیاتی"))] \
+        == [(59000, "people")]
+    text = ("برگزاری اردوها\nعباس برزگر اظهار کرد: معراج شهدای اهواز، دهلاویه، هویزه، اروندکنار، گمرک خرمشهر، طلائیه و شلمچه به "
+            "عنوان مناطق بازدید زائران قزوینی محسوب می‌شود.\n"
+            "وی با بیان اینکه بیش از 9 هزار نفر از این تعداد را دانش‌آموزان تشکیل می‌دادند، افزود: اردوها ادامه دارد.")
+    assert [(value, place) for value, place, *_ in _attributed(text)] == [(9000, "قزوین")]
