@@ -391,18 +391,20 @@ class Places:
             _spelled(word) for i, (_, _, word) in enumerate(self.tokens)
             if i and self.tokens[i - 1][2] in _ALL_CUES and self._previous_word(folded, i) is not None
             and g.place(_spelled(word)) is not None}
-        # «بخشدار آرین شهر»: a small town, the seat of a section; not «بخشدار مرکزی», the central one
-        licensed.update(
-            key for i, (_, _, word) in enumerate(self.tokens)
-            if i and self.tokens[i - 1][2] in _SECTION_OFFICE_CUES and self._previous_word(folded, i) is not None
-            for size in (2, 1) if (phrase := self._joined(folded, i, size)) and (key := spelling_key(phrase))
-            and g.place(key) is not None and not g.is_ambiguous(phrase))
         # … or sets apart as a name where a place goes, after a preposition («کالاهای ارسال‌شده به
         # «بم»»; not «پویش «بهار»», nor «تمام «محلات» خود را ترک کند»: its premises).
         licensed.update(_spelled(inside) for match in _GUILLEMETS.finditer(folded)
                         if g.place(_spelled(inside := match.group(1).strip(" " + ZWNJ))) is not None
                         and set(_WORD.findall(folded, max(0, match.start() - 30), match.start())[-1:])
                         & _PREPOSITIONS)
+        # … or names after its section governor, the town he sits in («بخشدار آرین شهر»), unless a
+        # word («بخشدار مرکزی»: the central section's)
+        for i in range(1, len(self.tokens)):
+            if self.tokens[i - 1][2] in _SECTION_OFFICE_CUES and self._previous_word(folded, i) is not None:
+                for size in (2, 1):
+                    phrase = self._joined(folded, i, size)
+                    if phrase and g.place(spelling_key(phrase)) is not None and not g.is_ambiguous(phrase):
+                        licensed.add(spelling_key(phrase))
         sections_named = self._sections_named(folded)
         last: dict[tuple[str, str], Mention] = {}  # the last mention of each kind and role, for back-references
         disproved: set[str] = set()  # «towns» the text has shown to be words
@@ -679,14 +681,14 @@ class Places:
         elif previous not in _BACK_DETERMINERS:
             return None
 
-        sentence_start = self.sentence_starts[bisect_right(self.sentence_starts, start) - 1] \
-            if self.sentence_starts and self.sentence_starts[0] <= start else 0
+        sentence_start, _ = self._sentence_of(start)
+
+        def latest_as(role: str, kinds: tuple[str, ...]) -> Mention | None:
+            found = [m for kind in kinds if (m := last.get((kind, role))) is not None]
+            return max(found, key=lambda m: m.start) if found else None
 
         def latest(*kinds: str) -> Mention | None:
-            by_role = {role: max(found, key=lambda m: m.start) if (found := [
-                m for kind in kinds if (m := last.get((kind, role))) is not None]) else None
-                for role in ("place", "office")}
-            place, office = by_role["place"], by_role["office"]
+            place, office = latest_as("place", kinds), latest_as("office", kinds)
             if office is not None and office.start >= sentence_start and (place is None or place.start < office.start):
                 # «بخشدار آرین شهر … از زائران این شهر»: the office's town, named in the same
                 # sentence after any other, is the one meant.
