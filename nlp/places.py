@@ -953,15 +953,12 @@ class Places:
         between = quoted.group(1).split() if quoted else []
         if quoted and not any(_is_stop(word) and word != "و" for word in between) \
                 and (len(between) < 3 or between[1] == "و"):
-            title = " ".join(quoted.group(2).split())
-            name = _programme_name(f"{trigger} {title}" if trigger in _TITLE_KEEPS else title)
-            return Mention(start, quoted.end(), name, "programme") if name else None
+            return _titled(trigger, " ".join(quoted.group(2).split()), start, quoted.end())
         following = self.tokens[i + 1][2] if i + 1 < len(self.tokens) else ""
         for title in self._titles.get(following, ()):
             size = len(title.split())
             if self._joined(folded, i + 1, size) == title:
-                name = _programme_name(f"{trigger} {title}" if trigger in _TITLE_KEEPS else title)
-                return Mention(start, self.tokens[i + size][1], name, "programme") if name else None
+                return _titled(trigger, title, start, self.tokens[i + size][1])
         g = gazetteer()
         taken: list[str] = []
         last_end = end
@@ -1067,9 +1064,7 @@ class Places:
             return None
         before = _WORD.findall(folded[max(0, match.start() - 30):match.start()])
         if before and before[-1] in _QUOTE_TRIGGERS:
-            title = " ".join(inside)
-            name = _programme_name(f"{before[-1]} {title}" if before[-1] in _TITLE_KEEPS else title)
-            return Mention(match.start(), match.end(), name, "programme") if name else None
+            return _titled(before[-1], " ".join(inside), match.start(), match.end())
         return None
 
     # --- districts ---------------------------------------------------------------------
@@ -1597,15 +1592,16 @@ _ITEM_JOIN = re.compile(r"[ \u200c]و[ \u200c]+(?:" + "|".join(sorted(_PROGRAMME
 
 
 _NETWORK_TRIGGERS = frozenset({"ستاد"})
-# Gatherings: programmes where the text names them twice (`Places._as_event`),
-_GATHERINGS = {"همایش": 2, "کنگره": 3}  # and the fewest words, the gathering's word included
+# Gatherings, programmes where the text names them twice (`Places._as_event`): the fewest
+# words of their names, the gathering's word included.
+_GATHERINGS = {"همایش": 2, "کنگره": 3}
 # A camp or a contest: its name follows the words of its kind (`Places._event`).
 _NO_EVENT_NAMES = frozenset({"تیم", "آمادگی", "آماده\u200cسازی", "انتخابی", "تدارکاتی", "تیمهای", "تیم\u200cهای"})
-_EVENT_WORDS = frozenset({"اردو", "اردوی", "اردوهای", "اردوها", "مسابقه", "مسابقهی", "مسابقات"})
+_EVENT_WORDS = frozenset({"اردو", "اردوی", "اردوهای", "اردوها", "مسابقه", "مسابقهی", "مسابقات"})  # (ZWNJ taken out)
 # A sport's contest, league or cup is a match report's, no programme's («مسابقات والیبال جام رمضان»).
 _SPORTS = frozenset({"لیگ", "جام", "فوتبال", "فوتسال", "والیبال", "بسکتبال", "هندبال", "کشتی", "ووشو", "کاراته",
                      "تکواندو", "جودو", "شنا", "دوومیدانی", "تنیس", "بدمینتون", "قهرمانی", "المپیک", "آسیایی",
-                     "جهانی", "طناب‌زنی", "دوچرخه‌سواری", "اتومبیلرانی", "کشورهای", "کشور‌های", "بوکس", "وزنه‌برداری"})  # (ZWNJ taken out)
+                     "جهانی", "طناب‌زنی", "دوچرخه‌سواری", "اتومبیلرانی", "کشورهای", "کشور‌های", "بوکس", "وزنه‌برداری"})
 
 
 @lru_cache(maxsize=1 << 14)
@@ -1626,6 +1622,13 @@ def _trigger_before(word: str | None) -> bool:
 # sentences are shorter; a hostile one of a whole page (no full stop in 80,000 characters)
 # would make every fact read all of it, the square of the page.
 SENTENCE_WINDOW = 1500
+
+
+def _titled(trigger: str, title: str, start: int, end: int) -> Mention | None:
+    """The programme a title names after its word: the title alone, or with the word where the
+    name keeps it («سامانه «سپند»»)."""
+    name = _programme_name(f"{trigger} {title}" if trigger in _TITLE_KEEPS else title)
+    return Mention(start, end, name, "programme") if name else None
 
 
 def _window(sentence_start: int, sentence_end: int, number_start: int) -> tuple[int, int]:
