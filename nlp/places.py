@@ -92,14 +92,19 @@ _OFFICE_SCAN_WORDS = 8
 _ROAD_WORDS = frozenset({"جاده", "محور", "راه", "قطار", "خط", "راه\u200cآهن", "راه\u200cاهن", "آزادراه", "بزرگراه", "اتوبان", "مسیر"})
 _AND = re.compile(r"[ \u200c]+و[ \u200c]+")
 _MOST_TOGETHER = 12
+# The most adjectives and «و» a bare «استان» is looked back over for the plural they describe.
+_DESCRIBING_WORDS = 3
 _LISTED_COUNTIES = 2
 # A number and what it counts, then «در» before a place: «260 مدرسه راهنمایی و دبیرستان در »
-_NUMBER_IN_X = re.compile(r"[0-9۰-۹][0-9۰-۹٬,.]*(?:[ \u200c]+[^\s\d۰-۹،,:.؛]+){1,5}[ \u200c]+در[ \u200c]+")
+_NUMBER_IN_X = re.compile(r"(?:[0-9۰-۹][0-9۰-۹٬,.]*|[^\W\d]+)(?:[ \u200c]+[^\s\d۰-۹،,:.؛]+){1,5}[ \u200c]+در[ \u200c]+")
 _CLAUSE_BREAK = re.compile(r"[،,]|(?<![\w\u200c])(?:که|و)(?![\w\u200c])")
 # «در جنوب کرمان»: a region of the place, which a place the text names in it is more precise than.
 _COMPASS = frozenset({"جنوب", "شمال", "شرق", "غرب", "جنوب\u200cشرق", "جنوب\u200cغرب", "شمال\u200cشرق",
                       "شمال\u200cغرب", "جنوبشرق", "جنوبغرب", "شمالشرق", "شمالغرب"})
 _JOINED = re.compile(r"[ \u200c]*(?:[،,]|[،,]?[ \u200c]*و)[ \u200c]*")
+# Places listed with one word between commas that names no place the data knows («در قزوین، البرز،
+# آبیک و تاکستان»: Qazvin's county Alborz, a province's name as written): still one list.
+_LISTED_WITH = re.compile(r"[ \u200c]*[،,][ \u200c]*[^\W\d][\w\u200c]*[ \u200c]*(?:[،,]|[،,]?[ \u200c]*و)[ \u200c]*")
 _LIST_ITEM_START = re.compile(r"(?:[،,]|\sو)[ \u200c]*$")
 _ROAD_DASH = re.compile(r"[ \u200c]*[-ـ–—][ \u200c]*")
 # Back-references («این شهر», «این استان», a bare «استان»): a mention of the place last named.
@@ -294,6 +299,15 @@ def _of_a_plural(word: str | None) -> bool:
             word.endswith("ان") and singular_word(word) != word)):
         return True
     return "PL" in word_tags(word)
+
+
+def _describes(word: str | None) -> bool:
+    """«داخلی», «جنوبی», «فعال»: an adjective after a noun; a relational «-ی» word that hazm's list
+    does not tag a noun."""
+    if not word:
+        return False
+    tags = word_tags(word)
+    return ("AJ" in tags and "N" not in tags) or (word.endswith("ی") and "N" not in tags and len(word) > 3)
 
 
 def _is_stop(word: str) -> bool:
@@ -660,6 +674,19 @@ class Places:
                 return None
         return None
 
+    def _plural_described(self, folded: str, i: int) -> bool:
+        """«گردشگران داخلی و خارجی استان»: a plural and the adjectives that describe it before
+        token i; «of the province» follows them as it follows a plural alone («دشت‌های استان»)."""
+        if not _describes(self._previous_word(folded, i)):
+            return False
+        for k in range(i - 1, max(0, i - 1 - _DESCRIBING_WORDS), -1):
+            word = self._previous_word(folded, k)
+            if _of_a_plural(word):
+                return True
+            if word != "و" and not _describes(word):
+                return False
+        return False
+
     def _back_reference(self, folded: str, i: int, last: dict[tuple[str, str], Mention]) -> Mention | None:
         """«این شهر», «این شهرستان», «این استان», «این منطقه» and a bare «استان» (no name after
         it): a mention of the city, county, province or district last named as a place of the
@@ -672,7 +699,8 @@ class Places:
         following = self.tokens[i + 1][2] if i + 1 < len(self.tokens) else ""
         g = gazetteer()
         if word == "استان":
-            if following in ("ها", "های") or not (previous in _BARE_PROVINCE_BEFORE or _of_a_plural(previous)):
+            if following in ("ها", "های") or not (previous in _BARE_PROVINCE_BEFORE or _of_a_plural(previous)
+                                                    or self._plural_described(folded, i)):
                 # «استان ها» are provinces; «… بنابراین استان باید …» is the province's government.
                 return None
             if previous not in _BACK_DETERMINERS and (
@@ -1309,9 +1337,16 @@ class Places:
         if after is None or not before:
             return None
         between = self.text[number_start:after.start]
-        if not _NUMBER_IN_X.fullmatch(between) or not _CLAUSE_BREAK.search(self.text, before[-1].end, number_start):
+        if not _NUMBER_IN_X.fullmatch(between) or not (
+                _CLAUSE_BREAK.search(self.text, before[-1].end, number_start) or self._ends_a_name(before[-1])):
             return None
         return after
+
+    def _ends_a_name(self, place: Mention) -> bool:
+        """«جشنواره تئاتر استان اردبیل با حضور شش گروه نمایشی در اردبیل»: a place right after a
+        programme's name says whose the programme is, not where its numbers are."""
+        at = bisect_right(self.programme_starts, place.start)
+        return at > 0 and _GAP.fullmatch(self.text, self.programmes[at - 1].end, place.start) is not None
 
     def _holders(self, sentence_start: int, sentence_end: int) -> list[Mention]:
         """The places a sentence names that may hold places named together: its own, and those of
@@ -1327,9 +1362,9 @@ class Places:
         one chosen."""
         chosen, first, last = mentions[at], at, at
         # (a dozen either side: a hostile list of thousands must not be walked for each fact)
-        while first > max(0, at - _MOST_TOGETHER) and _JOINED.fullmatch(self.text, mentions[first - 1].end, mentions[first].start):
+        while first > max(0, at - _MOST_TOGETHER) and _listed_together(self.text, mentions[first - 1], mentions[first]):
             first -= 1
-        while last + 1 < min(len(mentions), at + _MOST_TOGETHER) and _JOINED.fullmatch(self.text, mentions[last].end, mentions[last + 1].start):
+        while last + 1 < min(len(mentions), at + _MOST_TOGETHER) and _listed_together(self.text, mentions[last], mentions[last + 1]):
             last += 1
         group = {m.name for m in mentions[first:last + 1]}
         if len(group) < 2 or any(m.kind not in ("city", "county") for m in mentions[first:last + 1]):
@@ -1636,6 +1671,10 @@ def _window(sentence_start: int, sentence_end: int, number_start: int) -> tuple[
     if sentence_end - sentence_start <= 2 * SENTENCE_WINDOW:
         return sentence_start, sentence_end
     return max(sentence_start, number_start - SENTENCE_WINDOW), min(sentence_end, number_start + SENTENCE_WINDOW)
+
+
+def _listed_together(text: str, one: Mention, other: Mention) -> bool:
+    return bool(_JOINED.fullmatch(text, one.end, other.start) or _LISTED_WITH.fullmatch(text, one.end, other.start))
 
 
 def _province_holding(names) -> str | None:

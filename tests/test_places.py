@@ -1053,3 +1053,39 @@ def test_pilgrims_are_counted_people_and_a_town_s_pilgrims_are_its():
             "عنوان مناطق بازدید زائران قزوینی محسوب می‌شود.\n"
             "وی با بیان اینکه بیش از 9 هزار نفر از این تعداد را دانش‌آموزان تشکیل می‌دادند، افزود: اردوها ادامه دارد.")
     assert [(value, place) for value, place, *_ in _attributed(text)] == [(9000, "قزوین")]
+
+
+def test_places_listed_with_an_unknown_word_between_commas_are_still_one_list():
+    # corpus/fars-attribution-5, fars_13950123000758: «در قزوین، البرز، آبیک و تاکستان» (Alborz,
+    # Qazvin's county, written as the province that is also a word) is courses across the
+    # province's towns: the province's, not Qazvin's alone.
+    text = normalize("دبیر هیئت ورزش‌های همگانی استان قزوین عنوان کرد: طی سال گذشته تعداد 9 دوره آمادگی جسمانی "
+                     "در بخش آقایان و بانوان در قزوین، البرز، آبیک و تاکستان برگزار شد.")
+    assert [(f.value, f.municipality) for f in extract_facts(text)] == [(9, "استان قزوین")]
+    # Two towns with a word that is no place between them and no list after: not joined.
+    alone = normalize("در قزوین، امروز، 9 دوره برگزار شد.")
+    assert [f.municipality for f in extract_facts(alone)] == ["قزوین"]
+
+
+def test_a_bare_province_after_a_plural_and_its_adjectives_is_the_province():
+    # corpus/fars-attribution-7, fars_8312290032: «گردشگران داخلی و خارجی استان» are the province's
+    # tourists, as «گردشگران استان» would be.
+    text = ("آموزش برای استقبال از گردشگران یزد\n"
+            "همچنین در خصوص راهنمایی گردشگران داخلی و خارجی استان، این سازمان دوره‌های آموزشی را با شرکت "
+            "بیش از 450 نفر برگزار کرد.")
+    assert [(value, place) for value, place, *_ in _attributed(text)] == [(450, "استان یزد")]
+    # A noun before «استان» is no adjective of a plural: «سازمان بهزیستی استان» stays the city.
+    other = ("جشنواره قرآن در بیرجند\nدر پایان از 30 نفر از برترین‌های سازمان بهزیستی استان تقدیر شد.")
+    assert [(value, place) for value, place, *_ in _attributed(other)] == [(30, "بیرجند")]
+
+
+def test_a_place_after_a_festival_s_name_yields_to_where_the_festival_is_held():
+    # corpus/fars-attribution-8, fars_8808201649: «جشنواره تئاتر استان اردبیل با حضور شش گروه
+    # نمایشی در اردبیل»: the province names whose festival it is; the groups are in the city.
+    text = normalize("خبرگزاری فارس: هفدهمین جشنواره تئاتر استان اردبیل با حضور شش گروه نمایشی در اردبیل آغاز شد.")
+    assert [(f.value, f.municipality) for f in extract_facts(text)] == [(6, "اردبیل")]
+    # A number written as a word, after its clause's «و», is also the place after it:
+    # «… کردستان، مهاباد و لرستان و دو واحد پلی‌استراین در عسلویه» (fars-news-3.json #67).
+    units = normalize("مدیرعامل شرکت ملی پتروشیمی افزود: سه واحد پلی اتلین کردستان، مهاباد و لرستان و دو واحد "
+                      "پلی‌استراین در عسلویه امسال به بهره‌برداری می‌رسد.")
+    assert [(f.value, f.municipality) for f in extract_facts(units)][-1] == (2, "عسلویه")
