@@ -1410,6 +1410,12 @@ class Places:
                 return county
         return mention.name
 
+    def _agency_speaks_of(self, sentence_start: int, sentence_end: int, number_start: int) -> bool:
+        """Whether what the speaker says names a standing agency: after the speaker's colon, or
+        after the number where no colon stands before it (before it is the speaker's title)."""
+        colon = _last_before(self.colons, sentence_start, number_start)
+        return bool(_AGENCY.search(self.text, colon if colon >= 0 else number_start, sentence_end))
+
     def _clauses(self, sentence_start: int, sentence_end: int) -> list[tuple[int, int]]:
         """The sentence's clauses between commas, with whether each states a number; read once
         per sentence, so a list of n items costs n, not n² over its facts."""
@@ -1494,7 +1500,8 @@ class Places:
         previous_start, _ = self._sentence_of(max(0, sentence_start - 1))
         if previous_start < sentence_start and category != "duration" \
                 and not self.text.startswith("*", sentence_start) \
-                and not _NEW_TOPIC.search(self.text, sentence_start, min(sentence_end, sentence_start + 60)):
+                and not _NEW_TOPIC.search(self.text, sentence_start, min(sentence_end, sentence_start + 60)) \
+                and not self._agency_speaks_of(sentence_start, sentence_end, number_start):
             # (nor does a subheading, «*آزادسازی و تملک اراضی … / بهره‌برداری از ۱۰ کیلومتر …»: it
             # opens a section of its own)
             # (a length of time the sentence names by itself, «طی این شش سال», «مربوط به ۶۰ سال
@@ -1620,6 +1627,12 @@ _MEETING_OF = re.compile(r"(?<![0-9۰-۹][ \u200c])(?<![0-9۰-۹])(?:^|(?<=[\s\u
 
 # A sentence that says it turns to something else takes no programme from the one before it
 # («وی در پایان همچنین از ساخت گلدسته … خبر داد»; «علاوه بر این»: FACTS.md rulings).
+# A standing agency doing the work, named in what the speaker says («بالغ بر 40 پایگاه هلال‌احمر»,
+# «گزارش کارشناسان بنیاد مسکن»): the number is that agency's business, not the programme the
+# sentence before named (FACTS.md rulings, «What is not a programme»).
+# An agency's word counts before its name, not as a common noun («یک سازمان خدماتی», «ورود به دانشگاه را»).
+_AGENCY = re.compile(r"(?<![\w\u200c])(?<!یک )(?<!این )(?<!به )(?:(?:هلال[ \u200c]*احمر|بهزیستی|فرمانداری|استانداری|بخشداری)"
+                     r"(?![\w\u200c])|(?:سازمان|بنیاد|اداره|کمیته|وزارت|دانشگاه)[ \u200c]+(?!را|که|و|از|در|به|با)[^\W\d]{3,})")
 _NEW_TOPIC = re.compile(r"(?<![\w\u200c])(?:در پایان|علاوه بر این|از سوی دیگر|در بخش دیگری|همچنین)(?![\w\u200c])")
 # The slash between two headlines of a title, not the one of a decimal («5/1 کیلومتر»).
 _HEADLINE_CUT = re.compile(r"(?<![0-9۰-۹])/|/(?![0-9۰-۹])")

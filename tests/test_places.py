@@ -1089,3 +1089,18 @@ def test_a_place_after_a_festival_s_name_yields_to_where_the_festival_is_held():
     units = normalize("مدیرعامل شرکت ملی پتروشیمی افزود: سه واحد پلی اتلین کردستان، مهاباد و لرستان و دو واحد "
                       "پلی‌استراین در عسلویه امسال به بهره‌برداری می‌رسد.")
     assert [(f.value, f.municipality) for f in extract_facts(units)][-1] == (2, "عسلویه")
+
+
+def test_an_agency_named_in_what_is_said_keeps_the_programme_before_off_the_number():
+    # corpus/fars-attribution-3, fars_13930914000163: the sentence after «… جشنواره باران غدیر،
+    # سوگواره هلال سرخ و …» counts the Red Crescent's own bases: the agency's business, no festival's.
+    text = ("مدیرعامل جمعیت هلال‌احمر استان قم خاطرنشان کرد: امسال چهار برنامه فرهنگی به اجرا درآوردیم که می‌توان "
+            "از جمله آن‌ها به برگزاری جشنواره باران غدیر، سوگواره هلال سرخ و … اشاره کرد.\n"
+            "وی افزود: بالغ بر 40 پایگاه هلال‌احمر در استان داریم.")
+    assert [(value, programme) for value, _, _, programme in _attributed(text)] == [(40, None)]
+    # Without the agency the sentence next to the programme's still carries it (FACTS.md, «Reach»),
+    # and an agency's word as a common noun («یک سازمان خدماتی») names none.
+    plain = text.replace("بالغ بر 40 پایگاه هلال‌احمر در استان داریم", "بالغ بر 40 اثر به دبیرخانه رسید")
+    assert [(value, programme) for value, _, _, programme in _attributed(plain)][-1] == (40, "سوگواره هلال سرخ")
+    common = plain.replace("وی افزود:", "وی افزود: با تبدیل شهرداری از یک سازمان خدماتی به نهادی اجتماعی")
+    assert [(value, programme) for value, _, _, programme in _attributed(common)][-1] == (40, "سوگواره هلال سرخ")
