@@ -1625,14 +1625,14 @@ def _named_before(found: list[Mention]) -> list[Mention]:
 _MEETING_OF = re.compile(r"(?<![0-9۰-۹][ \u200c])(?<![0-9۰-۹])(?:^|(?<=[\s\u200c]))(?:جلسه|نشست|جلسات)[ \u200c]+$")
 
 
-# A sentence that says it turns to something else takes no programme from the one before it
-# («وی در پایان همچنین از ساخت گلدسته … خبر داد»; «علاوه بر این»: FACTS.md rulings).
 # A standing agency doing the work, named in what the speaker says («بالغ بر 40 پایگاه هلال‌احمر»,
 # «گزارش کارشناسان بنیاد مسکن»): the number is that agency's business, not the programme the
 # sentence before named (FACTS.md rulings, «What is not a programme»).
 # An agency's word counts before its name, not as a common noun («یک سازمان خدماتی», «ورود به دانشگاه را»).
 _AGENCY = re.compile(r"(?<![\w\u200c])(?<!یک )(?<!این )(?<!به )(?:(?:هلال[ \u200c]*احمر|بهزیستی|فرمانداری|استانداری|بخشداری)"
                      r"(?![\w\u200c])|(?:سازمان|بنیاد|اداره|کمیته|وزارت|دانشگاه)[ \u200c]+(?!را|که|و|از|در|به|با)[^\W\d]{3,})")
+# A sentence that says it turns to something else takes no programme from the one before it
+# («وی در پایان همچنین از ساخت گلدسته … خبر داد»; «علاوه بر این»: FACTS.md rulings).
 _NEW_TOPIC = re.compile(r"(?<![\w\u200c])(?:در پایان|علاوه بر این|از سوی دیگر|در بخش دیگری|همچنین)(?![\w\u200c])")
 # The slash between two headlines of a title, not the one of a decimal («5/1 کیلومتر»).
 _HEADLINE_CUT = re.compile(r"(?<![0-9۰-۹])/|/(?![0-9۰-۹])")
