@@ -842,7 +842,7 @@ class Places:
                 same_word[word] = mention
                 taken_until = mention.end
         found = self._named_again(folded, found)
-        found = [m for m in _named_before(self._terms(folded, self._without_word(folded, found)))
+        found = [m for m in _named_before(self._terms(folded, self._without_word(folded, found)), folded.find("\n"))
                  if not _is_list_label(folded, m) and not _paired_with_a_body(folded, m)
                  and not _NOT_IN_IT.match(folded, m.end) and not (m.name not in _listed_names() and _MEETING_OF.search(folded, max(0, m.start - 30), m.start))]
         starts, ends = [m.start for m in found], [m.end for m in found]
@@ -1572,7 +1572,7 @@ _NOT_IN_IT = re.compile(r"(?:[ \u200c]+[^\W\d][\w\u200c]*){0,2}[ \u200c]+(?:نی
                         r"(?![\w\u200c])")
 
 
-def _named_before(found: list[Mention]) -> list[Mention]:
+def _named_before(found: list[Mention], title_end: int) -> list[Mention]:
     """A name that begins with a programme the text named before, or is that programme after
     its word, is that programme («جشنواره مشترک «سیب و عناب»», then «نمایشگاه سیب و عناب بحث
     سوغاتی‌ها»): the words after it ran on past its end. Named first in full, the name is the
@@ -1609,6 +1609,26 @@ def _named_before(found: list[Mention]) -> list[Mention]:
         full = less_one.get(name)
         if full is not None and name not in shorter and first[full] < first[name]:
             shorter[name] = full
+    # «جشنواره تئاتر», then «جشنواره سنتی آیینی تئاتر»: the same word first and last, and the
+    # shorter name's words in order in the longer one: one programme, under the name the body
+    # gives first (a title shortens: «نمایشگاه تخصصی فرش ماشینی» heads «… صنعت فرش ماشینی»).
+    in_body: dict[str, int] = {}
+    for m in found:
+        rank = m.start if m.start > title_end else m.start + (1 << 40)
+        in_body[m.name] = min(rank, in_body.get(m.name, rank))
+    by_ends: dict[tuple[str, str], list[str]] = {}
+    for name in first:
+        words_ = name.split()
+        if len(words_) >= 2:
+            by_ends.setdefault((words_[0], words_[-1]), []).append(name)
+    for group in by_ends.values():
+        group = group[:_MOST_COMPARED_NAMES]  # (a hostile page of many names stays linear)
+        for one in group:
+            for other in group:
+                if len(one.split()) < len(other.split()) and _in_order(one.split(), other.split()):
+                    earlier, later = (one, other) if in_body[one] < in_body[other] else (other, one)
+                    if earlier not in shorter:
+                        shorter.setdefault(later, earlier)
     renamed = []
     for m in found:
         name, seen = m.name, set()
@@ -1617,6 +1637,15 @@ def _named_before(found: list[Mention]) -> list[Mention]:
             name = shorter[name]
         renamed.append(m if name == m.name else Mention(m.start, m.end, name, m.kind, m.role, m.bare))
     return renamed
+
+
+_MOST_COMPARED_NAMES = 8
+
+
+def _in_order(words_: list[str], within: list[str]) -> bool:
+    """Whether every word of `words_` stands in `within`, in the same order."""
+    rest = iter(within)
+    return all(word in rest for word in words_)
 
 
 # «در جلسه ستاد فرهنگی، اجتماعی … استان»: the meeting where a number was said is no programme

@@ -1104,3 +1104,19 @@ def test_an_agency_named_in_what_is_said_keeps_the_programme_before_off_the_numb
     assert [(value, programme) for value, _, _, programme in _attributed(plain)][-1] == (40, "سوگواره هلال سرخ")
     common = plain.replace("وی افزود:", "وی افزود: با تبدیل شهرداری از یک سازمان خدماتی به نهادی اجتماعی")
     assert [(value, programme) for value, _, _, programme in _attributed(common)][-1] == (40, "سوگواره هلال سرخ")
+
+
+def test_a_name_whose_words_stand_in_order_in_another_s_is_one_programme_named_as_the_body_first_does():
+    # corpus/fars-attribution-8, fars_8808201649: «جشنواره تئاتر استان اردبیل», later «جشنواره سنتی
+    # آیینی تئاتر استان»: the same festival, under the name the body gave first.
+    text = normalize("جشنواره تئاتر در اردبیل آغاز شد\nهفدهمین جشنواره تئاتر استان اردبیل با حضور شش گروه نمایشی "
+                     "در اردبیل آغاز شد. مدیرکل از برگزاری موفق جشنواره سنتی آیینی تئاتر استان خبر داد و افزود: در "
+                     "این جشنواره 11 اثر به دبیرخانه ارسال شده بود.")
+    assert {f.programme for f in extract_facts(text)} == {"جشنواره تئاتر"}
+    # corpus/fars-attribution-8, fars_13930824001490: a title shortens; the body's full name is the name.
+    carpet = normalize("نمایشگاه تخصصی فرش ماشینی در اصفهان برگزار می‌شود\nنمایشگاه تخصصی صنعت فرش ماشینی در "
+                       "محل دائمی نمایشگاه‌ها برگزار می‌شود. در این نمایشگاه 42 شرکت تولیدکننده حضور دارند.")
+    assert [f.programme for f in extract_facts(carpet)] == ["نمایشگاه تخصصی صنعت فرش ماشینی"]
+    # A name that ends in another word is another programme.
+    two = normalize("در جشنواره ملی تئاتر 11 اثر اجرا شد. در جشنواره تئاتر کودک 6 اثر اجرا شد.")
+    assert [f.programme for f in extract_facts(two)] == ["جشنواره ملی تئاتر", "جشنواره تئاتر کودک"]
