@@ -1236,6 +1236,9 @@ class Places:
             if at > 0 and self.strong[at - 1].start >= body_start:
                 if nation > self.strong[at - 1].start:
                     return None, ""
+                office = self._office_over(self.strong[at - 1], sentence_start, sentence_end, number_start)
+                if office is not None:
+                    return office.name, "sentence"
                 listing = self._province_of_a_list(self.strong[at - 1])
                 if listing:
                     return listing, "earlier"
@@ -1263,6 +1266,19 @@ class Places:
         if self.datelines:
             return self.datelines[0].name, "earlier"
         return None, ""
+
+    def _office_over(self, earlier: Mention, sentence_start: int, sentence_end: int,
+                     number_start: int) -> Mention | None:
+        """A county office of the speaker, where the sentence names no place but the office's, in the
+        province named before («رئیس کمیته امداد شهرستان چگنی ادامه داد: … 500 هزار ریال» after «استان
+        لرستان»): the county is the office's own territory, more precise than its province. (A
+        provincial office over a town named before is not: the director-general speaks for the
+        province of the town's numbers.)"""
+        offices = [m for m in self._between(self.weak_starts, self.weak, sentence_start, sentence_end)
+                   if m.start < number_start and m.kind == "county"]
+        if len(offices) != 1 or earlier.kind != "province":
+            return None
+        return offices[0] if gazetteer().province_of(offices[0].name) == earlier.name else None
 
     def _country_named(self, sentence_start: int, sentence_end: int, number_start: int, body_start: int) -> int:
         """Where the text names the whole country for the number, else -1: in its sentence (before

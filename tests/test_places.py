@@ -1120,3 +1120,18 @@ def test_a_name_whose_words_stand_in_order_in_another_s_is_one_programme_named_a
     # A name that ends in another word is another programme.
     two = normalize("در جشنواره ملی تئاتر 11 اثر اجرا شد. در جشنواره تئاتر کودک 6 اثر اجرا شد.")
     assert [f.programme for f in extract_facts(two)] == ["جشنواره ملی تئاتر", "جشنواره تئاتر کودک"]
+
+
+def test_a_county_office_in_the_sentence_is_more_precise_than_its_province_named_before():
+    # fars-news-4.json #65 (a roundup): the county's court fines the hoarder, after the province's
+    # director-general spoke: Faruj's number, not North Khorasan's.
+    text = ("کشف کالای احتکار شده\n**احتکار رب در خراسان شمالی\n"
+            "مدیرکل تعزیرات حکومتی استان خراسان شمالی گفت: انبار مذکور پلمپ و گزارش تخلف به تعزیرات ارجاع شد. "
+            "شعبه تعزیرات حکومتی شهرستان فاروج پس از رسیدگی پرونده، متهم را به پرداخت ۵۵۹ میلیون ریال جزای نقدی "
+            "محکوم کرد.")
+    assert [(value, place) for value, place, *_ in _attributed(text)] == [(559000000, "فاروج")]
+    # A provincial office over a town named before is not: its director-general speaks for the
+    # province, and the town is where the number is.
+    town = text.replace("در خراسان شمالی", "در بجنورد").replace("شعبه تعزیرات حکومتی شهرستان فاروج",
+                                                                "مدیرکل تعزیرات حکومتی استان خراسان شمالی")
+    assert [(value, place) for value, place, *_ in _attributed(town)] == [(559000000, "بجنورد")]
