@@ -1675,7 +1675,7 @@ _MEETING_OF = re.compile(r"(?<![0-9۰-۹][ \u200c])(?<![0-9۰-۹])(?:^|(?<=[\s\u
 # sentence before named (FACTS.md rulings, «What is not a programme»).
 # An agency's word counts before its name, not as a common noun («یک سازمان خدماتی», «ورود به دانشگاه را»).
 _AGENCY = re.compile(r"(?<![\w\u200c])(?<!یک )(?<!این )(?<!به )(?:(?:هلال[ \u200c]*احمر|بهزیستی|فرمانداری|استانداری|بخشداری)"
-                     r"(?![\w\u200c])|(?:سازمان|بنیاد|اداره|کمیته|وزارت|دانشگاه)[ \u200c]+(?!را|که|و|از|در|به|با)[^\W\d]{3,})")
+                     r"(?![\w\u200c])|(?:سازمان|بنیاد|اداره|کمیته|وزارت|دانشگاه)[ \u200c]+(?!(?:را|که|و|از|در|به|با)(?![\w\u200c]))[^\W\d]{3,})")
 # A sentence that says it turns to something else takes no programme from the one before it
 # («وی در پایان همچنین از ساخت گلدسته … خبر داد»; «علاوه بر این»: FACTS.md rulings).
 _NEW_TOPIC = re.compile(r"(?<![\w\u200c])(?:در پایان|علاوه بر این|از سوی دیگر|در بخش دیگری|همچنین)(?![\w\u200c])")
