@@ -32,6 +32,14 @@ _fold = folding(ARABIC_LETTERS)  # same length as the input, so match offsets st
 _GREGORIAN_MONTHS = {m.lower(): i for i, m in enumerate(
     "January February March April May June July August September October November December".split(), 1)}
 _GREGORIAN_MONTHS.update({m[:3].lower(): i for m, i in list(_GREGORIAN_MONTHS.items())})
+# Gregorian months in Persian script: as Iranian pages spell them, then as Dari pages do
+# («۲۵ نومبر», «۱۵ اگست ۲۰۲۱»).
+_PERSIAN_GREGORIAN_MONTHS = {
+    "ژانویه": 1, "فوریه": 2, "مارس": 3, "آوریل": 4, "مه": 5, "ژوئن": 6, "ژوئیه": 7, "ژوییه": 7,
+    "اوت": 8, "آگوست": 8, "سپتامبر": 9, "اکتبر": 10, "نوامبر": 11, "دسامبر": 12,
+    "جنوری": 1, "فبروری": 2, "مارچ": 3, "اپریل": 4, "می": 5, "جون": 6, "جولای": 7, "اگست": 8,
+    "آگست": 8, "سپتمبر": 9, "اکتوبر": 10, "نومبر": 11, "دسمبر": 12,
+}
 # Egyptian/Gulf names and the Levantine (Syriac) ones; Lebanese pages print both, «نيسان / أبريل».
 _ARABIC_MONTHS = {
     "يناير": 1, "فبراير": 2, "مارس": 3, "أبريل": 4, "ابريل": 4, "إبريل": 4, "مايو": 5,
@@ -47,9 +55,11 @@ _ARABIC_MONTH_NUMBERS = {_fold(name): number for name, number in _ARABIC_MONTHS.
 _arabic = "|".join(sorted((re.escape(_fold(m)) for m in _ARABIC_MONTHS), key=len, reverse=True))
 _solar = "|".join(sorted(map(re.escape, _SOLAR_MONTHS), key=len, reverse=True))
 _hijri = "|".join(sorted(map(re.escape, _HIJRI_MONTHS), key=len, reverse=True))
+_persian_gregorian = "|".join(sorted(map(re.escape, _PERSIAN_GREGORIAN_MONTHS), key=len, reverse=True))
 _PATTERNS = [
     ("solar_dmy", re.compile(rf"(?<!{_D})({_D}{{1,2}})\s*(?:ام\s*)?({_solar})(?:\s*ماه)?\s*(?:سال\s*)?({_D}{{4}})(?!{_D})")),
     ("solar_mdy", re.compile(rf"(?<![\w])({_solar})\s+({_D}{{1,2}})\s*[,،]\s*({_D}{{4}})(?!{_D})")),
+    ("persian_gregorian", re.compile(rf"(?<!{_D})({_D}{{1,2}})\s*({_persian_gregorian}){_NOT_LETTER}\s*(?:سال\s*)?({_D}{{4}})(?!{_D})")),
     ("hijri", re.compile(rf"(?<!{_D})({_D}{{1,2}})\s*({_hijri})\s*({_D}{{4}})(?!{_D})")),
     ("numeric", re.compile(rf"(?<![{DIGIT_CLASS}/])({_D}{{4}})\s*[/\-.]\s*({_D}{{1,2}})\s*[/\-.]\s*({_D}{{1,2}})(?![{DIGIT_CLASS}/])")),
     ("arabic_dmy", re.compile(rf"(?<!{_D})({_D}{{1,2}})\s+({_arabic}){_NOT_LETTER}(?:\s*/\s*(?:{_arabic}){_NOT_LETTER})?\s*[,،]?\s*({_D}{{4}})(?!{_D})")),
@@ -121,6 +131,8 @@ def _convert(kind: str, groups: tuple[str, ...]) -> dt.date | None:
         return _jalali(int(g[2]), _SOLAR_MONTHS[g[1]], int(g[0]))
     if kind == "solar_mdy":
         return _jalali(int(g[2]), _SOLAR_MONTHS[g[0]], int(g[1]))
+    if kind == "persian_gregorian":
+        return _gregorian(int(g[2]), _PERSIAN_GREGORIAN_MONTHS[g[1]], int(g[0]))
     if kind == "hijri":
         return hijri_to_gregorian(int(g[2]), _HIJRI_MONTHS[g[1]], int(g[0]))
     if kind == "numeric":
@@ -138,6 +150,25 @@ def _convert(kind: str, groups: tuple[str, ...]) -> dt.date | None:
         month = _GREGORIAN_MONTHS.get(name.lower())
         return _gregorian(int(g[2]), month, int(day)) if month else None
     return None
+
+
+# The solar months whose names are no common words («میزان», «حمل», «سرطان», «اسد», «قوس» are):
+# the number after one is its year.
+_SOLAR_YEAR_MONTHS = frozenset(_SOLAR_MONTHS) - {"میزان", "حمل", "سرطان", "اسد", "قوس"}
+_MONTH_BEFORE = re.compile(rf"(?<![\w\u200c])({_solar}|{_persian_gregorian})(?:[ \u200c]*ماه)?[ \u200c]*$")
+
+
+def is_year_of_month(before: str, value: int) -> bool:
+    """Whether a number `value` written right after `before` is the year of the month `before`
+    ends with («ماه اگست ۲۰۲۱ بار دیگر», «اسفند ۱۴۰۲»): a Jalali year after a solar month, a
+    Gregorian one after a Gregorian month. Not another number («در ماه آوریل یک‌میلیون
+    دستگاه», «پایان اسفند یک هزار و ۹۶۰ تومان»)."""
+    month = _MONTH_BEFORE.search(_fold(before)[-24:])
+    if month is None:
+        return False
+    if month.group(1) in _PERSIAN_GREGORIAN_MONTHS:
+        return value in NUMERIC_GREGORIAN_YEARS
+    return month.group(1) in _SOLAR_YEAR_MONTHS and value in NUMERIC_JALALI_YEARS
 
 
 def find_dates(text: str) -> list[DateMention]:

@@ -16,7 +16,7 @@ from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 
-from shahrnameh.nlp.dates import find_dates
+from shahrnameh.nlp.dates import find_dates, is_year_of_month
 from shahrnameh.nlp.letters import ARABIC_LETTERS, HEH_FORMS, folding
 from shahrnameh.nlp.numbers import MAX_NUMBER_DIGITS, SCALES, NumberMention, find_numbers, scaled
 from shahrnameh.nlp.places import Places
@@ -259,6 +259,8 @@ def extract_facts(text: str) -> list[Fact]:
             following = mentions[index + 1:index + 2]  # only the next one is looked at
             if _is_identifier(before) and isinstance(mention.value, int):
                 continue  # a decimal is never a year or a name («سال 9/2 درصد رشد»)
+            if isinstance(mention.value, int) and is_year_of_month(before, mention.value):
+                continue
             if _CLOCK.search(before):
                 continue  # «۱۶:۲۰ دقیقه»: minutes of a clock time
             if _fold(mention.raw) == "یک" and not _words_after(sentence, mention.end, 1):

@@ -5,7 +5,7 @@ import datetime as dt
 import jdatetime
 import pytest
 
-from shahrnameh.nlp.dates import DateError, find_dates, hijri_to_gregorian, parse_date, read_date
+from shahrnameh.nlp.dates import DateError, find_dates, hijri_to_gregorian, is_year_of_month, parse_date, read_date
 
 
 @pytest.mark.parametrize("expression, expected", [
@@ -135,3 +135,24 @@ def test_read_date_refuses_what_is_not_one_date(written, message):
     with pytest.raises(DateError) as refused:
         read_date(written)
     assert message in str(refused.value)
+
+
+def test_gregorian_months_in_persian_script_iranian_and_dari_spellings():
+    # corpus/html/voa-dari: «به تاریخ ۲۵ نومبر ۲۰۲۴»; Iranian pages write «۱۸ ژانویه ۲۰۱۶».
+    assert parse_date("به تاریخ ۲۵ نومبر ۲۰۲۴ آغاز شد") == dt.date(2024, 11, 25)
+    assert parse_date("روز ۱۸ ژانویه ۲۰۱۶ اعلام شد") == dt.date(2016, 1, 18)
+    assert parse_date("۳۰ فبروری ۲۰۲۴") is None  # no such day
+
+
+def test_a_number_after_a_month_is_its_year_only_in_that_calendar_s_years():
+    # corpus/html/voa-dari: «طالبان در آگست ۲۰۲۱ بار دیگر بر افغانستان مسلط شدند» is a year, not
+    # «2021 بار»; «در ماه آوریل یک‌میلیون دستگاه» and «پایان اسفند یک هزار و ۹۶۰ تومان» count.
+    assert is_year_of_month("طالبان در آگست ", 2021)
+    assert is_year_of_month("تا پایان اسفند ماه ", 1402)
+    assert not is_year_of_month("در ماه آوریل ", 1000000)
+    assert not is_year_of_month("در پایان اسفند ", 1960)
+    assert not is_year_of_month("به میزان ", 1400)  # «میزان» is an amount before it is a month
+    from shahrnameh.nlp.facts import extract_facts
+    from shahrnameh.nlp.normalize import normalize
+    text = normalize("پس از آنکه طالبان در آگست ۲۰۲۱ بار دیگر بر افغانستان مسلط شدند، ۳۰۰ نفر بازداشت شدند.")
+    assert [f.value for f in extract_facts(text)] == [300]
