@@ -15,6 +15,7 @@ from dataclasses import replace
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
+from itertools import islice
 
 from shahrnameh.nlp.dates import find_dates, is_year_of_month
 from shahrnameh.nlp.letters import ARABIC_LETTERS, HEH_FORMS, folding
@@ -116,6 +117,14 @@ def _is_identifier(before: str) -> bool:
 def _is_distributive(before: str) -> bool:
     """«هر X … یک Y»: one per X is a ratio, not a count of Y."""
     return "هر" in _WORD.findall(_fold(before))[-6:]
+
+
+_NEITHER = re.compile(r"(?<![\w\u200c])نه(?![\w\u200c])")
+
+
+def _is_neither_nor(sentence: str) -> bool:
+    """«نه» written twice in the sentence: "neither … nor" (read up to the second one only)."""
+    return len(list(islice(_NEITHER.finditer(sentence), 2))) == 2
 
 
 _CLAUSE_BREAK = re.compile(r"[،,؛;:()«»\[\]]")
@@ -248,6 +257,7 @@ def extract_facts(text: str) -> list[Fact]:
     for s_start, s_end in sentences:
         sentence = text[s_start:s_end]
         mentions = find_numbers(sentence)
+        neither_nor: bool | None = None  # «نه … نه …» in the sentence: read once, when a «نه» is met
         sentence_facts: list[Fact] = []
         for index, mention in enumerate(mentions):
             start, end = s_start + mention.start, s_start + mention.end
@@ -269,8 +279,13 @@ def extract_facts(text: str) -> list[Fact]:
             if found is None:
                 continue
             category, unit = found
-            if _fold(mention.raw) == "نه" and category == "other":
-                continue  # «نه» is mostly "not" («نه برابری جنسیتی»); as 9 it counts a known noun
+            if _fold(mention.raw) == "نه":
+                if neither_nor is None:
+                    neither_nor = _is_neither_nor(sentence)
+                if category == "other" or neither_nor:
+                    # «نه» is mostly "not" («نه برابری جنسیتی»); as 9 it counts a known noun, and
+                    # twice in a sentence it is "neither … nor" («نه فرمانده پلیس راهور، نه رئیس …»)
+                    continue
             if _fold(mention.raw) == "یک" and (_is_distributive(before) or category == "duration"):
                 continue  # «هر محله … یک سرا» is a ratio; «در طول یک سال گذشته» a span (MANIFEST ruling)
             if category == "area" and _is_distance(before, unit):

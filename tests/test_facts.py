@@ -274,3 +274,12 @@ def test_a_service_number_and_a_derived_noun_are_no_count():
     # The ezafe «ی» after a vowel still reaches the noun (corpus/fars-municipal/fars_8906061664_…).
     assert (14, "other", "exact") in _facts(
         "كلنگ‌زني آغاز ساماندهي گلزار شهداي تك‌مزاري در روستاي گليان و 14 روستاي ديگر با اعتباري بالغ بر 23 ميليون تومان")
+
+
+def test_neh_written_twice_in_a_sentence_is_neither_nor_not_nine():
+    # corpus/fars-attribution, fars_13980804000065: «نه فرمانده پلیس راهور، نه رئیس سازمان
+    # آتش‌نشانی، نه شهردار منطقه سه …» named no nine officials; «نه شهردار» alone still counts nine.
+    text = normalize("نه فرمانده پلیس راهور، نه رئیس سازمان آتش‌نشانی، نه شهردار منطقه سه، نه شهردار شیراز، "
+                     "نه مدیر بحران استانداری و نه هیچ‌کس دیگری محاکمه نشد.")
+    assert extract_facts(text) == []
+    assert [(f.value, f.unit) for f in extract_facts(normalize("نه شهردار در جلسه حضور داشتند."))] == [(9, "شهردار")]
