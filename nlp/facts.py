@@ -35,6 +35,8 @@ _SHARED_HEAD = ("تا", "الی", "و", "یا")
 _NOT_STOOD_FOR = ("duration", "money", "percent", "area")
 _LENGTH_UNITS = ("متر", "کیلومتر")
 _CLOCK = re.compile(r"[0-9۰-۹]\s*:\s*$")
+# «ساعت یازده و چهل دقیقه», «رأس ساعت 9 و 33 دقیقه»: the minutes of a clock time.
+_CLOCK_HOUR = re.compile(r"(?<![\w\u200c])ساعت[ \u200c]+(\S{1,12})[ \u200c]+و[ \u200c]*$")
 _PERIOD_ORDINALS = {"نخست", "اول", "دوم", "سوم", "چهارم", "پایانی", "آخر"}
 
 
@@ -112,6 +114,11 @@ def _is_identifier(before: str) -> bool:
     tail = _fold(before).rstrip()
     return any(tail.endswith(word) and (len(tail) == len(word) or not tail[-len(word) - 1].isalpha())
                for word in not_counts)
+
+
+def _is_clock_minutes(before: str) -> bool:
+    hour = _CLOCK_HOUR.search(_fold(before))
+    return hour is not None and bool(find_numbers(hour.group(1)))
 
 
 def _is_distributive(before: str) -> bool:
@@ -271,7 +278,7 @@ def extract_facts(text: str) -> list[Fact]:
                 continue  # a decimal is never a year or a name («سال 9/2 درصد رشد»)
             if isinstance(mention.value, int) and is_year_of_month(before, mention.value):
                 continue
-            if _CLOCK.search(before):
+            if _CLOCK.search(before) or _is_clock_minutes(before):
                 continue  # «۱۶:۲۰ دقیقه»: minutes of a clock time
             if _fold(mention.raw) == "یک" and not _words_after(sentence, mention.end, 1):
                 continue

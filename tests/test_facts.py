@@ -283,3 +283,13 @@ def test_neh_written_twice_in_a_sentence_is_neither_nor_not_nine():
                      "نه مدیر بحران استانداری و نه هیچ‌کس دیگری محاکمه نشد.")
     assert extract_facts(text) == []
     assert [(f.value, f.unit) for f in extract_facts(normalize("نه شهردار در جلسه حضور داشتند."))] == [(9, "شهردار")]
+
+
+def test_the_minutes_of_a_clock_time_written_with_and_are_no_duration():
+    # corpus/fars-attribution, fars_13980804000065: «حدود ساعت یازده و چهل دقیقه بارندگی شدید …»;
+    # corpus/fars-attribution-6, fars_8711120929: «رأس ساعت 9 و 33 دقیقه». A length of time
+    # written so still counts: «3 ساعت و 20 دقیقه».
+    assert extract_facts(normalize("حدود ساعت یازده و چهل دقیقه بارندگی شدید آغاز شد.")) == []
+    assert extract_facts(normalize("زنگ انقلاب رأس ساعت 9 و 33 دقیقه نواخته شد.")) == []
+    assert [(f.value, f.unit) for f in extract_facts(normalize("این عملیات 3 ساعت و 20 دقیقه طول کشید."))] \
+        == [(3, "ساعت"), (20, "دقیقه")]
