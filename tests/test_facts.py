@@ -293,3 +293,14 @@ def test_the_minutes_of_a_clock_time_written_with_and_are_no_duration():
     assert extract_facts(normalize("زنگ انقلاب رأس ساعت 9 و 33 دقیقه نواخته شد.")) == []
     assert [(f.value, f.unit) for f in extract_facts(normalize("این عملیات 3 ساعت و 20 دقیقه طول کشید."))] \
         == [(3, "ساعت"), (20, "دقیقه")]
+
+
+def test_households_and_hospital_beds_count_homes_and_beds_as_other():
+    # FACTS.md rulings («Facts»): corpus/fars-attribution-8, fars_13951215001865, and
+    # corpus/fars-attribution-2, fars_13920710000417 («بیمارستان 162 تختخوابی»).
+    text = normalize("رئیس منابع طبیعی و آبخیزداری املش با اشاره به ساماندهی 157 خانوار جنگل‌نشین تصریح کرد: "
+                     "20 خانوار دامدار جنگل‌نشین املش ساماندهی شدند.")
+    assert [(f.value, f.category) for f in extract_facts(text)] == [(157, "other"), (20, "other")]
+    hospital = normalize("فرماندار مسجدسلیمان خواستار تعویق زمان افتتاح بیمارستان 162 تختخوابی مسجدسلیمان تا جذب "
+                         "320 نیروی انسانی در این شهرستان شد.")
+    assert [(f.value, f.category) for f in extract_facts(hospital)] == [(162, "other"), (320, "people")]
