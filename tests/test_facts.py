@@ -304,3 +304,12 @@ def test_households_and_hospital_beds_count_homes_and_beds_as_other():
     hospital = normalize("فرماندار مسجدسلیمان خواستار تعویق زمان افتتاح بیمارستان 162 تختخوابی مسجدسلیمان تا جذب "
                          "320 نیروی انسانی در این شهرستان شد.")
     assert [(f.value, f.category) for f in extract_facts(hospital)] == [(162, "other"), (320, "people")]
+
+
+def test_classrooms_folds_and_plains_are_counted():
+    # corpus/fars-attribution-2, fars_13911121000625 («675 کلاس درس», «رشد 200 برابری») and
+    # fars_13970918000297 («از 10 دشت بزرگ استان»).
+    text = normalize("صابری ادامه داد: در گذشته تنها 675 کلاس درس در سطح استان بود و از رشد 200 برابری خدمات "
+                     "راه‌سازی خبر داد. از 10 دشت بزرگ استان، چهار دشت ممنوعه است.")
+    assert [(f.value, f.category) for f in extract_facts(text)] == [
+        (675, "facility"), (200, "other"), (10, "other"), (4, "other")]
