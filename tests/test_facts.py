@@ -313,3 +313,18 @@ def test_classrooms_folds_and_plains_are_counted():
                      "راه‌سازی خبر داد. از 10 دشت بزرگ استان، چهار دشت ممنوعه است.")
     assert [(f.value, f.category) for f in extract_facts(text)] == [
         (675, "facility"), (200, "other"), (10, "other"), (4, "other")]
+
+
+def test_person_days_subscribers_ngos_structures_and_forums_take_the_ruled_categories():
+    # FACTS.md rulings («Facts»), on sentences of corpus/fars-attribution-3 (fars_13960111000371,
+    # fars_13981119000411), corpus/fars-attribution-6 (fars_13930222001469) and corpus/fars-attribution
+    # (fars_9003130385).
+    cases = {
+        "در این مدت 730185 نفر روز اقامت ثبت شد.": [(730185, "other")],
+        "شرکت گاز مازندران 813000 مشترک دارد.": [(813000, "other")],
+        "هم‌اکنون شهر کلاله فقط دو سمن دارد.": [(2, "other")],
+        "وی از افتتاح 9 سازه سنگی و ملاتی و سه بند سنگی خبر داد.": [(9, "facility"), (3, "facility")],
+        "امسال تاکنون چهار کرسی آزاد اندیشی برگزار شد.": [(4, "session")],
+    }
+    for sentence, expected in cases.items():
+        assert [(f.value, f.category) for f in extract_facts(normalize(sentence))] == expected, sentence
