@@ -328,3 +328,19 @@ def test_person_days_subscribers_ngos_structures_and_forums_take_the_ruled_categ
     }
     for sentence, expected in cases.items():
         assert [(f.value, f.category) for f in extract_facts(normalize(sentence))] == expected, sentence
+
+
+def test_pools_memorials_shrines_health_houses_and_trainees_are_counted():
+    # corpus/fars-attribution-4 (fars_13900606121623 «نه استخر», fars_13970413000977 «هفت یادمان»),
+    # corpus/fars-attribution-5 (fars_13961127000091 «260 بقعه متبرکه»), corpus/fars-attribution-8
+    # (fars_8607210087 «65 خانه بهداشت»), corpus/fars-attribution-6 (fars_13930229000806 «سه شبانه‌روز»).
+    cases = {
+        "در آبادان 9 استخر فعال هستند.": [(9, "facility")],
+        "وی گفت: هفت یادمان در استان آمادگی حضور زائران را دارند.": [(7, "facility")],
+        "طرح آرامش بهاری در 260 بقعه متبرکه اجرا می‌شود.": [(260, "facility")],
+        "فومن دارای 65 خانه بهداشت است.": [(65, "facility")],
+        "این مددجویان به مدت سه شبانه‌روز در کلاس‌ها شرکت کردند.": [(3, "duration")],
+        "این کلاس با حضور 60 هنرجو برگزار شد.": [(60, "people")],
+    }
+    for sentence, expected in cases.items():
+        assert [(f.value, f.category) for f in extract_facts(normalize(sentence))] == expected, sentence
