@@ -275,20 +275,21 @@ def test_command_line_scores_annotated_gold(tmp_path):
 @pytest.mark.parametrize("gold_file, folder, municipality_floor, programme_floor", [
     # Measured at stop 23 (docs/text-quality.md): municipality, programme. Floors sit about three
     # points under them: room for a fact or two of change, not for a regression. (A head noun that
-    # matches more facts scores more attributions: -3 and -6 read lower when gabion structures and
-    # forums became facts, on facts that were not scored before.) The held-out
-    # set has its F1 floor only (test_facts.py): its attribution is read as totals, not tuned on.
-    ("seeds.jsonl", "seeds", 0.95, 0.85),                            # 1.000, 0.889
-    ("dev.jsonl", "text", 0.95, 0.93),                               # 1.000, 0.976
-    ("fars-municipal.jsonl", "fars-municipal", 0.95, 0.89),          # 0.987, 0.921
-    ("fars-attribution.jsonl", "fars-attribution", 0.82, 0.91),      # 0.849, 0.944
-    ("fars-attribution-2.jsonl", "fars-attribution-2", 0.93, 0.91),  # 0.964, 0.945
-    ("fars-attribution-3.jsonl", "fars-attribution-3", 0.82, 0.92),  # 0.854, 0.954
-    ("fars-attribution-4.jsonl", "fars-attribution-4", 0.86, 0.66),  # 0.898, 0.694
-    ("fars-attribution-5.jsonl", "fars-attribution-5", 0.68, 0.55),  # 0.717, 0.585
-    ("fars-attribution-6.jsonl", "fars-attribution-6", 0.90, 0.67),  # 0.932, 0.705
-    ("fars-attribution-7.jsonl", "fars-attribution-7", 0.87, 0.66),  # 0.909, 0.697
-    ("fars-attribution-8.jsonl", "fars-attribution-8", 0.80, 0.66),  # 0.837, 0.694
+    # matches more facts scores more attributions: several sets read lower on attribution when
+    # households, structures, forums or contractors became facts, on facts not scored before.)
+    # The held-out set has its F1 floor only (test_facts.py): its attribution is read as totals,
+    # not tuned on.
+    ("seeds.jsonl", "seeds", 0.95, 0.85),                             # 1.000, 0.889
+    ("dev.jsonl", "text", 0.95, 0.94),                                # 1.000, 0.976
+    ("fars-municipal.jsonl", "fars-municipal", 0.95, 0.89),           # 0.987, 0.921
+    ("fars-attribution.jsonl", "fars-attribution", 0.81, 0.87),       # 0.844, 0.904
+    ("fars-attribution-2.jsonl", "fars-attribution-2", 0.93, 0.91),   # 0.969, 0.945
+    ("fars-attribution-3.jsonl", "fars-attribution-3", 0.82, 0.92),   # 0.856, 0.955
+    ("fars-attribution-4.jsonl", "fars-attribution-4", 0.87, 0.69),   # 0.907, 0.722
+    ("fars-attribution-5.jsonl", "fars-attribution-5", 0.66, 0.57),   # 0.696, 0.607
+    ("fars-attribution-6.jsonl", "fars-attribution-6", 0.88, 0.68),   # 0.913, 0.717
+    ("fars-attribution-7.jsonl", "fars-attribution-7", 0.88, 0.67),   # 0.912, 0.706
+    ("fars-attribution-8.jsonl", "fars-attribution-8", 0.81, 0.66),   # 0.846, 0.692
 ])
 def test_attribution_stays_above_its_floor_on_the_tuning_and_validation_sets(
         gold_file, folder, municipality_floor, programme_floor):

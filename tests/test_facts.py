@@ -344,3 +344,18 @@ def test_pools_memorials_shrines_health_houses_and_trainees_are_counted():
     }
     for sentence, expected in cases.items():
         assert [(f.value, f.category) for f in extract_facts(normalize(sentence))] == expected, sentence
+
+
+def test_benefactors_applicants_qanats_tunnels_teams_and_carcasses_are_counted():
+    # corpus/fars-attribution: «بالغ بر 124 خیر گیلان» (fars_13930222000375), «دو قنات» (…000262),
+    # «89 تونل» (fars_13950230001014), «دو اکیپ ثابت», «783 لاشه دام» (fars_13960608000073),
+    # «۲۷ هزار و ۶۲۴ متقاضی» (fars_13980230000427), «سه پیمانکار» (fars_13991112000660).
+    cases = {
+        "همایش تجلیل از بالغ بر 124 خیر گیلان برگزار شد.": [(124, "people")],
+        "برای ساخت این پروژه نیاز به 89 تونل بوده است.": [(89, "other")],
+        "بازرسی بهداشتی 783 لاشه دام با فعالیت دو اکیپ ثابت انجام شد.": [(783, "other"), (2, "other")],
+        "۲۷ هزار و ۶۲۴ متقاضی برای دریافت تسهیلات معرفی شدند.": [(27624, "people")],
+        "برای بهسازی این راه سه پیمانکار فعال هستند.": [(3, "other")],
+    }
+    for sentence, expected in cases.items():
+        assert [(f.value, f.category) for f in extract_facts(normalize(sentence))] == expected, sentence
