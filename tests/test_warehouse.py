@@ -638,3 +638,30 @@ def test_bulk_loading_stores_what_loading_one_by_one_stores(warehouse_url, tmp_p
             db.disconnect(url)
     assert results[0] == results[1]
     assert len(results[0][0]) == 28 and len(results[0][1]) == 26 * 3 + 2  # 26 URLs, 2 of them twice
+
+
+_HOLD_A_WRITE_LOCK = """
+import sqlite3, sys, time
+connection = sqlite3.connect(sys.argv[1], isolation_level=None)
+connection.execute("BEGIN EXCLUSIVE")
+connection.execute("CREATE TABLE held (x)")
+print("holding", flush=True)
+time.sleep(float(sys.argv[2]))
+connection.execute("COMMIT")
+"""
+
+
+def test_opening_a_warehouse_another_process_is_writing_waits_for_it(tmp_path):
+    # CI saw a second run, started with the first on a new warehouse, stop with «cannot open
+    # warehouse …: database is locked»: the switch to WAL ran before the busy timeout was set, so
+    # it waited only sqlite3's default 5 s. Held 7 s by another process, the warehouse now opens.
+    path = tmp_path / "warehouse.sqlite"
+    holder = subprocess.Popen([sys.executable, "-c", _HOLD_A_WRITE_LOCK, str(path), "7"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        engine = db.connect(f"sqlite:///{path}")
+        assert inspect(engine).has_table("alembic_version")
+    finally:
+        holder.wait(timeout=30)
+        db.disconnect(f"sqlite:///{path}")

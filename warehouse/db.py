@@ -232,13 +232,16 @@ def _configure_sqlite(engine: Engine) -> None:
         # Transactions are begun by the "begin" hook below, not by the sqlite3 module.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        # First: the switch to WAL waits for a lock too, and a second run opening a warehouse the
+        # first is still creating got «database is locked» after sqlite3's 5 s default, not the
+        # run lock's «another run is using the warehouse».
+        cursor.execute("PRAGMA busy_timeout = 30000")
         cursor.execute("PRAGMA journal_mode = WAL")
         # In WAL mode NORMAL syncs at checkpoints, not at every commit: a killed process loses
         # nothing committed, an OS crash or power cut may lose the last transactions (never
         # consistency), and loading is idempotent, so the next run loads them again.
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA busy_timeout = 30000")
         # 64 MiB of page cache (the default is 2 MiB): loading updates seven indexes of facts,
         # and each page not in the cache is a read from the file.
         cursor.execute("PRAGMA cache_size = -65536")
