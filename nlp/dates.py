@@ -163,7 +163,9 @@ def is_year_of_month(before: str, value: int) -> bool:
     ends with («ماه اگست ۲۰۲۱ بار دیگر», «اسفند ۱۴۰۲»): a Jalali year after a solar month, a
     Gregorian one after a Gregorian month. Not another number («در ماه آوریل یک‌میلیون
     دستگاه», «پایان اسفند یک هزار و ۹۶۰ تومان»)."""
-    month = _MONTH_BEFORE.search(_fold(before)[-24:])
+    if value not in NUMERIC_GREGORIAN_YEARS and value not in NUMERIC_JALALI_YEARS:
+        return False  # (most numbers: no regex read)
+    month = _MONTH_BEFORE.search(_fold(before[-24:]))
     if month is None:
         return False
     if month.group(1) in _PERSIAN_GREGORIAN_MONTHS:

@@ -117,7 +117,9 @@ def _is_identifier(before: str) -> bool:
 
 
 def _is_clock_minutes(before: str) -> bool:
-    hour = _CLOCK_HOUR.search(_fold(before))
+    if "ساعت" not in before[-24:]:
+        return False  # (most numbers: no fold, no regex)
+    hour = _CLOCK_HOUR.search(_fold(before[-24:]))
     return hour is not None and bool(find_numbers(hour.group(1)))
 
 
