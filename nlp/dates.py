@@ -155,7 +155,8 @@ def _convert(kind: str, groups: tuple[str, ...]) -> dt.date | None:
 # The solar months whose names are no common words («میزان», «حمل», «سرطان», «اسد», «قوس» are):
 # the number after one is its year.
 _SOLAR_YEAR_MONTHS = frozenset(_SOLAR_MONTHS) - {"میزان", "حمل", "سرطان", "اسد", "قوس"}
-_MONTH_BEFORE = re.compile(rf"(?<![\w\u200c])({_solar}|{_persian_gregorian})(?:[ \u200c]*ماه)?[ \u200c]*$")
+_solar_years = "|".join(sorted(map(re.escape, _SOLAR_YEAR_MONTHS), key=len, reverse=True))
+_MONTH_BEFORE = re.compile(rf"(?<![\w\u200c])({_solar_years}|{_persian_gregorian})(?:[ \u200c]*ماه)?[ \u200c]*$")
 
 
 def is_year_of_month(before: str, value: int) -> bool:
@@ -170,7 +171,7 @@ def is_year_of_month(before: str, value: int) -> bool:
         return False
     if month.group(1) in _PERSIAN_GREGORIAN_MONTHS:
         return value in NUMERIC_GREGORIAN_YEARS
-    return month.group(1) in _SOLAR_YEAR_MONTHS and value in NUMERIC_JALALI_YEARS
+    return value in NUMERIC_JALALI_YEARS
 
 
 def find_dates(text: str) -> list[DateMention]:

@@ -102,9 +102,9 @@ _CLAUSE_BREAK = re.compile(r"[،,]|(?<![\w\u200c])(?:که|و)(?![\w\u200c])")
 _COMPASS = frozenset({"جنوب", "شمال", "شرق", "غرب", "جنوب\u200cشرق", "جنوب\u200cغرب", "شمال\u200cشرق",
                       "شمال\u200cغرب", "جنوبشرق", "جنوبغرب", "شمالشرق", "شمالغرب"})
 _JOINED = re.compile(r"[ \u200c]*(?:[،,]|[،,]?[ \u200c]*و)[ \u200c]*")
-# Places listed with one word between commas that names no place the data knows («در قزوین، البرز،
+# `_JOINED`, or with one word between commas that names no place the data knows («در قزوین، البرز،
 # آبیک و تاکستان»: Qazvin's county Alborz, a province's name as written): still one list.
-_LISTED_WITH = re.compile(r"[ \u200c]*[،,][ \u200c]*[^\W\d][\w\u200c]*[ \u200c]*(?:[،,]|[،,]?[ \u200c]*و)[ \u200c]*")
+_LISTED_TOGETHER = re.compile(r"[ \u200c]*(?:[،,][ \u200c]*[^\W\d][\w\u200c]*[ \u200c]*)?(?:[،,]|[،,]?[ \u200c]*و)[ \u200c]*")
 _LIST_ITEM_START = re.compile(r"(?:[،,]|\sو)[ \u200c]*$")
 _ROAD_DASH = re.compile(r"[ \u200c]*[-ـ–—][ \u200c]*")
 # Back-references («این شهر», «این استان», a bare «استان»): a mention of the place last named.
@@ -303,7 +303,8 @@ def _of_a_plural(word: str | None) -> bool:
 
 def _describes(word: str | None) -> bool:
     """«داخلی», «جنوبی», «فعال»: an adjective after a noun; a relational «-ی» word that hazm's list
-    does not tag a noun."""
+    does not tag a noun. Wider than `_is_adjective`, which decides where a name ends: hazm's list
+    has no tags for «داخلی», «خارجی», which that one then reads as name words."""
     if not word:
         return False
     tags = word_tags(word)
@@ -1378,9 +1379,9 @@ class Places:
         one chosen."""
         chosen, first, last = mentions[at], at, at
         # (a dozen either side: a hostile list of thousands must not be walked for each fact)
-        while first > max(0, at - _MOST_TOGETHER) and _listed_together(self.text, mentions[first - 1], mentions[first]):
+        while first > max(0, at - _MOST_TOGETHER) and _LISTED_TOGETHER.fullmatch(self.text, mentions[first - 1].end, mentions[first].start):
             first -= 1
-        while last + 1 < min(len(mentions), at + _MOST_TOGETHER) and _listed_together(self.text, mentions[last], mentions[last + 1]):
+        while last + 1 < min(len(mentions), at + _MOST_TOGETHER) and _LISTED_TOGETHER.fullmatch(self.text, mentions[last].end, mentions[last + 1].start):
             last += 1
         group = {m.name for m in mentions[first:last + 1]}
         if len(group) < 2 or any(m.kind not in ("city", "county") for m in mentions[first:last + 1]):
@@ -1594,8 +1595,11 @@ def _named_before(found: list[Mention], title_end: int) -> list[Mention]:
     سوغاتی‌ها»): the words after it ran on past its end. Named first in full, the name is the
     full one, and the shorter is its short form."""
     first: dict[str, int] = {}
+    in_body: dict[str, int] = {}  # the same, a title's mentions counting after the body's
     for m in found:
         first.setdefault(m.name, m.start)
+        rank = m.start if m.start > title_end else m.start + (1 << 40)
+        in_body[m.name] = min(rank, in_body.get(m.name, rank))
     shorter: dict[str, str] = {}
     fuller: dict[str, str] = {}
     for name in first:
@@ -1628,20 +1632,16 @@ def _named_before(found: list[Mention], title_end: int) -> list[Mention]:
     # «جشنواره تئاتر», then «جشنواره سنتی آیینی تئاتر»: the same word first and last, and the
     # shorter name's words in order in the longer one: one programme, under the name the body
     # gives first (a title shortens: «نمایشگاه تخصصی فرش ماشینی» heads «… صنعت فرش ماشینی»).
-    in_body: dict[str, int] = {}
-    for m in found:
-        rank = m.start if m.start > title_end else m.start + (1 << 40)
-        in_body[m.name] = min(rank, in_body.get(m.name, rank))
-    by_ends: dict[tuple[str, str], list[str]] = {}
+    by_ends: dict[tuple[str, str], list[tuple[str, list[str]]]] = {}
     for name in first:
         words_ = name.split()
         if len(words_) >= 2:
-            by_ends.setdefault((words_[0], words_[-1]), []).append(name)
+            by_ends.setdefault((words_[0], words_[-1]), []).append((name, words_))
     for group in by_ends.values():
         group = group[:_MOST_COMPARED_NAMES]  # (a hostile page of many names stays linear)
-        for one in group:
-            for other in group:
-                if len(one.split()) < len(other.split()) and _in_order(one.split(), other.split()):
+        for one, one_words in group:
+            for other, other_words in group:
+                if len(one_words) < len(other_words) and _in_order(one_words, other_words):
                     earlier, later = (one, other) if in_body[one] < in_body[other] else (other, one)
                     if earlier not in shorter:
                         shorter.setdefault(later, earlier)
@@ -1729,10 +1729,6 @@ def _window(sentence_start: int, sentence_end: int, number_start: int) -> tuple[
     if sentence_end - sentence_start <= 2 * SENTENCE_WINDOW:
         return sentence_start, sentence_end
     return max(sentence_start, number_start - SENTENCE_WINDOW), min(sentence_end, number_start + SENTENCE_WINDOW)
-
-
-def _listed_together(text: str, one: Mention, other: Mention) -> bool:
-    return bool(_JOINED.fullmatch(text, one.end, other.start) or _LISTED_WITH.fullmatch(text, one.end, other.start))
 
 
 def _province_holding(names) -> str | None:
